@@ -1,0 +1,25 @@
+"""kinesis-mock: Amazon Kinesis for boto3 tests, in process.
+
+from kinesis_mock import mock_kinesis
+
+@mock_kinesis
+def test_pipeline():
+    client = boto3.client("kinesis", region_name="us-east-1")
+    client.create_stream(StreamName="events", ShardCount=2)
+"""
+
+from .clock import set_clock
+from .mock import KinesisMock, StreamInfo, mock_kinesis
+from .settings import Settings
+
+mock_kinesisvideo = mock_kinesis
+
+__all__ = [
+    "KinesisMock",
+    "Settings",
+    "StreamInfo",
+    "mock_kinesis",
+    "mock_kinesisvideo",
+    "set_clock",
+]
+__version__ = "0.1.0.dev0"

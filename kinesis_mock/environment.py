@@ -1,0 +1,96 @@
+"""Credentials and configuration while a mock is active.
+
+boto3 must be able to sign without any set-up, and the user's real
+credentials and config files must never be used for a mocked call. While the
+outermost mock is active the credential chain is pointed at fake values and
+empty files; on exit everything is put back as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+FAKE_ACCESS_KEY_ID = "KINESISMOCKACCESSKEY"
+FAKE_SECRET_ACCESS_KEY = "kinesis-mock-secret-access-key"
+DEFAULT_REGION = "us-east-1"
+
+# Everything in the environment that can lead botocore to real credentials.
+_REMOVED = (
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_CREDENTIAL_EXPIRATION",
+)
+
+
+def _is_account_selector(access_key: str | None) -> bool:
+    return access_key is not None and len(access_key) == 12 and access_key.isdigit()
+
+
+class FakeEnvironment:
+    """Swap in fake credentials; :meth:`restore` undoes exactly what it changed."""
+
+    def __init__(self) -> None:
+        self._saved: dict[str, str | None] = {}
+        self._session: Any = None
+        self._session_credentials: Any = None
+
+    def _set(self, key: str, value: str | None) -> None:
+        if key not in self._saved:
+            self._saved[key] = os.environ.get(key)
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+    def apply(self) -> None:
+        access_key = os.environ.get("AWS_ACCESS_KEY_ID")
+        # A 12-digit access key only picks a mock account: it is no secret.
+        if _is_account_selector(access_key):
+            self._set("AWS_SECRET_ACCESS_KEY", os.environ.get("AWS_SECRET_ACCESS_KEY") or "x")
+        else:
+            self._set("AWS_ACCESS_KEY_ID", FAKE_ACCESS_KEY_ID)
+            self._set("AWS_SECRET_ACCESS_KEY", FAKE_SECRET_ACCESS_KEY)
+        for key in _REMOVED:
+            self._set(key, None)
+        self._set("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+        self._set("AWS_CONFIG_FILE", os.devnull)
+        self._set("AWS_EC2_METADATA_DISABLED", "true")
+        if not os.environ.get("AWS_DEFAULT_REGION") and not os.environ.get("AWS_REGION"):
+            self._set("AWS_DEFAULT_REGION", DEFAULT_REGION)
+        self._forget_default_session_credentials()
+
+    def _forget_default_session_credentials(self) -> None:
+        # boto3's default session caches the credentials it resolved; clients
+        # made under the mock must resolve them again, from the fake values.
+        # The session itself is kept: recreating it would reload the models.
+        try:
+            import boto3
+        except ImportError:
+            return
+        session = boto3.DEFAULT_SESSION
+        if session is None:
+            return
+        core = session._session
+        self._session = core
+        self._session_credentials = core._credentials
+        core._credentials = None
+
+    def restore(self) -> None:
+        for key, value in self._saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved.clear()
+        if self._session is not None:
+            self._session._credentials = self._session_credentials
+            self._session = None
+            self._session_credentials = None

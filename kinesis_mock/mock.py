@@ -1,0 +1,232 @@
+"""``mock_kinesis``: decorator, class decorator and context manager."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import threading
+import unittest
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+from .environment import DEFAULT_REGION, FakeEnvironment
+from .registry import REGISTRY
+from .services.kinesis.backend import KinesisBackend
+from .settings import Settings
+from .transport import botocore_hook, requests_hook
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+botocore_hook.install()
+
+_lifecycle = threading.RLock()
+# What the outermost mock set up, undone when it ends.
+_environment: FakeEnvironment | None = None
+_requests_mock: Any = None
+
+
+@dataclass(frozen=True)
+class StreamInfo:
+    """A snapshot of one stream, for assertions in tests."""
+
+    name: str
+    arn: str
+    status: str
+    mode: str
+    shard_ids: tuple[str, ...]
+    retention_period_hours: int
+    tags: dict[str, str]
+    created_at: float
+
+
+class KinesisMock:
+    """An active (or activatable) mock, and the handle tests inspect state with.
+
+    Use it as ``with mock_kinesis() as km:``, as a decorator, or through the
+    ``kinesis_mock`` pytest fixture. Mocks nest: state lives until the
+    outermost one ends, then resets. Options given to an inner mock apply
+    while it is active.
+    """
+
+    def __init__(self, intercept_requests: bool = True, **settings: Any) -> None:
+        known = {f.name for f in fields(Settings)}
+        unknown = set(settings) - known
+        if unknown:
+            raise TypeError(f"unknown mock_kinesis options: {', '.join(sorted(unknown))}")
+        self._options = settings
+        self._intercept_requests = intercept_requests
+        self._saved: list[dict[str, Any]] = []
+
+    # -- activation -------------------------------------------------------
+
+    def start(self) -> KinesisMock:
+        global _environment, _requests_mock
+        with _lifecycle:
+            depth = botocore_hook.SWITCH.enter()
+            if depth == 1:
+                REGISTRY.reset(Settings(**self._options))
+                self._saved.append({})
+                _environment = FakeEnvironment()
+                _environment.apply()
+                botocore_hook.register_on_default_session()
+                if self._intercept_requests:
+                    _requests_mock = requests_hook.start()
+            else:
+                current = REGISTRY.settings
+                self._saved.append({key: getattr(current, key) for key in self._options})
+                for key, value in self._options.items():
+                    setattr(current, key, value)
+        return self
+
+    def stop(self) -> None:
+        global _environment, _requests_mock
+        with _lifecycle:
+            if not self._saved:
+                raise RuntimeError("mock_kinesis.stop() called on a mock that is not active")
+            previous = self._saved.pop()
+            depth = botocore_hook.SWITCH.exit()
+            if depth == 0:
+                REGISTRY.reset()
+                if _environment is not None:
+                    _environment.restore()
+                    _environment = None
+                if _requests_mock is not None:
+                    _requests_mock.stop(allow_assert=False)
+                    _requests_mock = None
+            else:
+                for key, value in previous.items():
+                    setattr(REGISTRY.settings, key, value)
+
+    def __enter__(self) -> KinesisMock:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- decoration -------------------------------------------------------
+
+    @overload
+    def __call__(self, target: type[T]) -> type[T]: ...
+
+    @overload
+    def __call__(self, target: F) -> F: ...
+
+    def __call__(self, target: Any) -> Any:
+        if inspect.isclass(target):
+            return self._decorate_class(target)
+        return self._decorate_function(target)
+
+    def _fresh(self) -> KinesisMock:
+        # Each call of a decorated function gets its own activation.
+        return KinesisMock(self._intercept_requests, **self._options)
+
+    def _decorate_function(self, func: F) -> F:
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self._fresh():
+                    return await func(*args, **kwargs)
+
+            return async_wrapper  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self._fresh():
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    def _decorate_class(self, cls: type[T]) -> type[T]:
+        if issubclass(cls, unittest.TestCase):
+            # One mock per test spans setUp, the test and tearDown, as moto's does.
+            original_setup = cls.setUp
+            owner = self
+
+            @functools.wraps(original_setup)
+            def setUp(test: unittest.TestCase) -> None:
+                mock = owner._fresh().start()
+                test.addCleanup(mock.stop)
+                original_setup(test)
+
+            cls.setUp = setUp  # type: ignore[method-assign,assignment]
+            return cls
+        for name, member in list(vars(cls).items()):
+            if name.startswith("test") and inspect.isfunction(member):
+                setattr(cls, name, self._decorate_function(member))
+        return cls
+
+    # -- inspection -------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        """The active settings; change delays or limits mid-test through them."""
+        return REGISTRY.settings
+
+    @property
+    def account_id(self) -> str:
+        return REGISTRY.settings.default_account()
+
+    def _backend(self, region: str | None, account_id: str | None) -> KinesisBackend | None:
+        region = region or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+        account = account_id or self.account_id
+        backend: KinesisBackend | None = REGISTRY.backends("kinesis").get((account, region))
+        return backend
+
+    def streams(
+        self, region: str | None = None, account_id: str | None = None
+    ) -> dict[str, StreamInfo]:
+        """The Kinesis streams of an account and region, by name."""
+        backend = self._backend(region, account_id)
+        if backend is None:
+            return {}
+        with backend.lock:
+            return {
+                stream.name: StreamInfo(
+                    name=stream.name,
+                    arn=stream.arn,
+                    status=stream.status,
+                    mode=stream.mode,
+                    shard_ids=tuple(shard.shard_id for shard in stream.shards),
+                    retention_period_hours=stream.retention_hours,
+                    tags=dict(stream.tags),
+                    created_at=stream.created_at,
+                )
+                for stream in backend.streams.values()
+            }
+
+    def reset(self) -> None:
+        """Forget every stream, keeping the mock active."""
+        REGISTRY.reset(REGISTRY.settings)
+
+
+@overload
+def mock_kinesis(func: F, /) -> F: ...
+
+
+@overload
+def mock_kinesis(func: None = None, /, **options: Any) -> KinesisMock: ...
+
+
+def mock_kinesis(func: Any = None, /, **options: Any) -> Any:
+    """Mock Kinesis Data Streams and Kinesis Video Streams for boto3.
+
+    ``@mock_kinesis``, ``@mock_kinesis(...)`` (on functions, ``async def``
+    functions and classes) and ``with mock_kinesis(...) as km:`` all work.
+    Options are the fields of :class:`~kinesis_mock.settings.Settings`
+    (``stream_create_delay``, ``stream_delete_delay``, ``shard_limit``, ...)
+    and ``intercept_requests`` (default true) for raw ``requests`` calls.
+    """
+    mock = KinesisMock(**options)
+    if func is not None:
+        return mock(func)
+    return mock

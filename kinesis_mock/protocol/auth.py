@@ -1,0 +1,36 @@
+"""Who is calling and where: read from the request's SigV4 credential scope."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .wire import Request
+
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
+
+
+@dataclass(frozen=True)
+class CredentialScope:
+    access_key: str | None
+    region: str | None
+    service: str | None
+
+
+def credential_scope(request: Request) -> CredentialScope:
+    """The access key, region and signing name the request was signed with."""
+    text = request.header("Authorization")
+    if text is None:
+        presigned = request.query.get("X-Amz-Credential")
+        text = f"Credential={presigned[0]}" if presigned else None
+    match = _CREDENTIAL.search(text) if text else None
+    if match is None:
+        return CredentialScope(None, None, None)
+    return CredentialScope(match.group(1), match.group(2), match.group(3))
+
+
+def account_for_access_key(access_key: str | None, default: str) -> str:
+    """A 12-digit access key id acts as that account; any other, as ``default``."""
+    if access_key is not None and len(access_key) == 12 and access_key.isdigit():
+        return access_key
+    return default

@@ -1,0 +1,223 @@
+"""The JSON and rest-json wire protocols: find the operation, parse the
+request by shape, render results and errors the way each protocol does."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+from urllib.parse import unquote
+
+from botocore.model import Shape
+
+from .errors import SerializationException, ServiceError, UnknownOperationException
+from .model import ServiceSpec
+from .serialization import parse_structure, parse_value, render_structure, render_value
+from .wire import Request, Response
+
+
+class Codec(Protocol):
+    def operation(self, spec: ServiceSpec, request: Request) -> str: ...
+
+    def parse(self, spec: ServiceSpec, operation: str, request: Request) -> dict[str, Any]: ...
+
+    def render(
+        self, spec: ServiceSpec, operation: str, result: Any, request_id: str
+    ) -> Response: ...
+
+    def render_error(self, spec: ServiceSpec, error: ServiceError, request_id: str) -> Response: ...
+
+
+def _error_parts(spec: ServiceSpec, error: ServiceError) -> tuple[int, str]:
+    info = spec.errors.get(error.code)
+    if info is None:
+        return error.status, error.message_key
+    return info.status, info.message_key
+
+
+def _load_document(body: bytes) -> dict[str, Any]:
+    if not body.strip():
+        return {}
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SerializationException("Start of structure or map found where not expected.") from exc
+    if isinstance(document, list):
+        raise SerializationException("Start of list found where not expected")
+    if not isinstance(document, dict):
+        raise SerializationException("Expected null")
+    return document
+
+
+class JsonCodec:
+    """``awsJson1.0`` / ``awsJson1.1``: POST /, ``X-Amz-Target`` names the operation."""
+
+    def operation(self, spec: ServiceSpec, request: Request) -> str:
+        if request.operation is not None:
+            return request.operation
+        target = request.header("X-Amz-Target") or ""
+        name = spec.operation_for_target(target)
+        if name is None:
+            raise UnknownOperationException(None)
+        return name
+
+    def parse(self, spec: ServiceSpec, operation: str, request: Request) -> dict[str, Any]:
+        document = _load_document(request.body)
+        shape = spec.operation(operation).input_shape
+        return parse_structure(document, shape) if shape is not None else {}
+
+    def _content_type(self, spec: ServiceSpec) -> str:
+        return f"application/x-amz-json-{spec.model.metadata.get('jsonVersion', '1.0')}"
+
+    def render(self, spec: ServiceSpec, operation: str, result: Any, request_id: str) -> Response:
+        shape = spec.operation(operation).output_shape
+        body = b""
+        if shape is not None and result is not None:
+            body = json.dumps(render_structure(result, shape), separators=(",", ":")).encode()
+        headers = {
+            "Content-Type": self._content_type(spec),
+            "Content-Length": str(len(body)),
+            "x-amzn-RequestId": request_id,
+        }
+        return Response(200, headers, body)
+
+    def render_error(self, spec: ServiceSpec, error: ServiceError, request_id: str) -> Response:
+        status, key = _error_parts(spec, error)
+        document: dict[str, Any] = {"__type": error.code}
+        if error.message is not None:
+            document[key] = error.message
+        body = json.dumps(document, separators=(",", ":")).encode()
+        headers = {
+            "Content-Type": self._content_type(spec),
+            "Content-Length": str(len(body)),
+            "x-amzn-RequestId": request_id,
+            "x-amzn-ErrorType": error.code,
+        }
+        return Response(status, headers, body)
+
+
+class RestJsonCodec:
+    """``restJson1``: the method and URI name the operation; members travel in
+    the path, query string, headers and a JSON body (or a raw payload)."""
+
+    def operation(self, spec: ServiceSpec, request: Request) -> str:
+        if request.operation is not None:
+            return request.operation
+        name = spec.operation_for_route(request.method, request.path, set(request.query))
+        if name is None:
+            raise UnknownOperationException(None)
+        return name
+
+    def parse(self, spec: ServiceSpec, operation: str, request: Request) -> dict[str, Any]:
+        op = spec.operation(operation)
+        shape = op.input_shape
+        if shape is None:
+            return {}
+        params: dict[str, Any] = {}
+        payload = shape.serialization.get("payload")
+        body_members: dict[str, Shape] = {}
+        route = next(r for r in spec.routes if r.operation == operation)
+        match = route.pattern.fullmatch(request.path)
+        labels = _uri_labels(op.http.get("requestUri", "/"))
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            wire_name = member.serialization.get("name", name)
+            if location == "uri":
+                if match is not None and wire_name in labels:
+                    params[name] = unquote(match.group(labels.index(wire_name) + 1))
+            elif location == "querystring":
+                values = request.query.get(wire_name)
+                if values:
+                    params[name] = _from_text(
+                        values if member.type_name == "list" else values[0], member
+                    )
+            elif location == "header":
+                value = request.header(wire_name)
+                if value is not None:
+                    params[name] = _from_text(value, member)
+            elif name == payload:
+                if member.type_name in ("blob", "string"):
+                    params[name] = request.body
+                else:
+                    params[name] = parse_value(_load_document(request.body), member)
+            else:
+                body_members[name] = member
+        if body_members and payload is None:
+            document = _load_document(request.body)
+            for key, value in document.items():
+                member = body_members.get(key)
+                if member is not None and value is not None:
+                    params[key] = parse_value(value, member)
+        return params
+
+    def render(self, spec: ServiceSpec, operation: str, result: Any, request_id: str) -> Response:
+        op = spec.operation(operation)
+        shape = op.output_shape
+        headers = {"x-amzn-RequestId": request_id}
+        body = b""
+        if shape is not None and result is not None:
+            payload = shape.serialization.get("payload")
+            document: dict[str, Any] = {}
+            for name, value in result.items():
+                member = shape.members.get(name)
+                if member is None or value is None:
+                    continue
+                location = member.serialization.get("location")
+                if location == "header":
+                    headers[member.serialization.get("name", name)] = str(
+                        render_value(value, member)
+                    )
+                elif name == payload:
+                    if member.type_name in ("blob", "string"):
+                        body = value if isinstance(value, bytes) else str(value).encode()
+                    else:
+                        body = json.dumps(render_value(value, member)).encode()
+                else:
+                    document[name] = render_value(value, member)
+            if payload is None:
+                body = json.dumps(document, separators=(",", ":")).encode()
+                headers["Content-Type"] = "application/json"
+        headers["Content-Length"] = str(len(body))
+        return Response(op.http.get("responseCode", 200), headers, body)
+
+    def render_error(self, spec: ServiceSpec, error: ServiceError, request_id: str) -> Response:
+        status, key = _error_parts(spec, error)
+        document: dict[str, Any] = {}
+        if error.message is not None:
+            document[key] = error.message
+        body = json.dumps(document, separators=(",", ":")).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "Content-Length": str(len(body)),
+            "x-amzn-RequestId": request_id,
+            "x-amzn-ErrorType": error.code,
+        }
+        return Response(status, headers, body)
+
+
+def _uri_labels(uri: str) -> list[str]:
+    labels: list[str] = []
+    for piece in uri.partition("?")[0].split("{")[1:]:
+        labels.append(piece.split("}")[0].rstrip("+"))
+    return labels
+
+
+def _from_text(value: Any, shape: Shape) -> Any:
+    """Convert a header or query-string value to the member's type."""
+    kind = shape.type_name
+    if kind == "list":
+        return [_from_text(item, shape.member) for item in value]
+    if kind in ("integer", "long"):
+        try:
+            return int(value)
+        except ValueError as exc:
+            raise SerializationException(
+                f"class java.lang.String can not be converted to an {kind.capitalize()}"
+            ) from exc
+    if kind == "boolean":
+        return value.lower() == "true"
+    if kind == "timestamp":
+        return parse_value(value, shape)
+    return value
+
+
+CODECS: dict[str, Codec] = {"json": JsonCodec(), "rest-json": RestJsonCodec()}

@@ -1,0 +1,50 @@
+"""The request pipeline: find the operation, parse and validate its input,
+run its handler against the right backend, render the result or the error."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from .. import clock
+from ..registry import REGISTRY
+from ..services.base import ServiceDefinition
+from .auth import account_for_access_key, credential_scope
+from .codecs import CODECS
+from .errors import InternalFailure, NotImplementedOperation, ServiceError
+from .model import service_spec
+from .validation import validate
+from .wire import Request, Response
+
+log = logging.getLogger("kinesis_mock")
+
+DEFAULT_REGION = "us-east-1"
+
+
+def handle(service: ServiceDefinition, request: Request) -> Response:
+    """Answer one request to ``service`` as the real service would."""
+    spec = service_spec(service.name)
+    codec = CODECS[spec.protocol]
+    request_id = str(uuid.uuid4())
+    try:
+        operation = codec.operation(spec, request)
+        handler = service.handlers.get(operation)
+        if handler is None:
+            raise NotImplementedOperation(
+                f"kinesis-mock does not implement {spec.name} operation {operation} yet."
+            )
+        params = codec.parse(spec, operation, request)
+        validate(params, spec.operation(operation).input_shape, service.member_order.get(operation))
+        scope = credential_scope(request)
+        settings = REGISTRY.settings
+        account = account_for_access_key(scope.access_key, settings.default_account())
+        backend = REGISTRY.backend(service, account, scope.region or DEFAULT_REGION)
+        with backend.lock:
+            backend.advance(clock.now())
+            result = handler(backend, params)
+        return codec.render(spec, operation, result, request_id)
+    except ServiceError as error:
+        return codec.render_error(spec, error, request_id)
+    except Exception:
+        log.exception("kinesis-mock failed to answer a %s request", spec.name)
+        return codec.render_error(spec, InternalFailure(None), request_id)

@@ -1,0 +1,76 @@
+"""Service errors, one class per AWS error code.
+
+Handlers raise these; the protocol layer renders them with the status code,
+``__type`` and message key the service uses. A code the model declares takes
+its HTTP status from the model; the classes only carry a default.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class ServiceError(Exception):
+    """An error the mocked service answers with."""
+
+    code: ClassVar[str] = "ServiceError"
+    status: ClassVar[int] = 400
+    # The body key the message travels under when the model does not say.
+    message_key: ClassVar[str] = "message"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message if message is not None else self.code)
+        self.message = message
+
+
+class ValidationException(ServiceError):
+    code = "ValidationException"
+
+
+class SerializationException(ServiceError):
+    code = "SerializationException"
+    message_key = "Message"
+
+
+class UnknownOperationException(ServiceError):
+    code = "UnknownOperationException"
+
+
+class InternalFailure(ServiceError):
+    code = "InternalFailure"
+    status = 500
+
+
+class NotImplementedOperation(ServiceError):
+    """A model operation kinesis-mock does not implement yet."""
+
+    code = "NotImplemented"
+    status = 501
+
+
+class InvalidArgumentException(ServiceError):
+    code = "InvalidArgumentException"
+
+
+class ResourceNotFoundException(ServiceError):
+    code = "ResourceNotFoundException"
+
+
+class ResourceInUseException(ServiceError):
+    code = "ResourceInUseException"
+
+
+class LimitExceededException(ServiceError):
+    code = "LimitExceededException"
+
+
+class AccessDeniedException(ServiceError):
+    code = "AccessDeniedException"
+
+
+class ExpiredNextTokenException(ServiceError):
+    code = "ExpiredNextTokenException"
+
+
+class ExpiredIteratorException(ServiceError):
+    code = "ExpiredIteratorException"

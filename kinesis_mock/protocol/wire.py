@@ -1,0 +1,41 @@
+"""The plain request and response every transport converts to and from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Request:
+    """What arrived, independent of how it arrived.
+
+    ``operation`` is set when the transport already knows the operation (the
+    botocore hook learns it from botocore itself); otherwise the protocol
+    layer finds it from the target header or the method and URI.
+    """
+
+    method: str
+    path: str
+    headers: Mapping[str, str]
+    body: bytes
+    query: Mapping[str, list[str]] = field(default_factory=dict)
+    operation: str | None = None
+
+    def header(self, name: str) -> str | None:
+        """Case-insensitive header lookup."""
+        value = self.headers.get(name)
+        if value is not None:
+            return value
+        lowered = name.lower()
+        for key, candidate in self.headers.items():
+            if key.lower() == lowered:
+                return candidate
+        return None
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes

@@ -1,0 +1,1 @@
+"""One handler per operation, grouped by service."""

@@ -1,0 +1,277 @@
+"""Kinesis Data Streams state for one account and region."""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import itertools
+import re
+import secrets
+import string
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...protocol.errors import (
+    AccessDeniedException,
+    InvalidArgumentException,
+    ResourceNotFoundException,
+)
+from ...protocol.model import partition_for_region
+from ...settings import Settings
+from .sequence import SequenceParts, make_sequence_number
+
+HASH_KEY_SPACE = 1 << 128
+
+CREATING = "CREATING"
+ACTIVE = "ACTIVE"
+DELETING = "DELETING"
+UPDATING = "UPDATING"
+
+PROVISIONED = "PROVISIONED"
+ON_DEMAND = "ON_DEMAND"
+
+DEFAULT_RETENTION_HOURS = 24
+DEFAULT_MAX_RECORD_SIZE_KIB = 1024
+
+_STREAM_ARN = re.compile(r"arn:([\w-]+):kinesis:([^:]*):(\d{12}):stream/(.+)")
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+@dataclass(eq=False)
+class Shard:
+    shard_id: str
+    index: int
+    starting_hash_key: int
+    ending_hash_key: int
+    created_at: float
+    starting_sequence_number: str
+    parent_shard_id: str | None = None
+    adjacent_parent_shard_id: str | None = None
+    ending_sequence_number: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.ending_sequence_number is None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "ShardId": self.shard_id,
+            "ParentShardId": self.parent_shard_id,
+            "AdjacentParentShardId": self.adjacent_parent_shard_id,
+            "HashKeyRange": {
+                "StartingHashKey": str(self.starting_hash_key),
+                "EndingHashKey": str(self.ending_hash_key),
+            },
+            "SequenceNumberRange": {
+                "StartingSequenceNumber": self.starting_sequence_number,
+                "EndingSequenceNumber": self.ending_sequence_number,
+            },
+        }
+
+
+def shard_id_for(index: int) -> str:
+    return f"shardId-{index:012d}"
+
+
+def even_hash_ranges(count: int) -> list[tuple[int, int]]:
+    """Split the 128-bit key space as the service does: equal integer steps,
+    the last shard taking the remainder up to 2^128 - 1."""
+    step = HASH_KEY_SPACE // count
+    starts = [i * step for i in range(count)]
+    ends = [start - 1 for start in starts[1:]] + [HASH_KEY_SPACE - 1]
+    return list(zip(starts, ends, strict=True))
+
+
+@dataclass(eq=False)
+class Stream:
+    name: str
+    arn: str
+    stream_id: str
+    account: str
+    region: str
+    created_at: float
+    mode: str
+    status: str
+    shards: list[Shard] = field(default_factory=list)
+    retention_hours: int = DEFAULT_RETENTION_HOURS
+    tags: dict[str, str] = field(default_factory=dict)
+    encryption_type: str = "NONE"
+    key_id: str | None = None
+    shard_level_metrics: list[str] = field(default_factory=list)
+    consumers: dict[str, Any] = field(default_factory=dict)
+    max_record_size_kib: int = DEFAULT_MAX_RECORD_SIZE_KIB
+    warm_throughput_mibps: int | None = None
+
+    def open_shards(self) -> list[Shard]:
+        return [shard for shard in self.shards if shard.is_open]
+
+    def visible_shards(self) -> list[Shard]:
+        """Shards a description lists: none while the stream is created or deleted."""
+        if self.status in (CREATING, DELETING):
+            return []
+        return self.shards
+
+    def mode_details(self) -> dict[str, str]:
+        return {"StreamMode": self.mode}
+
+    def enhanced_monitoring(self) -> list[dict[str, list[str]]]:
+        return [{"ShardLevelMetrics": list(self.shard_level_metrics)}]
+
+    def warm_throughput(self) -> dict[str, int] | None:
+        if self.warm_throughput_mibps is None:
+            return None
+        return {
+            "TargetMiBps": self.warm_throughput_mibps,
+            "CurrentMiBps": self.warm_throughput_mibps,
+        }
+
+    def not_found(self) -> ResourceNotFoundException:
+        return ResourceNotFoundException(
+            f"Stream {self.name} under account {self.account} not found."
+        )
+
+
+class CrossAccountAccessDenied(AccessDeniedException):
+    """A resource of another account, with no resource policy allowing the call.
+
+    The message names the operation and the caller, which only the request
+    pipeline knows; it fills them in.
+    """
+
+    def __init__(self, resource_arn: str) -> None:
+        super().__init__(None)
+        self.resource_arn = resource_arn
+
+
+class KinesisBackend:
+    """Streams of one account in one region, guarded by ``lock``."""
+
+    def __init__(self, account: str, region: str, settings: Settings) -> None:
+        self.account = account
+        self.region = region
+        self.settings = settings
+        self.partition = partition_for_region(region)
+        self.lock = threading.RLock()
+        self.streams: dict[str, Stream] = {}
+        self._names: list[str] = []  # sorted, for ListStreams
+        self._by_id: dict[str, Stream] = {}
+        # (due time, tie-breaker, stream, status it leaves)
+        self._transitions: list[tuple[float, int, Stream, str]] = []
+        self._tie = itertools.count()
+
+    # -- clock-driven state changes -------------------------------------
+
+    def advance(self, now: float) -> None:
+        transitions = self._transitions
+        while transitions and transitions[0][0] <= now:
+            _, _, stream, leaving = heapq.heappop(transitions)
+            if self.streams.get(stream.name) is not stream or stream.status != leaving:
+                continue
+            if leaving == DELETING:
+                self._remove(stream)
+            else:
+                stream.status = ACTIVE
+
+    def schedule(self, stream: Stream, leaving: str, due: float) -> None:
+        heapq.heappush(self._transitions, (due, next(self._tie), stream, leaving))
+
+    # -- streams ----------------------------------------------------------
+
+    def stream_arn(self, name: str) -> str:
+        return f"arn:{self.partition}:kinesis:{self.region}:{self.account}:stream/{name}"
+
+    def new_stream_id(self) -> str:
+        while True:
+            head = "".join(secrets.choice(_ID_ALPHABET) for _ in range(20))
+            tail = "".join(secrets.choice(_ID_ALPHABET) for _ in range(3))
+            stream_id = f"{head}-{tail}"
+            if stream_id not in self._by_id:
+                return stream_id
+
+    def add_stream(self, stream: Stream) -> None:
+        self.streams[stream.name] = stream
+        self._by_id[stream.stream_id] = stream
+        bisect.insort(self._names, stream.name)
+
+    def _remove(self, stream: Stream) -> None:
+        del self.streams[stream.name]
+        self._by_id.pop(stream.stream_id, None)
+        index = bisect.bisect_left(self._names, stream.name)
+        del self._names[index]
+
+    def delete_stream(self, stream: Stream, now: float) -> None:
+        stream.status = DELETING
+        delay = self.settings.stream_delete_delay
+        if delay <= 0:
+            self._remove(stream)
+        else:
+            self.schedule(stream, DELETING, now + delay)
+
+    def names_after(self, exclusive_start: str | None) -> list[str]:
+        """Stream names in order, starting after ``exclusive_start``."""
+        if exclusive_start is None:
+            return self._names
+        return self._names[bisect.bisect_right(self._names, exclusive_start) :]
+
+    def make_shards(self, count: int, created_at: float, first_index: int = 0) -> list[Shard]:
+        created = int(created_at)
+        shards = []
+        for offset, (start, end) in enumerate(even_hash_ranges(count)):
+            index = first_index + offset
+            shards.append(
+                Shard(
+                    shard_id=shard_id_for(index),
+                    index=index,
+                    starting_hash_key=start,
+                    ending_hash_key=end,
+                    created_at=created_at,
+                    starting_sequence_number=make_sequence_number(
+                        SequenceParts(created, index, 0, created)
+                    ),
+                )
+            )
+        return shards
+
+    def find_stream(self, params: dict[str, Any]) -> Stream:
+        """The stream a request names by ``StreamName``, ``StreamARN`` or ``StreamId``.
+
+        When several are given they must agree. Raises the service's errors:
+        ``ResourceNotFoundException`` for an unknown stream.
+        """
+        name: str | None = params.get("StreamName")
+        arn: str | None = params.get("StreamARN")
+        stream_id: str | None = params.get("StreamId")
+        if arn is not None:
+            match = _STREAM_ARN.fullmatch(arn)
+            if match is None:
+                raise InvalidArgumentException(f"StreamARN {arn} is invalid.")
+            _, region, account, arn_name = match.groups()
+            if account != self.account:
+                raise CrossAccountAccessDenied(arn)
+            if name is not None and name != arn_name:
+                raise InvalidArgumentException(
+                    f"StreamARN {arn} and StreamName {name} do not refer to the same stream."
+                )
+            name = arn_name
+            if region != self.region:
+                raise ResourceNotFoundException(f"Stream {name} under account {account} not found.")
+        if name is None and stream_id is None:
+            raise InvalidArgumentException("Either StreamName or StreamARN should be provided.")
+        if name is not None:
+            stream = self.streams.get(name)
+            if stream is None:
+                raise ResourceNotFoundException(
+                    f"Stream {name} under account {self.account} not found."
+                )
+            if stream_id is not None and stream.stream_id != stream_id:
+                raise InvalidArgumentException(
+                    f"StreamId {stream_id} does not refer to stream {name}."
+                )
+            return stream
+        by_id = self._by_id.get(stream_id or "")
+        if by_id is None:
+            raise ResourceNotFoundException(
+                f"Stream with id {stream_id} under account {self.account} not found."
+            )
+        return by_id
