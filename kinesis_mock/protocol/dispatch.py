@@ -11,8 +11,13 @@ from ..registry import REGISTRY
 from ..services.base import ServiceDefinition
 from .auth import account_for_access_key, credential_scope
 from .codecs import CODECS
-from .errors import InternalFailure, NotImplementedOperation, ServiceError
-from .model import service_spec
+from .errors import (
+    CrossAccountAccessDenied,
+    InternalFailure,
+    NotImplementedOperation,
+    ServiceError,
+)
+from .model import partition_for_region, service_spec
 from .validation import validate
 from .wire import Request, Response
 
@@ -26,6 +31,9 @@ def handle(service: ServiceDefinition, request: Request) -> Response:
     spec = service_spec(service.name)
     codec = CODECS[spec.protocol]
     request_id = str(uuid.uuid4())
+    operation = request.operation or "?"
+    account = REGISTRY.settings.default_account()
+    region = DEFAULT_REGION
     try:
         operation = codec.operation(spec, request)
         handler = service.handlers.get(operation)
@@ -36,13 +44,21 @@ def handle(service: ServiceDefinition, request: Request) -> Response:
         params = codec.parse(spec, operation, request)
         validate(params, spec.operation(operation).input_shape, service.member_order.get(operation))
         scope = credential_scope(request)
-        settings = REGISTRY.settings
-        account = account_for_access_key(scope.access_key, settings.default_account())
-        backend = REGISTRY.backend(service, account, scope.region or DEFAULT_REGION)
+        account = account_for_access_key(scope.access_key, account)
+        region = scope.region or DEFAULT_REGION
+        backend = REGISTRY.backend(service, account, region)
         with backend.lock:
             backend.advance(clock.now())
             result = handler(backend, params)
         return codec.render(spec, operation, result, request_id)
+    except CrossAccountAccessDenied as error:
+        action = f"{spec.model.signing_name}:{operation}"
+        error.message = (
+            f"User: arn:{partition_for_region(region)}:iam::{account}:root is not authorized "
+            f"to perform: {action} on resource: {error.resource_arn} because no "
+            f"resource-based policy allows the {action} action"
+        )
+        return codec.render_error(spec, error, request_id)
     except ServiceError as error:
         return codec.render_error(spec, error, request_id)
     except Exception:

@@ -74,3 +74,15 @@ class ExpiredNextTokenException(ServiceError):
 
 class ExpiredIteratorException(ServiceError):
     code = "ExpiredIteratorException"
+
+
+class CrossAccountAccessDenied(AccessDeniedException):
+    """A resource of another account that no resource policy opens to the caller.
+
+    The message names the caller and the action, which only the request
+    pipeline knows; it fills them in.
+    """
+
+    def __init__(self, resource_arn: str) -> None:
+        super().__init__(None)
+        self.resource_arn = resource_arn

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...protocol.errors import (
-    AccessDeniedException,
+    CrossAccountAccessDenied,
     InvalidArgumentException,
     ResourceNotFoundException,
 )
@@ -130,18 +130,6 @@ class Stream:
         return ResourceNotFoundException(
             f"Stream {self.name} under account {self.account} not found."
         )
-
-
-class CrossAccountAccessDenied(AccessDeniedException):
-    """A resource of another account, with no resource policy allowing the call.
-
-    The message names the operation and the caller, which only the request
-    pipeline knows; it fills them in.
-    """
-
-    def __init__(self, resource_arn: str) -> None:
-        super().__init__(None)
-        self.resource_arn = resource_arn
 
 
 class KinesisBackend:

@@ -1,0 +1,173 @@
+"""Validation, serialization and error rendering, as the service answers them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from helpers import error_of, signed_request
+
+
+def test_validation_error_for_a_pattern(kinesis: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        kinesis.create_stream(StreamName="a b", ShardCount=1)
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "1 validation error detected: Value 'a b' at 'streamName' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+        400,
+    )
+
+
+def test_several_violations_in_one_message(raw_kinesis: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.create_stream(StreamName="", ShardCount=0)
+    assert error_of(excinfo)[1] == (
+        "3 validation errors detected: "
+        "Value '0' at 'shardCount' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1; "
+        "Value '' at 'streamName' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; "
+        "Value '' at 'streamName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1"
+    )
+
+
+def test_length_and_range_maximums(raw_kinesis: Any) -> None:
+    name = "a" * 129
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.describe_stream(StreamName=name, Limit=100000, ExclusiveStartShardId=name)
+    assert error_of(excinfo)[1] == (
+        "3 validation errors detected: "
+        "Value '100000' at 'limit' failed to satisfy constraint: "
+        "Member must have value less than or equal to 10000; "
+        f"Value '{name}' at 'exclusiveStartShardId' failed to satisfy constraint: "
+        "Member must have length less than or equal to 128; "
+        f"Value '{name}' at 'streamName' failed to satisfy constraint: "
+        "Member must have length less than or equal to 128"
+    )
+
+
+def test_list_streams_validation(raw_kinesis: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.list_streams(ExclusiveStartStreamName="", Limit=0)
+    assert error_of(excinfo)[1] == (
+        "3 validation errors detected: "
+        "Value '0' at 'limit' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1; "
+        "Value '' at 'exclusiveStartStreamName' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; "
+        "Value '' at 'exclusiveStartStreamName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1"
+    )
+
+
+def test_missing_required_member(raw_kinesis: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.create_stream(ShardCount=1)
+    assert error_of(excinfo)[1] == (
+        "1 validation error detected: Value null at 'streamName' failed to satisfy "
+        "constraint: Member must not be null"
+    )
+
+
+def test_enum_violation_in_a_nested_structure(raw_kinesis: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.create_stream(StreamName="s", StreamModeDetails={"StreamMode": "FAST"})
+    assert error_of(excinfo)[1] == (
+        "1 validation error detected: Value 'FAST' at 'streamModeDetails.streamMode' failed "
+        "to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]"
+    )
+
+
+def test_map_key_constraints_are_reported_at_the_map(raw_kinesis: Any) -> None:
+    key = "k" * 129
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.create_stream(StreamName="s", ShardCount=1, Tags={key: "v"})
+    assert error_of(excinfo)[1] == (
+        f"1 validation error detected: Value '{{{key}=v}}' at 'tags' failed to satisfy "
+        "constraint: Map keys must satisfy constraint: [Member must have length less than "
+        "or equal to 128, Member must have length greater than or equal to 1]"
+    )
+
+
+def test_a_rejected_request_stores_nothing(raw_kinesis: Any) -> None:
+    with pytest.raises(ClientError):
+        raw_kinesis.create_stream(StreamName="ok", ShardCount=0)
+    assert raw_kinesis.list_streams()["StreamNames"] == []
+
+
+def test_every_violation_is_counted(kinesis_mock: Any) -> None:
+    body = {
+        "StreamName": "",
+        "ShardCount": 0,
+        "MaxRecordSizeInKiB": 1,
+        "WarmThroughputMiBps": -1,
+        "Tags": {},
+        "StreamModeDetails": {"StreamMode": "X"},
+    }
+    response = signed_request(json.dumps(body), "CreateStream")
+    message = response.json()["message"]
+    assert message.startswith("7 validation errors detected: ")
+    assert message.count("failed to satisfy constraint") == 7
+
+
+def test_wrong_json_type_is_a_serialization_exception(kinesis_mock: Any) -> None:
+    response = signed_request(json.dumps({"StreamName": True, "ShardCount": 1}), "CreateStream")
+    assert response.status_code == 400
+    assert response.json() == {
+        "__type": "SerializationException",
+        "Message": "class java.lang.Boolean can not be converted to an String",
+    }
+    response = signed_request(json.dumps({"StreamName": "s", "ShardCount": "1"}), "CreateStream")
+    assert response.json()["Message"] == (
+        "class java.lang.String can not be converted to an Integer"
+    )
+    response = signed_request(json.dumps({"StreamName": ["s"]}), "CreateStream")
+    assert response.json()["Message"] == "Start of list found where not expected"
+    response = signed_request(json.dumps({"StreamName": "s", "Tags": "x"}), "CreateStream")
+    assert response.json()["Message"] == "Expected map or null"
+    assert kinesis_mock.streams() == {}
+
+
+def test_unknown_target_is_an_unknown_operation(kinesis_mock: Any) -> None:
+    response = signed_request("{}", "LaunchRockets")
+    assert response.status_code == 400
+    assert response.json() == {"__type": "UnknownOperationException"}
+    response = signed_request("{}", None)
+    assert response.json() == {"__type": "UnknownOperationException"}
+
+
+def test_malformed_json_is_a_serialization_exception(kinesis_mock: Any) -> None:
+    response = signed_request("hello", "ListStreams")
+    assert response.status_code == 400
+    assert response.json()["__type"] == "SerializationException"
+
+
+def test_error_headers_and_body(kinesis_mock: Any) -> None:
+    response = signed_request(json.dumps({"StreamName": "missing"}), "DescribeStream")
+    assert response.status_code == 400
+    assert response.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
+    assert len(response.headers["x-amzn-RequestId"]) == 36
+    assert response.json() == {
+        "__type": "ResourceNotFoundException",
+        "message": "Stream missing under account 123456789012 not found.",
+    }
+
+
+def test_modeled_exceptions_can_be_caught_by_class(kinesis: Any) -> None:
+    with pytest.raises(kinesis.exceptions.ResourceNotFoundException) as excinfo:
+        kinesis.delete_stream(StreamName="missing")
+    assert excinfo.value.response["ResponseMetadata"]["RequestId"]
+
+
+def test_unimplemented_operation_names_itself(kinesis: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        kinesis.split_shard(
+            StreamName="s", ShardToSplit="shardId-000000000000", NewStartingHashKey="1"
+        )
+    code, message, status = error_of(excinfo)
+    assert (code, status) == ("NotImplemented", 501)
+    assert "SplitShard" in message
