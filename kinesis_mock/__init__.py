@@ -9,13 +9,14 @@ def test_pipeline():
 """
 
 from .clock import set_clock
-from .mock import KinesisMock, StreamInfo, mock_kinesis
+from .mock import KinesisMock, RecordInfo, StreamInfo, mock_kinesis
 from .settings import Settings
 
 mock_kinesisvideo = mock_kinesis
 
 __all__ = [
     "KinesisMock",
+    "RecordInfo",
     "Settings",
     "StreamInfo",
     "mock_kinesis",

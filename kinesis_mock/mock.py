@@ -9,9 +9,11 @@ import threading
 import unittest
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from datetime import datetime, timezone
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
+from . import clock
 from .environment import DEFAULT_REGION, FakeEnvironment
 from .registry import REGISTRY
 from .services.kinesis.backend import KinesisBackend
@@ -27,6 +29,18 @@ _lifecycle = threading.RLock()
 # What the outermost mock set up, undone when it ends.
 _environment: FakeEnvironment | None = None
 _requests_mock: Any = None
+
+
+@dataclass(frozen=True)
+class RecordInfo:
+    """One stored record, as a consumer would read it."""
+
+    shard_id: str
+    sequence_number: str
+    partition_key: str
+    data: bytes
+    arrival_time: datetime
+    encryption_type: str
 
 
 @dataclass(frozen=True)
@@ -203,6 +217,39 @@ class KinesisMock:
                 )
                 for stream in backend.streams.values()
             }
+
+    def records(
+        self, stream_name: str, region: str | None = None, account_id: str | None = None
+    ) -> list[RecordInfo]:
+        """Every retained record of a stream: shard by shard, each in order.
+
+        Reads the stored records directly, so a test can check what a
+        producer wrote without writing a consumer.
+        """
+        backend = self._backend(region, account_id)
+        stream = backend.streams.get(stream_name) if backend is not None else None
+        if backend is None or stream is None:
+            raise KeyError(f"no stream {stream_name!r} in this account and region")
+        now = clock.now()
+        found: list[RecordInfo] = []
+        with backend.lock:
+            for shard in stream.shards:
+                stream.trim_expired(shard, now)
+                stored, _ = shard.log.read(shard.log.first_index, len(shard.log), 1 << 62)
+                found.extend(
+                    RecordInfo(
+                        shard_id=shard.shard_id,
+                        sequence_number=record.sequence_number,
+                        partition_key=record.partition_key,
+                        data=record.data,
+                        arrival_time=datetime.fromtimestamp(
+                            record.arrival_ms / 1000, tz=timezone.utc
+                        ),
+                        encryption_type=record.encryption_type,
+                    )
+                    for record in stored
+                )
+        return found
 
     def reset(self) -> None:
         """Forget every stream, keeping the mock active."""

@@ -1,6 +1,9 @@
 """Amazon Kinesis Data Streams."""
 
-from . import streams as _streams  # noqa: F401  (registers the handlers)
+# Importing the handler modules registers their operations.
+from . import data as _data  # noqa: F401
+from . import retention as _retention  # noqa: F401
+from . import streams as _streams  # noqa: F401
 from .service import KINESIS
 
 __all__ = ["KINESIS"]

@@ -19,7 +19,7 @@ from ...protocol.errors import (
 )
 from ...protocol.model import partition_for_region
 from ...settings import Settings
-from .sequence import SequenceParts, make_sequence_number
+from .records import ShardLog
 
 HASH_KEY_SPACE = 1 << 128
 
@@ -45,7 +45,7 @@ class Shard:
     starting_hash_key: int
     ending_hash_key: int
     created_at: float
-    starting_sequence_number: str
+    log: ShardLog
     parent_shard_id: str | None = None
     adjacent_parent_shard_id: str | None = None
     ending_sequence_number: str | None = None
@@ -64,7 +64,7 @@ class Shard:
                 "EndingHashKey": str(self.ending_hash_key),
             },
             "SequenceNumberRange": {
-                "StartingSequenceNumber": self.starting_sequence_number,
+                "StartingSequenceNumber": self.log.starting_sequence_number(),
                 "EndingSequenceNumber": self.ending_sequence_number,
             },
         }
@@ -72,6 +72,17 @@ class Shard:
 
 def shard_id_for(index: int) -> str:
     return f"shardId-{index:012d}"
+
+
+def shard_index_from_id(shard_id: str) -> int | None:
+    """The shard number a shard id names, read as the service does: the digits
+    after the first ``-`` (``shardId-5`` and ``shardId-000000000005`` are the
+    same shard), or ``None`` when they are not a number in 0 .. 2^31 - 1."""
+    digits = shard_id.split("-", 1)[1] if "-" in shard_id else shard_id
+    if not digits.isdigit() or not digits.isascii():
+        return None
+    index = int(digits)
+    return index if index < 1 << 31 else None
 
 
 def even_hash_ranges(count: int) -> list[tuple[int, int]]:
@@ -103,8 +114,38 @@ class Stream:
     max_record_size_kib: int = DEFAULT_MAX_RECORD_SIZE_KIB
     warm_throughput_mibps: int | None = None
 
+    def __post_init__(self) -> None:
+        self._shards_by_id: dict[str, Shard] = {}
+        self._routing: tuple[list[int], list[Shard]] | None = None
+        self.shards_changed()
+
+    def shards_changed(self) -> None:
+        """Rebuild the shard indexes after shards were added or closed."""
+        self._shards_by_id = {shard.shard_id: shard for shard in self.shards}
+        self._routing = None
+
     def open_shards(self) -> list[Shard]:
         return [shard for shard in self.shards if shard.is_open]
+
+    def shard(self, shard_id: str) -> Shard | None:
+        """The shard named by a canonical id (``shardId-000000000005``)."""
+        return self._shards_by_id.get(shard_id)
+
+    def shard_for_hash_key(self, hash_key: int) -> Shard:
+        """The open shard whose hash-key range holds ``hash_key``."""
+        if self._routing is None:
+            open_shards = sorted(self.open_shards(), key=lambda shard: shard.starting_hash_key)
+            self._routing = ([shard.starting_hash_key for shard in open_shards], open_shards)
+        starts, open_shards = self._routing
+        return open_shards[bisect.bisect_right(starts, hash_key) - 1]
+
+    def trim_expired(self, shard: Shard, now: float) -> None:
+        """Drop the shard's records older than the retention period."""
+        shard.log.trim_before(int((now - self.retention_hours * 3600) * 1000))
+
+    @property
+    def is_readable(self) -> bool:
+        return self.status in (ACTIVE, UPDATING)
 
     def visible_shards(self) -> list[Shard]:
         """Shards a description lists: none while the stream is created or deleted."""
@@ -214,12 +255,17 @@ class KinesisBackend:
                     starting_hash_key=start,
                     ending_hash_key=end,
                     created_at=created_at,
-                    starting_sequence_number=make_sequence_number(
-                        SequenceParts(created, index, 0, created)
-                    ),
+                    log=ShardLog(created, index),
                 )
             )
         return shards
+
+    def requested_name(self, params: dict[str, Any]) -> str:
+        """The stream name a request gives, directly or inside its ARN."""
+        name = params.get("StreamName")
+        if name is None and params.get("StreamARN"):
+            name = str(params["StreamARN"]).rpartition("/")[2]
+        return str(name)
 
     def find_stream(self, params: dict[str, Any]) -> Stream:
         """The stream a request names by ``StreamName``, ``StreamARN`` or ``StreamId``.

@@ -1,0 +1,270 @@
+"""The data plane: PutRecord, PutRecords, GetShardIterator, GetRecords."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import Any
+
+from ... import clock
+from ...protocol.errors import (
+    ExpiredIteratorException,
+    InvalidArgumentException,
+    ResourceNotFoundException,
+)
+from ..base import Params
+from .backend import KinesisBackend, Shard, Stream, shard_id_for, shard_index_from_id
+from .iterators import ITERATOR_LIFETIME_MS, IteratorPosition, make_iterator, open_iterator
+from .sequence import parse_sequence_number
+from .service import KINESIS
+
+HASH_KEY_LIMIT = 1 << 128
+# The service now takes up to 10 MiB in one PutRecords request (it was 5 MiB).
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+DEFAULT_GET_LIMIT = 10_000
+
+
+def _writable_stream(backend: KinesisBackend, req: Params) -> Stream:
+    stream = backend.find_stream(req)
+    if not stream.is_readable:
+        # A stream being created or deleted takes no records.
+        raise stream.not_found()
+    return stream
+
+
+def _hash_key(partition_key: str, explicit: str | None) -> int:
+    if explicit is None:
+        return int.from_bytes(hashlib.md5(partition_key.encode()).digest(), "big")
+    value = int(explicit)
+    if value >= HASH_KEY_LIMIT:
+        raise InvalidArgumentException(
+            "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. "
+            f"Specified value was {explicit}"
+        )
+    return value
+
+
+def _record_size(stream: Stream, data: bytes, partition_key: str) -> int:
+    """Size of a record as the limits count it (data plus partition key),
+    after checking it against the stream's maximum record size."""
+    size = len(data) + len(partition_key.encode())
+    limit = stream.max_record_size_kib * 1024
+    if size > limit:
+        raise InvalidArgumentException(
+            f"Record size {size} bytes exceeds the maximum record size of {limit} bytes "
+            f"of stream {stream.name} under account {stream.account}."
+        )
+    return size
+
+
+@KINESIS.operation("PutRecord")
+def put_record(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    stream = _writable_stream(backend, req)
+    data: bytes = req["Data"]
+    partition_key: str = req["PartitionKey"]
+    shard = stream.shard_for_hash_key(_hash_key(partition_key, req.get("ExplicitHashKey")))
+    now = clock.now()
+    ordering = req.get("SequenceNumberForOrdering")
+    if ordering is not None:
+        _check_ordering(stream, ordering, now)
+    _record_size(stream, data, partition_key)
+    if req.get("DryRun"):
+        # Every check passed; a dry run stores nothing.
+        return {"ShardId": shard.shard_id}
+    return {
+        "ShardId": shard.shard_id,
+        "SequenceNumber": shard.log.append(data, partition_key, int(now * 1000)),
+        "EncryptionType": stream.encryption_type,
+    }
+
+
+def _check_ordering(stream: Stream, sequence_number: str, now: float) -> None:
+    """SequenceNumberForOrdering must be a sequence number the service could
+    have issued. Every later record of a shard gets a greater one, so a valid
+    value is honoured without further work."""
+    parts = parse_sequence_number(sequence_number)
+    if parts is None or parts.record_time > now or parts.shard_created > now:
+        raise InvalidArgumentException(
+            f"ExclusiveMinimumSequenceNumber {sequence_number} used in PutRecord on stream "
+            f"{stream.name} under account {stream.account} is invalid."
+        )
+
+
+@KINESIS.operation("PutRecords")
+def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    stream = _writable_stream(backend, req)
+    entries: list[dict[str, Any]] = req["Records"]
+    # Every record is checked before any is stored: a rejected request stores nothing.
+    targets: list[Shard] = []
+    total = 0
+    for entry in entries:
+        partition_key: str = entry["PartitionKey"]
+        total += _record_size(stream, entry["Data"], partition_key)
+        targets.append(
+            stream.shard_for_hash_key(_hash_key(partition_key, entry.get("ExplicitHashKey")))
+        )
+    if total > MAX_REQUEST_BYTES:
+        raise InvalidArgumentException(
+            f"Records size exceeds {MAX_REQUEST_BYTES // (1024 * 1024)} MB limit"
+        )
+    if req.get("DryRun"):
+        return {"FailedRecordCount": 0, "Records": []}
+    now_ms = int(clock.now() * 1000)
+    return {
+        "FailedRecordCount": 0,
+        "Records": [
+            {
+                "ShardId": shard.shard_id,
+                "SequenceNumber": shard.log.append(entry["Data"], entry["PartitionKey"], now_ms),
+            }
+            for entry, shard in zip(entries, targets, strict=True)
+        ],
+        "EncryptionType": stream.encryption_type,
+    }
+
+
+def _missing_shard(shard_id: str, stream_name: str, account: str) -> ResourceNotFoundException:
+    return ResourceNotFoundException(
+        f"Shard {shard_id} in stream {stream_name} under account {account} does not exist"
+    )
+
+
+@KINESIS.operation("GetShardIterator")
+def get_shard_iterator(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    raw_shard_id: str = req["ShardId"]
+    shard_index = shard_index_from_id(raw_shard_id)
+    if shard_index is None:
+        raise ResourceNotFoundException(
+            f"Could not find shard {raw_shard_id} in stream {backend.requested_name(req)} "
+            f"under account {backend.account}."
+        )
+    shard_id = shard_id_for(shard_index)
+    try:
+        stream = backend.find_stream(req)
+    except ResourceNotFoundException:
+        raise _missing_shard(shard_id, backend.requested_name(req), backend.account) from None
+    shard = stream.shard(shard_id)
+    if shard is None or not stream.is_readable:
+        raise _missing_shard(shard_id, stream.name, stream.account)
+
+    kind: str = req["ShardIteratorType"]
+    sequence_number: str | None = req.get("StartingSequenceNumber")
+    now = clock.now()
+    stream.trim_expired(shard, now)
+    log = shard.log
+    if kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"):
+        if sequence_number is None:
+            raise _iterator_type_error(kind, "no StartingSequenceNumber")
+        index = _sequence_index(stream, shard, sequence_number)
+        if kind == "AFTER_SEQUENCE_NUMBER":
+            index += 1
+    elif sequence_number is not None:
+        raise _iterator_type_error(kind, "also a StartingSequenceNumber")
+    elif kind == "AT_TIMESTAMP":
+        timestamp: datetime | None = req.get("Timestamp")
+        if timestamp is None:
+            raise InvalidArgumentException(
+                "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. "
+                "Current request has no timestamp parameter."
+            )
+        timestamp_ms = int(timestamp.timestamp() * 1000)
+        now_ms = int(now * 1000)
+        if timestamp_ms > now_ms:
+            raise InvalidArgumentException(
+                "The timestampInMillis parameter cannot be greater than the "
+                f"currentTimestampInMillis. timestampInMillis: {timestamp_ms}, "
+                f"currentTimestampInMillis: {now_ms}"
+            )
+        index = log.index_at_time(timestamp_ms)
+    elif kind == "TRIM_HORIZON":
+        index = log.first_index
+    else:  # LATEST
+        index = log.end_index
+    position = IteratorPosition(
+        backend.account, backend.region, stream.name, shard_id, index, int(now * 1000)
+    )
+    return {"ShardIterator": make_iterator(position)}
+
+
+def _iterator_type_error(kind: str, what: str) -> InvalidArgumentException:
+    return InvalidArgumentException(
+        "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and "
+        "StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. "
+        f"Request specified {kind} and {what}."
+    )
+
+
+def _sequence_index(stream: Stream, shard: Shard, sequence_number: str) -> int:
+    """The record index a StartingSequenceNumber names in ``shard``."""
+    parts = parse_sequence_number(sequence_number)
+    prefix = (
+        f"StartingSequenceNumber {sequence_number} used in GetShardIterator on shard "
+        f"{shard.shard_id} in stream {stream.name} under account {stream.account} is invalid"
+    )
+    if parts is None:
+        raise InvalidArgumentException(prefix + ".")
+    if parts.shard_index != shard.index:
+        raise InvalidArgumentException(
+            f"Invalid StartingSequenceNumber. It encodes {shard_id_for(parts.shard_index)}, "
+            f"while it was used in a call to {shard.shard_id}"
+        )
+    if not shard.log.owns(parts):
+        raise InvalidArgumentException(prefix + " because it did not come from this stream.")
+    return parts.record_index
+
+
+def _java_date(ms: int) -> str:
+    """A time as Java's Date.toString() prints it in UTC."""
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%a %b %d %H:%M:%S UTC %Y")
+
+
+@KINESIS.operation("GetRecords")
+def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    position = open_iterator(req["ShardIterator"])
+    if position is None or (position.account, position.region) != (
+        backend.account,
+        backend.region,
+    ):
+        raise InvalidArgumentException("Invalid ShardIterator.")
+    now = clock.now()
+    now_ms = int(now * 1000)
+    if now_ms - position.issued_ms > ITERATOR_LIFETIME_MS:
+        raise ExpiredIteratorException(
+            "Iterator expired. The iterator was created at time "
+            f"{_java_date(position.issued_ms)} while right now it is {_java_date(now_ms)} "
+            "which is further in the future than the tolerated delay of "
+            f"{ITERATOR_LIFETIME_MS} milliseconds."
+        )
+    stream = backend.streams.get(position.stream_name)
+    shard = stream.shard(position.shard_id) if stream is not None else None
+    if stream is None or shard is None or not stream.is_readable:
+        raise _missing_shard(position.shard_id, position.stream_name, backend.account)
+    stream.trim_expired(shard, now)
+    log = shard.log
+    records, next_index = log.read(
+        position.index, req.get("Limit", DEFAULT_GET_LIMIT), MAX_RESPONSE_BYTES
+    )
+    caught_up = next_index >= log.end_index
+    result: dict[str, Any] = {
+        "Records": [
+            {
+                "SequenceNumber": record.sequence_number,
+                "ApproximateArrivalTimestamp": record.arrival_ms / 1000,
+                "Data": record.data,
+                "PartitionKey": record.partition_key,
+                "EncryptionType": record.encryption_type,
+            }
+            for record in records
+        ],
+        "MillisBehindLatest": 0 if caught_up else max(0, now_ms - log.arrival_ms_at(next_index)),
+    }
+    if caught_up and not shard.is_open:
+        result["ChildShards"] = []
+    else:
+        result["NextShardIterator"] = make_iterator(
+            IteratorPosition(
+                backend.account, backend.region, stream.name, shard.shard_id, next_index, now_ms
+            )
+        )
+    return result
