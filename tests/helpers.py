@@ -28,6 +28,7 @@ def signed_request(
     access_key: str = "AKIDEXAMPLE",
     url: str | None = None,
     content_type: str = "application/x-amz-json-1.1",
+    service: str = "kinesis",
 ) -> Any:
     """POST ``body`` to Kinesis with ``requests``, SigV4-signed as an SDK would."""
     import requests
@@ -40,5 +41,5 @@ def signed_request(
     if target is not None:
         headers["X-Amz-Target"] = f"Kinesis_20131202.{target}"
     request = AWSRequest(method="POST", url=url, data=body, headers=headers)
-    SigV4Auth(Credentials(access_key, "secret"), "kinesis", region).add_auth(request)
+    SigV4Auth(Credentials(access_key, "secret"), service, region).add_auth(request)
     return requests.post(url, data=body, headers=dict(request.headers.items()), timeout=5)

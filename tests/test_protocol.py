@@ -171,3 +171,17 @@ def test_unimplemented_operation_names_itself(kinesis: Any) -> None:
     code, message, status = error_of(excinfo)
     assert (code, status) == ("NotImplemented", 501)
     assert "SplitShard" in message
+
+
+def test_rest_json_operations_are_routed_by_method_and_uri(kinesis_mock: Any) -> None:
+    # Kinesis Video speaks rest-json: the operation is found from the URI.
+    response = signed_request(
+        "{}",
+        None,
+        url="https://kinesisvideo.us-east-1.amazonaws.com/describeStream",
+        content_type="application/json",
+        service="kinesisvideo",
+    )
+    assert response.status_code == 501
+    assert response.headers["x-amzn-ErrorType"] == "NotImplemented"
+    assert "DescribeStream" in response.json()["Message"]

@@ -30,7 +30,7 @@ class Codec(Protocol):
 def _error_parts(spec: ServiceSpec, error: ServiceError) -> tuple[int, str]:
     info = spec.errors.get(error.code)
     if info is None:
-        return error.status, error.message_key
+        return error.status, error.message_key or spec.message_key
     return info.status, info.message_key
 
 

@@ -15,8 +15,9 @@ class ServiceError(Exception):
 
     code: ClassVar[str] = "ServiceError"
     status: ClassVar[int] = 400
-    # The body key the message travels under when the model does not say.
-    message_key: ClassVar[str] = "message"
+    # The body key the message travels under when the model does not declare
+    # the error; ``None`` means the key the service's modeled errors use.
+    message_key: ClassVar[str | None] = None
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message if message is not None else self.code)

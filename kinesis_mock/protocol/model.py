@@ -43,6 +43,9 @@ class ServiceSpec:
                 key = members[0] if members and members[0].lower() == "message" else "message"
                 code = error.metadata.get("error", {}).get("code", error.name)
                 self.errors[code] = ErrorInfo(status=status, message_key=key)
+        # The message key of the service's own errors, for errors it does not model.
+        keys = [info.message_key for info in self.errors.values()]
+        self.message_key: str = max(set(keys), key=keys.count) if keys else "message"
         self.routes: tuple[RestRoute, ...] = tuple(
             _route(name, self.operation(name)) for name in self.operation_names
         )
