@@ -239,13 +239,13 @@ class KinesisMock:
                 found.extend(
                     RecordInfo(
                         shard_id=shard.shard_id,
-                        sequence_number=record.sequence_number,
-                        partition_key=record.partition_key,
-                        data=record.data,
+                        sequence_number=record["SequenceNumber"],
+                        partition_key=record["PartitionKey"],
+                        data=record["Data"],
                         arrival_time=datetime.fromtimestamp(
-                            record.arrival_ms / 1000, tz=timezone.utc
+                            record["ApproximateArrivalTimestamp"], tz=timezone.utc
                         ),
-                        encryption_type=record.encryption_type,
+                        encryption_type=record["EncryptionType"],
                     )
                     for record in stored
                 )

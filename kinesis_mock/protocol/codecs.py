@@ -11,7 +11,7 @@ from botocore.model import Shape
 
 from .errors import SerializationException, ServiceError, UnknownOperationException
 from .model import ServiceSpec
-from .serialization import parse_structure, parse_value, render_structure, render_value
+from .serialization import parse_value, parser_for, render_value, renderer_for
 from .wire import Request, Response
 
 
@@ -63,7 +63,7 @@ class JsonCodec:
     def parse(self, spec: ServiceSpec, operation: str, request: Request) -> dict[str, Any]:
         document = _load_document(request.body)
         shape = spec.operation(operation).input_shape
-        return parse_structure(document, shape) if shape is not None else {}
+        return parser_for(shape)(document) if shape is not None else {}
 
     def _content_type(self, spec: ServiceSpec) -> str:
         return f"application/x-amz-json-{spec.model.metadata.get('jsonVersion', '1.0')}"
@@ -72,7 +72,7 @@ class JsonCodec:
         shape = spec.operation(operation).output_shape
         body = b""
         if shape is not None and result is not None:
-            body = json.dumps(render_structure(result, shape), separators=(",", ":")).encode()
+            body = json.dumps(renderer_for(shape)(result), separators=(",", ":")).encode()
         headers = {
             "Content-Type": self._content_type(spec),
             "Content-Length": str(len(body)),

@@ -5,15 +5,18 @@ The service reports constraint violations as one ``ValidationException``:
 with ``; ``, each ``Value <v> at '<path>' failed to satisfy constraint: <rule>``.
 Paths use lower-camel member names; list elements of structures are
 ``records.1.member.partitionKey``. Within a member the pattern is checked
-before the lengths, and a collection's own length before its elements. Lists and maps
-of scalars are reported once, at the collection, naming the element rules.
+before the lengths, and a collection's own length before its elements. Lists
+and maps of scalars are reported once, at the collection, naming the element
+rules.
+
+Each shape is compiled once into a checker; members without constraints cost
+nothing per request.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from botocore.model import Shape
@@ -22,14 +25,14 @@ from .errors import ValidationException
 
 MAX_REPORTED = 10
 
+# check(value, path, errors) appends the violations of ``value`` at ``path``.
+Check = Callable[[Any, str, list[str]], None]
+# A scalar rule: the violated rule's text, or None.
+Rule = Callable[[Any], str | None]
+
 
 def lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
-
-
-@functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.DOTALL)
 
 
 def format_value(value: Any, shape: Shape) -> str:
@@ -56,139 +59,212 @@ def format_value(value: Any, shape: Shape) -> str:
             for name, member in shape.members.items()
         )
         return f"{shape.name}({fields})"
-    if kind == "timestamp":
-        return str(value)
     return str(value)
 
 
-def _scalar_rules(value: Any, shape: Shape) -> list[str]:
-    """The rules a scalar value breaks, in the order the service lists them."""
+def _report(errors: list[str], value: Any, shape: Shape, path: str, rule: str) -> None:
+    if len(errors) >= MAX_REPORTED:
+        return
+    shown = "null" if value is None else f"'{format_value(value, shape)}'"
+    errors.append(f"Value {shown} at '{path}' failed to satisfy constraint: {rule}")
+
+
+def _rules(shape: Shape) -> list[Rule]:
+    """The scalar rules of a shape, in the order the service lists violations."""
     meta = shape.metadata
     kind = shape.type_name
-    broken: list[str] = []
+    rules: list[Rule] = []
     if kind == "string":
         pattern = meta.get("pattern")
-        if pattern is not None and not _compiled(pattern).fullmatch(value):
-            broken.append(f"Member must satisfy regular expression pattern: {pattern}")
-        if "min" in meta and len(value) < meta["min"]:
-            broken.append(f"Member must have length greater than or equal to {meta['min']}")
-        if "max" in meta and len(value) > meta["max"]:
-            broken.append(f"Member must have length less than or equal to {meta['max']}")
-        enum = shape.enum
-        if enum and value not in enum:
-            broken.append(f"Member must satisfy enum value set: [{', '.join(enum)}]")
-    elif kind in ("integer", "long", "float", "double"):
-        if "min" in meta and value < meta["min"]:
-            broken.append(f"Member must have value greater than or equal to {meta['min']}")
-        if "max" in meta and value > meta["max"]:
-            broken.append(f"Member must have value less than or equal to {meta['max']}")
-    elif kind in ("blob", "list", "map"):
-        if "min" in meta and len(value) < meta["min"]:
-            broken.append(f"Member must have length greater than or equal to {meta['min']}")
-        if "max" in meta and len(value) > meta["max"]:
-            broken.append(f"Member must have length less than or equal to {meta['max']}")
-    return broken
-
-
-def _all_rules(shape: Shape) -> list[str]:
-    """Every rule of an element shape, as listed in a collection-level message."""
-    meta = shape.metadata
-    rules: list[str] = []
-    noun = "value" if shape.type_name in ("integer", "long", "float", "double") else "length"
-    if "max" in meta:
-        rules.append(f"Member must have {noun} less than or equal to {meta['max']}")
-    if "min" in meta:
-        rules.append(f"Member must have {noun} greater than or equal to {meta['min']}")
-    if "pattern" in meta:
-        rules.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
-    if shape.type_name == "string" and shape.enum:
-        rules.append(f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
+        if pattern is not None:
+            compiled = re.compile(pattern, re.DOTALL)
+            text = f"Member must satisfy regular expression pattern: {pattern}"
+            rules.append(lambda v: None if compiled.fullmatch(v) else text)
+    sized = kind in ("string", "blob", "list", "map")
+    noun = "length" if sized else "value"
+    if sized or kind in ("integer", "long", "float", "double"):
+        measure: Callable[[Any], Any] = len if sized else (lambda v: v)
+        if "min" in meta:
+            low = meta["min"]
+            low_text = f"Member must have {noun} greater than or equal to {low}"
+            rules.append(lambda v: low_text if measure(v) < low else None)
+        if "max" in meta:
+            high = meta["max"]
+            high_text = f"Member must have {noun} less than or equal to {high}"
+            rules.append(lambda v: high_text if measure(v) > high else None)
+    if kind == "string" and shape.enum:
+        allowed = frozenset(shape.enum)
+        enum_text = f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"
+        rules.append(lambda v: None if v in allowed else enum_text)
     return rules
 
 
-class _Collector:
-    def __init__(self) -> None:
-        self.errors: list[str] = []
+def _passes(shape: Shape) -> Callable[[Any], bool]:
+    """One predicate that is true when a value breaks none of the shape's rules.
 
-    def add(self, value: Any, shape: Shape, path: str, rule: str) -> None:
-        if len(self.errors) >= MAX_REPORTED:
-            return
-        shown = format_value(value, shape)
-        if value is not None:
-            shown = f"'{shown}'"
-        self.errors.append(f"Value {shown} at '{path}' failed to satisfy constraint: {rule}")
+    Generated as a single expression (``lambda v: 1 <= len(v) <= 128 and ...``)
+    so the usual case, a valid value, costs one call.
+    """
+    meta = shape.metadata
+    kind = shape.type_name
+    namespace: dict[str, Any] = {"len": len}
+    terms: list[str] = []
+    if kind == "string" and meta.get("pattern") is not None:
+        namespace["match"] = re.compile(meta["pattern"], re.DOTALL).fullmatch
+        terms.append("match(v) is not None")
+    measured = "len(v)" if kind in ("string", "blob", "list", "map") else "v"
+    if "min" in meta:
+        terms.append(f"{measured} >= {meta['min']!r}")
+    if "max" in meta:
+        terms.append(f"{measured} <= {meta['max']!r}")
+    if kind == "string" and shape.enum:
+        namespace["allowed"] = frozenset(shape.enum)
+        terms.append("v in allowed")
+    # The expression holds only numbers from the model and names bound above.
+    predicate: Callable[[Any], bool] = eval(f"lambda v: {' and '.join(terms) or 'True'}", namespace)
+    return predicate
 
-    def structure(
-        self,
-        value: Mapping[str, Any],
-        shape: Shape,
-        prefix: str,
-        order: Sequence[str] | None = None,
-    ) -> None:
-        members = shape.members
-        required = set(shape.required_members)
-        names = list(members)
-        if order:
-            names = [n for n in order if n in members] + [n for n in names if n not in order]
-        for name in names:
-            member = members[name]
-            path = prefix + lower_first(name)
+
+def _element_rule_texts(shape: Shape) -> str:
+    """Every rule of an element shape, as a collection-level message lists them."""
+    meta = shape.metadata
+    texts: list[str] = []
+    noun = "value" if shape.type_name in ("integer", "long", "float", "double") else "length"
+    if "max" in meta:
+        texts.append(f"Member must have {noun} less than or equal to {meta['max']}")
+    if "min" in meta:
+        texts.append(f"Member must have {noun} greater than or equal to {meta['min']}")
+    if "pattern" in meta:
+        texts.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
+    if shape.type_name == "string" and shape.enum:
+        texts.append(f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
+    return ", ".join(texts)
+
+
+_compiled: dict[Shape, Check | None] = {}
+
+
+def _checker(shape: Shape) -> Check | None:
+    """The compiled check of a shape, or ``None`` when it can never fail."""
+    if shape in _compiled:
+        return _compiled[shape]
+    _compiled[shape] = None  # a recursive reference sees "nothing to check" meanwhile
+    built = _build(shape)
+    _compiled[shape] = built
+    return built
+
+
+def _build(shape: Shape) -> Check | None:
+    kind = shape.type_name
+    if kind == "structure":
+        return _structure_check(shape, None)
+    rules = _rules(shape)
+    elements: Check | None = None
+    if kind == "list":
+        elements = _elements_check(shape, shape.member, "Member", by_key=False)
+    elif kind == "map":
+        key_check = _elements_check(shape, shape.key, "Map keys", by_key=True)
+        value_check = _elements_check(shape, shape.value, "Map value", by_key=False)
+        checks = [c for c in (key_check, value_check) if c is not None]
+        if checks:
+
+            def elements(value: Any, path: str, errors: list[str]) -> None:
+                for check in checks:
+                    check(value, path, errors)
+
+    if not rules and elements is None:
+        return None
+    passes = _passes(shape)
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if not passes(value):
+            for rule in rules:
+                broken = rule(value)
+                if broken is not None:
+                    _report(errors, value, shape, path, broken)
+        if elements is not None:
+            elements(value, path, errors)
+
+    return check
+
+
+def _elements_check(collection: Shape, element: Shape, noun: str, *, by_key: bool) -> Check | None:
+    if element.type_name in ("structure", "list", "map"):
+        inner = _checker(element)
+        if inner is None:
+            return None
+        inner_check = inner
+
+        def check_each(value: Any, path: str, errors: list[str]) -> None:
+            items = value.items() if isinstance(value, dict) else enumerate(value, start=1)
+            for label, item in items:
+                if item is not None:
+                    inner_check(item, f"{path}.{label}.member", errors)
+
+        return check_each
+    if not _rules(element):
+        return None
+    passes = _passes(element)
+    text = f"{noun} must satisfy constraint: [{_element_rule_texts(element)}]"
+
+    def check_scalars(value: Any, path: str, errors: list[str]) -> None:
+        items = value.keys() if by_key else (value.values() if isinstance(value, dict) else value)
+        for item in items:
+            if item is not None and not passes(item):
+                _report(errors, value, collection, path, text)
+                return
+
+    return check_scalars
+
+
+def _structure_check(shape: Shape, order: Sequence[str] | None) -> Check | None:
+    members = shape.members
+    required = set(shape.required_members)
+    names = list(members)
+    if order:
+        names = [n for n in order if n in members] + [n for n in names if n not in order]
+    plan: list[tuple[str, str, Shape, bool, Check | None]] = []
+    for name in names:
+        member = members[name]
+        check = _checker(member)
+        if check is not None or name in required:
+            plan.append((name, lower_first(name), member, name in required, check))
+    if not plan:
+        return None
+
+    def check_structure(value: Any, path: str, errors: list[str]) -> None:
+        prefix = f"{path}." if path else ""
+        for name, lowered, member, is_required, member_check in plan:
             item = value.get(name)
             if item is None:
-                if name in required:
-                    self.add(None, member, path, "Member must not be null")
-                continue
-            self.member(item, member, path)
+                if is_required:
+                    _report(errors, None, member, prefix + lowered, "Member must not be null")
+            elif member_check is not None:
+                member_check(item, prefix + lowered, errors)
 
-    def member(self, value: Any, shape: Shape, path: str) -> None:
-        kind = shape.type_name
-        if kind == "structure":
-            self.structure(value, shape, path + ".")
-            return
-        for rule in _scalar_rules(value, shape):
-            self.add(value, shape, path, rule)
-        if kind == "list":
-            self._elements(value, shape, shape.member, path, enumerate(value, start=1), "Member")
-        elif kind == "map":
-            self._elements(value, shape, shape.key, path, ((k, k) for k in value), "Map keys")
-            self._elements(value, shape, shape.value, path, value.items(), "Map value")
+    return check_structure
 
-    def _elements(
-        self,
-        collection: Any,
-        collection_shape: Shape,
-        element_shape: Shape,
-        path: str,
-        items: Any,
-        noun: str,
-    ) -> None:
-        if element_shape.type_name in ("structure", "list", "map"):
-            for label, item in items:
-                if item is None:
-                    continue
-                self.member(item, element_shape, f"{path}.{label}.member")
-            return
-        for _label, item in items:
-            if item is not None and _scalar_rules(item, element_shape):
-                rules = ", ".join(_all_rules(element_shape))
-                self.add(
-                    collection,
-                    collection_shape,
-                    path,
-                    f"{noun} must satisfy constraint: [{rules}]",
-                )
-                return
+
+_top_level: dict[tuple[Shape, tuple[str, ...]], Check | None] = {}
 
 
 def validate(
     params: Mapping[str, Any], shape: Shape | None, order: Sequence[str] | None = None
 ) -> None:
-    """Raise the service's ``ValidationException`` if ``params`` break ``shape``."""
+    """Raise the service's ``ValidationException`` if ``params`` break ``shape``.
+
+    ``order`` lists top-level members in the order the service reports them.
+    """
     if shape is None:
         return
-    collector = _Collector()
-    collector.structure(params, shape, "", order)
-    errors = collector.errors
+    key = (shape, tuple(order or ()))
+    if key not in _top_level:
+        _top_level[key] = _structure_check(shape, order)
+    check = _top_level[key]
+    if check is None:
+        return
+    errors: list[str] = []
+    check(params, "", errors)
     if errors:
         noun = "error" if len(errors) == 1 else "errors"
         raise ValidationException(f"{len(errors)} validation {noun} detected: " + "; ".join(errors))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import hashlib
 import heapq
 import itertools
 import re
@@ -36,6 +37,8 @@ DEFAULT_MAX_RECORD_SIZE_KIB = 1024
 
 _STREAM_ARN = re.compile(r"arn:([\w-]+):kinesis:([^:]*):(\d{12}):stream/(.+)")
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+# Partition keys whose shard a stream remembers (producers reuse their keys).
+_KEY_ROUTE_CACHE = 100_000
 
 
 @dataclass(eq=False)
@@ -117,12 +120,15 @@ class Stream:
     def __post_init__(self) -> None:
         self._shards_by_id: dict[str, Shard] = {}
         self._routing: tuple[list[int], list[Shard]] | None = None
+        # Partition key -> shard, for keys seen since the shards last changed.
+        self._key_routes: dict[str, Shard] = {}
         self.shards_changed()
 
     def shards_changed(self) -> None:
         """Rebuild the shard indexes after shards were added or closed."""
         self._shards_by_id = {shard.shard_id: shard for shard in self.shards}
         self._routing = None
+        self._key_routes = {}
 
     def open_shards(self) -> list[Shard]:
         return [shard for shard in self.shards if shard.is_open]
@@ -138,6 +144,17 @@ class Stream:
             self._routing = ([shard.starting_hash_key for shard in open_shards], open_shards)
         starts, open_shards = self._routing
         return open_shards[bisect.bisect_right(starts, hash_key) - 1]
+
+    def shard_for_partition_key(self, partition_key: str) -> Shard:
+        """The open shard a partition key's MD5 hash falls in."""
+        shard = self._key_routes.get(partition_key)
+        if shard is None:
+            digest = hashlib.md5(partition_key.encode()).digest()
+            shard = self.shard_for_hash_key(int.from_bytes(digest, "big"))
+            if len(self._key_routes) >= _KEY_ROUTE_CACHE:
+                self._key_routes.clear()
+            self._key_routes[partition_key] = shard
+        return shard
 
     def trim_expired(self, shard: Shard, now: float) -> None:
         """Drop the shard's records older than the retention period."""

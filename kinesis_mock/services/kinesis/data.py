@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timezone
 from typing import Any
 
@@ -33,24 +32,27 @@ def _writable_stream(backend: KinesisBackend, req: Params) -> Stream:
     return stream
 
 
-def _hash_key(partition_key: str, explicit: str | None) -> int:
-    if explicit is None:
-        return int.from_bytes(hashlib.md5(partition_key.encode()).digest(), "big")
-    value = int(explicit)
+def _shard_for(stream: Stream, partition_key: str, explicit_hash_key: str | None) -> Shard:
+    """The shard a record goes to: by its partition key's MD5 hash, or by
+    ``ExplicitHashKey`` when given."""
+    if explicit_hash_key is None:
+        return stream.shard_for_partition_key(partition_key)
+    value = int(explicit_hash_key)
     if value >= HASH_KEY_LIMIT:
         raise InvalidArgumentException(
             "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. "
-            f"Specified value was {explicit}"
+            f"Specified value was {explicit_hash_key}"
         )
-    return value
+    return stream.shard_for_hash_key(value)
 
 
 def _record_size(stream: Stream, data: bytes, partition_key: str) -> int:
     """Size of a record as the limits count it (data plus partition key),
     after checking it against the stream's maximum record size."""
-    size = len(data) + len(partition_key.encode())
-    limit = stream.max_record_size_kib * 1024
-    if size > limit:
+    key_size = len(partition_key) if partition_key.isascii() else len(partition_key.encode())
+    size = len(data) + key_size
+    if size > stream.max_record_size_kib * 1024:
+        limit = stream.max_record_size_kib * 1024
         raise InvalidArgumentException(
             f"Record size {size} bytes exceeds the maximum record size of {limit} bytes "
             f"of stream {stream.name} under account {stream.account}."
@@ -63,7 +65,7 @@ def put_record(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     stream = _writable_stream(backend, req)
     data: bytes = req["Data"]
     partition_key: str = req["PartitionKey"]
-    shard = stream.shard_for_hash_key(_hash_key(partition_key, req.get("ExplicitHashKey")))
+    shard = _shard_for(stream, partition_key, req.get("ExplicitHashKey"))
     now = clock.now()
     ordering = req.get("SequenceNumberForOrdering")
     if ordering is not None:
@@ -101,9 +103,7 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     for entry in entries:
         partition_key: str = entry["PartitionKey"]
         total += _record_size(stream, entry["Data"], partition_key)
-        targets.append(
-            stream.shard_for_hash_key(_hash_key(partition_key, entry.get("ExplicitHashKey")))
-        )
+        targets.append(_shard_for(stream, partition_key, entry.get("ExplicitHashKey")))
     if total > MAX_REQUEST_BYTES:
         raise InvalidArgumentException(
             f"Records size exceeds {MAX_REQUEST_BYTES // (1024 * 1024)} MB limit"
@@ -247,16 +247,7 @@ def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     )
     caught_up = next_index >= log.end_index
     result: dict[str, Any] = {
-        "Records": [
-            {
-                "SequenceNumber": record.sequence_number,
-                "ApproximateArrivalTimestamp": record.arrival_ms / 1000,
-                "Data": record.data,
-                "PartitionKey": record.partition_key,
-                "EncryptionType": record.encryption_type,
-            }
-            for record in records
-        ],
+        "Records": records,
         "MillisBehindLatest": 0 if caught_up else max(0, now_ms - log.arrival_ms_at(next_index)),
     }
     if caught_up and not shard.is_open:

@@ -12,18 +12,13 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from dataclasses import dataclass
+from typing import Any
 
-from .sequence import SequenceParts, make_sequence_number
+from .sequence import SequenceParts, shard_sequence_base
 
-
-@dataclass(frozen=True)
-class StoredRecord:
-    sequence_number: str
-    arrival_ms: int
-    data: bytes
-    partition_key: str
-    encryption_type: str
+# A record as GetRecords returns it (the model's ``Record`` shape), with the
+# arrival time in epoch seconds.
+Record = dict[str, Any]
 
 
 class ShardLog:
@@ -35,6 +30,7 @@ class ShardLog:
         "_data",
         "_encryption",
         "_keys",
+        "_sequence_base",
         "_start",
         "created_secs",
         "shard_index",
@@ -43,6 +39,7 @@ class ShardLog:
     def __init__(self, created_secs: int, shard_index: int) -> None:
         self.created_secs = created_secs
         self.shard_index = shard_index
+        self._sequence_base = shard_sequence_base(created_secs, shard_index)
         self._data: list[bytes] = []
         self._keys: list[str] = []
         self._arrival_ms = array("q")
@@ -88,14 +85,10 @@ class ShardLog:
     # -- sequence numbers -----------------------------------------------------
 
     def sequence_number(self, index: int, arrival_ms: int) -> str:
-        return make_sequence_number(
-            SequenceParts(self.created_secs, self.shard_index, index, arrival_ms // 1000)
-        )
+        return str(self._sequence_base | (index << 80) | ((arrival_ms // 1000) << 36))
 
     def starting_sequence_number(self) -> str:
-        return make_sequence_number(
-            SequenceParts(self.created_secs, self.shard_index, 0, self.created_secs)
-        )
+        return self.sequence_number(0, self.created_secs * 1000)
 
     def owns(self, parts: SequenceParts) -> bool:
         """Whether a parsed sequence number names this shard."""
@@ -130,34 +123,49 @@ class ShardLog:
     def arrival_ms_at(self, index: int) -> int:
         return self._arrival_ms[index - self._base]
 
-    def read(self, index: int, limit: int, max_bytes: int) -> tuple[list[StoredRecord], int]:
+    def read(self, index: int, limit: int, max_bytes: int) -> tuple[list[Record], int]:
         """Up to ``limit`` records from ``index`` on (at least one, then no more
-        than ``max_bytes`` of data and keys); returns them and the next index."""
-        position = max(index - self._base, self._start)
+        than ``max_bytes`` of data and keys), shaped like the model's ``Record``;
+        returns them and the index to read next."""
+        base = self._base
+        position = max(index - base, self._start)
         stop = min(position + limit, len(self._data))
-        records: list[StoredRecord] = []
-        size = 0
-        data, keys, arrivals = self._data, self._keys, self._arrival_ms
+        data = self._data[position:stop]
+        keys = self._keys[position:stop]
+        arrivals = self._arrival_ms[position:stop]
+        size = sum(map(len, data)) + sum(map(len, keys))
+        if size > max_bytes:
+            # Rare: cut the page at the byte cap (keeping at least one record).
+            size = 0
+            for count, (payload, key) in enumerate(zip(data, keys, strict=True)):
+                size += len(payload) + len(key)
+                if size > max_bytes and count:
+                    del data[count:], keys[count:], arrivals[count:]
+                    stop = position + count
+                    break
+        first = base + position
+        sequence_base = self._sequence_base
         encryption = self._encryption
-        change = bisect.bisect_right(encryption, (self._base + position, "\uffff")) - 1
-        for offset in range(position, stop):
-            payload = data[offset]
-            key = keys[offset]
-            size += len(payload) + len(key)
-            if size > max_bytes and records:
-                stop = offset
-                break
-            record_index = self._base + offset
-            while change + 1 < len(encryption) and encryption[change + 1][0] <= record_index:
-                change += 1
-            arrival = arrivals[offset]
-            records.append(
-                StoredRecord(
-                    self.sequence_number(record_index, arrival),
-                    arrival,
-                    payload,
-                    key,
-                    encryption[change][1],
-                )
-            )
-        return records, self._base + stop
+        if len(encryption) == 1 or first >= encryption[-1][0]:
+            kinds = None
+            kind = encryption[-1][1] if first >= encryption[-1][0] else encryption[0][1]
+        else:
+            kinds = [self._encryption_at(first + offset) for offset in range(len(data))]
+            kind = ""
+        records = [
+            {
+                "SequenceNumber": str(
+                    sequence_base | ((first + offset) << 80) | ((arrival // 1000) << 36)
+                ),
+                "ApproximateArrivalTimestamp": arrival / 1000,
+                "Data": payload,
+                "PartitionKey": key,
+                "EncryptionType": kind if kinds is None else kinds[offset],
+            }
+            for offset, (payload, key, arrival) in enumerate(zip(data, keys, arrivals, strict=True))
+        ]
+        return records, base + stop
+
+    def _encryption_at(self, index: int) -> str:
+        change = bisect.bisect_right(self._encryption, (index, "\uffff")) - 1
+        return self._encryption[change][1]

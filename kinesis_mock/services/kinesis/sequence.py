@@ -27,12 +27,28 @@ class SequenceParts:
     record_time: int
 
 
-def make_sequence_number(parts: SequenceParts) -> str:
-    text = (
-        f"2{parts.shard_created:09x}{parts.shard_index & 0xF:x}{parts.record_index:016x}"
-        f"00{parts.record_time:09x}{parts.shard_index:08x}{_VERSION}"
+# Bit offsets of the fields (four bits per hex digit, counted from the right).
+_CREATED_SHIFT = 148
+_NIBBLE_SHIFT = 144
+_INDEX_SHIFT = 80
+_TIME_SHIFT = 36
+_SHARD_SHIFT = 4
+
+
+def shard_sequence_base(shard_created: int, shard_index: int) -> int:
+    """The fields every sequence number of one shard shares, as an integer."""
+    return (
+        (2 << 184)
+        | (shard_created << _CREATED_SHIFT)
+        | ((shard_index & 0xF) << _NIBBLE_SHIFT)
+        | (shard_index << _SHARD_SHIFT)
+        | _VERSION
     )
-    return str(int(text, 16))
+
+
+def make_sequence_number(parts: SequenceParts) -> str:
+    base = shard_sequence_base(parts.shard_created, parts.shard_index)
+    return str(base | (parts.record_index << _INDEX_SHIFT) | (parts.record_time << _TIME_SHIFT))
 
 
 def parse_sequence_number(sequence_number: str) -> SequenceParts | None:
