@@ -211,3 +211,11 @@ def test_requests_are_not_intercepted_after_the_mock_ends(local_server: str) -> 
     with mock_kinesis():
         pass
     assert requests.get(local_server, timeout=5).status_code == 200
+
+
+def test_each_call_is_answered_exactly_once(kinesis_mock: Any) -> None:
+    boto3.setup_default_session()  # a default session made while the mock is active
+    client = boto3.client("kinesis", region_name="us-east-1")
+    client.create_stream(StreamName="s", ShardCount=1)
+    client.put_record(StreamName="s", Data=b"once", PartitionKey="k")
+    assert [r.data for r in kinesis_mock.records("s")] == [b"once"]

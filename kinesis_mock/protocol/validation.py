@@ -35,8 +35,9 @@ def lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def format_value(value: Any, shape: Shape) -> str:
-    """The service's (Java ``toString``) spelling of a value in a message."""
+def format_value(value: Any, shape: Shape, package: str = "com.amazonaws") -> str:
+    """The service's (Java ``toString``) spelling of a value in a message;
+    ``package`` is the Java package of the service's request classes."""
     kind = shape.type_name
     if value is None:
         return "null"
@@ -45,27 +46,35 @@ def format_value(value: Any, shape: Shape) -> str:
     if kind == "boolean":
         return "true" if value else "false"
     if kind == "list":
-        return "[" + ", ".join(format_value(item, shape.member) for item in value) + "]"
+        return "[" + ", ".join(format_value(item, shape.member, package) for item in value) + "]"
     if kind == "map":
         return (
             "{"
-            + ", ".join(f"{key}={format_value(item, shape.value)}" for key, item in value.items())
+            + ", ".join(
+                f"{key}={format_value(item, shape.value, package)}" for key, item in value.items()
+            )
             + "}"
         )
     if kind == "structure":
-        # Coral value objects print as Name(member=value, ...).
-        fields = ", ".join(
-            f"{lower_first(name)}={format_value(value.get(name), member)}"
-            for name, member in shape.members.items()
-        )
-        return f"{shape.name}({fields})"
+        # Coral request objects print with Java's default toString: class name
+        # and identity hash, e.g. com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@1b6d3586
+        return f"{package}.{shape.name}@{id(value) & 0xFFFFFFFF:x}"
     return str(value)
+
+
+class Violations(list[str]):
+    """The violations found so far, and how to spell values in them."""
+
+    def __init__(self, package: str) -> None:
+        super().__init__()
+        self.package = package
 
 
 def _report(errors: list[str], value: Any, shape: Shape, path: str, rule: str) -> None:
     if len(errors) >= MAX_REPORTED:
         return
-    shown = "null" if value is None else f"'{format_value(value, shape)}'"
+    package = errors.package if isinstance(errors, Violations) else "com.amazonaws"
+    shown = "null" if value is None else f"'{format_value(value, shape, package)}'"
     errors.append(f"Value {shown} at '{path}' failed to satisfy constraint: {rule}")
 
 
@@ -249,11 +258,15 @@ _top_level: dict[tuple[Shape, tuple[str, ...]], Check | None] = {}
 
 
 def validate(
-    params: Mapping[str, Any], shape: Shape | None, order: Sequence[str] | None = None
+    params: Mapping[str, Any],
+    shape: Shape | None,
+    order: Sequence[str] | None = None,
+    package: str = "com.amazonaws",
 ) -> None:
     """Raise the service's ``ValidationException`` if ``params`` break ``shape``.
 
-    ``order`` lists top-level members in the order the service reports them.
+    ``order`` lists top-level members in the order the service reports them;
+    ``package`` is the Java package its request classes print with.
     """
     if shape is None:
         return
@@ -263,7 +276,7 @@ def validate(
     check = _top_level[key]
     if check is None:
         return
-    errors: list[str] = []
+    errors = Violations(package)
     check(params, "", errors)
     if errors:
         noun = "error" if len(errors) == 1 else "errors"

@@ -12,6 +12,7 @@ request's signature scope, so a mocked call never reaches the network.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -105,12 +106,19 @@ def install() -> None:
     Endpoint._send = _guarded_send
 
 
+def _default_session() -> Any:
+    boto3 = sys.modules.get("boto3")
+    return getattr(boto3, "DEFAULT_SESSION", None)
+
+
+# boto3's default session, if it was made before this module was imported:
+# only such a session lacks the handler (later ones get it from the built-in
+# handlers, and registering it twice would answer every call twice).
+_SESSION_BEFORE_IMPORT = _default_session()
+
+
 def register_on_default_session() -> None:
     """Add the handler to boto3's default session if it was made before import."""
-    try:
-        import boto3
-    except ImportError:  # boto3 is optional; botocore is enough
-        return
-    session = boto3.DEFAULT_SESSION
-    if session is not None:
+    session = _default_session()
+    if session is not None and session is _SESSION_BEFORE_IMPORT:
         session._session.register("before-send", before_send, unique_id="kinesis-mock")
