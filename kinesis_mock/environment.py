@@ -9,7 +9,10 @@ empty files; on exit everything is put back as it was.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
+
+from botocore.credentials import Credentials
 
 FAKE_ACCESS_KEY_ID = "KINESISMOCKACCESSKEY"
 FAKE_SECRET_ACCESS_KEY = "kinesis-mock-secret-access-key"
@@ -69,19 +72,19 @@ class FakeEnvironment:
 
     def _forget_default_session_credentials(self) -> None:
         # boto3's default session caches the credentials it resolved; clients
-        # made under the mock must resolve them again, from the fake values.
-        # The session itself is kept: recreating it would reload the models.
-        try:
-            import boto3
-        except ImportError:
-            return
-        session = boto3.DEFAULT_SESSION
+        # made under the mock get the fake ones (the same the environment now
+        # holds) instead. The session itself is kept: recreating it would
+        # reload the service models.
+        boto3 = sys.modules.get("boto3")
+        session = getattr(boto3, "DEFAULT_SESSION", None)
         if session is None:
             return
         core = session._session
         self._session = core
         self._session_credentials = core._credentials
-        core._credentials = None
+        core._credentials = Credentials(
+            os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"]
+        )
 
     def restore(self) -> None:
         for key, value in self._saved.items():

@@ -41,13 +41,14 @@ def handle(service: ServiceDefinition, request: Request) -> Response:
             raise NotImplementedOperation(
                 f"kinesis-mock does not implement {spec.name} operation {operation} yet."
             )
-        params = codec.parse(spec, operation, request)
-        validate(
-            params,
-            spec.operation(operation).input_shape,
-            service.member_order.get(operation),
-            spec.java_package,
-        )
+        params, passes = codec.parse(spec, operation, request)
+        if not passes:
+            validate(
+                params,
+                spec.operation(operation).input_shape,
+                service.member_order.get(operation),
+                spec.java_package,
+            )
         scope = credential_scope(request)
         account = account_for_access_key(scope.access_key, account)
         region = scope.region or DEFAULT_REGION

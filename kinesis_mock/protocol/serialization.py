@@ -26,6 +26,7 @@ from typing import Any
 from botocore.model import Shape
 
 from .errors import SerializationException
+from .validation import constraint_expression
 
 Convert = Callable[[Any], Any]
 
@@ -75,101 +76,168 @@ class _Compiler:
 
 
 # -- input ---------------------------------------------------------------------
+#
+# A reader converts a JSON value and, in the same pass, tells whether it meets
+# every constraint of its shape: ``read(value) -> (converted, passes)``. Only
+# when something fails does the validator walk the input again to say what,
+# in the service's words, so valid requests are checked once, inline.
+
+Read = Callable[[Any], tuple[Any, bool]]
 
 
-def _build_parser(compile_: _Compiler, shape: Shape) -> Convert:
+def _not_structure(value: Any) -> SerializationException:
+    if isinstance(value, list):
+        return SerializationException("Start of list found where not expected")
+    return SerializationException("Expected null")
+
+
+def _not_boolean(value: Any) -> SerializationException:
+    if isinstance(value, str):
+        return SerializationException(f"'{value.upper()}' can not be converted to an Boolean")
+    return _mismatch(value, "Boolean")
+
+
+_JAVA_NAMES = {"integer": "Integer", "long": "Long", "float": "Float", "double": "Double"}
+
+
+def _scalar_code(shape: Shape, namespace: dict[str, Any]) -> list[str]:
+    """Lines that convert ``v`` in place and clear ``ok`` if it breaks a rule."""
     kind = shape.type_name
-    if kind == "structure":
-        members = {name: compile_(member) for name, member in shape.members.items()}
-
-        def parse_structure(value: Any) -> Any:
-            if type(value) is not dict:
-                if isinstance(value, list):
-                    raise SerializationException("Start of list found where not expected")
-                raise SerializationException("Expected null")
-            parsed = {}
-            for key, item in value.items():
-                parse = members.get(key)
-                if parse is not None and item is not None:
-                    parsed[key] = parse(item)
-            return parsed
-
-        return parse_structure
-    if kind == "list":
-        parse_member = compile_(shape.member)
-
-        def parse_list(value: Any) -> Any:
-            if type(value) is not list:
-                if isinstance(value, dict):
-                    raise SerializationException(
-                        "Start of structure or map found where not expected."
-                    )
-                raise SerializationException("Expected list or null")
-            return [None if item is None else parse_member(item) for item in value]
-
-        return parse_list
-    if kind == "map":
-        parse_item = compile_(shape.value)
-
-        def parse_map(value: Any) -> Any:
-            if type(value) is not dict:
-                if isinstance(value, list):
-                    raise SerializationException("Start of list found where not expected")
-                raise SerializationException("Expected map or null")
-            return {k: None if v is None else parse_item(v) for k, v in value.items()}
-
-        return parse_map
     if kind == "string":
+        lines = ["if type(v) is not str:", "    raise _mismatch(v, 'String')"]
+    elif kind == "blob":
+        lines = ["if type(v) is not str:", "    raise _mismatch(v, 'Blob')", "v = _decode_blob(v)"]
+    elif kind in ("integer", "long"):
+        java = _JAVA_NAMES[kind]
+        lines = [
+            "if type(v) is not int:",
+            "    if type(v) is not float:",
+            f"        raise _mismatch(v, {java!r})",
+            "    v = int(v)",
+        ]
+    elif kind in ("float", "double"):
+        java = _JAVA_NAMES[kind]
+        lines = [
+            "if type(v) is not float:",
+            "    if type(v) is not int:",
+            f"        raise _mismatch(v, {java!r})",
+            "    v = float(v)",
+        ]
+    elif kind == "boolean":
+        lines = ["if type(v) is not bool:", "    raise _not_boolean(v)"]
+    elif kind == "timestamp":
+        lines = ["v = _parse_timestamp(v)"]
+    else:
+        raise SerializationException(f"Unsupported shape type {kind}")
+    expression = constraint_expression(shape, "v", namespace)
+    if expression is not None:
+        lines += [f"if not ({expression}):", "    ok = False"]
+    return lines
 
-        def parse_string(value: Any) -> Any:
-            if type(value) is str:
-                return value
-            raise _mismatch(value, "String")
 
-        return parse_string
-    if kind in ("integer", "long"):
-        java_type = kind.capitalize()
+def _namespace() -> dict[str, Any]:
+    return {
+        "_mismatch": _mismatch,
+        "_not_structure": _not_structure,
+        "_not_boolean": _not_boolean,
+        "_decode_blob": decode_blob,
+        "_parse_timestamp": _parse_timestamp,
+    }
 
-        def parse_integer(value: Any) -> Any:
-            if type(value) is int:
-                return value
-            if type(value) is float:
-                return int(value)
-            raise _mismatch(value, java_type)
 
-        return parse_integer
-    if kind in ("float", "double"):
-        java_type = kind.capitalize()
+def _define(lines: list[str], namespace: dict[str, Any]) -> Read:
+    # The generated source holds member names (repr-quoted), numbers and
+    # names bound in ``namespace``; nothing from a request.
+    exec("\n".join(lines), namespace)
+    reader: Read = namespace["read"]
+    return reader
 
-        def parse_float(value: Any) -> Any:
-            if type(value) in (int, float):
-                return float(value)
-            raise _mismatch(value, java_type)
 
-        return parse_float
-    if kind == "boolean":
+_CONTAINERS = ("structure", "list", "map")
 
-        def parse_boolean(value: Any) -> Any:
-            if type(value) is bool:
-                return value
-            if isinstance(value, str):
-                raise SerializationException(
-                    f"'{value.upper()}' can not be converted to an Boolean"
-                )
-            raise _mismatch(value, "Boolean")
 
-        return parse_boolean
-    if kind == "blob":
+def _build_reader(compile_: _Compiler, shape: Shape) -> Read:
+    kind = shape.type_name
+    namespace = _namespace()
+    if kind == "structure":
+        lines = [
+            "def read(value):",
+            "    if type(value) is not dict:",
+            "        raise _not_structure(value)",
+            "    out = {}",
+            "    ok = True",
+            "    for key, v in value.items():",
+            "        if v is None:",
+            "            continue",
+        ]
+        for index, (name, member) in enumerate(shape.members.items()):
+            lines.append(f"        {'if' if index == 0 else 'elif'} key == {name!r}:")
+            if member.type_name in _CONTAINERS:
+                namespace[f"_read{index}"] = compile_(member)
+                body = [f"v, good = _read{index}(v)", "if not good:", "    ok = False"]
+            else:
+                body = _scalar_code(member, namespace)
+            lines += [f"            {line}" for line in body]
+            lines.append(f"            out[{name!r}] = v")
+        required = shape.required_members
+        if required:
+            present = " and ".join(f"{name!r} in out" for name in required)
+            lines += [f"    if not ({present}):", "        ok = False"]
+        lines.append("    return out, ok")
+        return _define(lines, namespace)
+    if kind in ("list", "map"):
+        own = constraint_expression(shape, "out", namespace) or "True"
+        item_shape = shape.member if kind == "list" else shape.value
+        namespace["_item"] = compile_(item_shape)
+        if kind == "list":
+            lines = [
+                "def read(value):",
+                "    if type(value) is not list:",
+                "        if isinstance(value, dict):",
+                "            raise _mismatch(value, 'List')",
+                "        raise _expected('list')",
+                "    out = []",
+                "    ok = True",
+                "    for item in value:",
+                "        if item is None:",
+                "            out.append(None)",
+                "            continue",
+                "        item, good = _item(item)",
+                "        out.append(item)",
+                "        if not good:",
+                "            ok = False",
+                f"    return out, ok and ({own})",
+            ]
+        else:
+            key_rule = constraint_expression(shape.key, "key", namespace) or "True"
+            lines = [
+                "def read(value):",
+                "    if type(value) is not dict:",
+                "        if isinstance(value, list):",
+                "            raise _mismatch(value, 'Map')",
+                "        raise _expected('map')",
+                "    out = {}",
+                "    ok = True",
+                "    for key, item in value.items():",
+                "        if item is not None:",
+                "            item, good = _item(item)",
+                "            if not good:",
+                "                ok = False",
+                f"        if not ({key_rule}):",
+                "            ok = False",
+                "        out[key] = item",
+                f"    return out, ok and ({own})",
+            ]
+        namespace["_expected"] = _expected
+        return _define(lines, namespace)
+    lines = ["def read(v):", "    ok = True"]
+    lines += [f"    {line}" for line in _scalar_code(shape, namespace)]
+    lines.append("    return v, ok")
+    return _define(lines, namespace)
 
-        def parse_blob(value: Any) -> Any:
-            if type(value) is not str:
-                raise _mismatch(value, "Blob")
-            return decode_blob(value)
 
-        return parse_blob
-    if kind == "timestamp":
-        return _parse_timestamp
-    raise SerializationException(f"Unsupported shape type {kind}")
+def _expected(what: str) -> SerializationException:
+    return SerializationException(f"Expected {what} or null")
 
 
 if sys.version_info >= (3, 11):
@@ -237,12 +305,12 @@ def _parse_timestamp(value: Any) -> datetime:
     raise _mismatch(value, "Date")
 
 
-parser_for = _Compiler(_build_parser)
+reader_for = _Compiler(_build_reader)
 
 
 def parse_value(value: Any, shape: Shape) -> Any:
     """Check and convert one JSON value against its shape."""
-    return parser_for(shape)(value)
+    return reader_for(shape)(value)[0]
 
 
 # -- output --------------------------------------------------------------------
@@ -253,6 +321,15 @@ def parse_value(value: Any, shape: Shape) -> Any:
 
 
 def _identity(value: Any) -> Any:
+    return value
+
+
+def _drop_unset(value: Any) -> Any:
+    """A structure whose members all travel as they are: only unset (None)
+    members are dropped."""
+    if None in value.values():
+        for key in [key for key, item in value.items() if item is None]:
+            del value[key]
     return value
 
 
@@ -274,6 +351,8 @@ def _build_renderer(compile_: _Compiler, shape: Shape) -> Convert:
             for name, member in shape.members.items()
             if (render := compile_(member)) is not _identity
         ]
+        if not converting:
+            return _drop_unset
 
         def render_structure(value: Any) -> Any:
             for key, render in converting:
@@ -290,6 +369,15 @@ def _build_renderer(compile_: _Compiler, shape: Shape) -> Convert:
         render_member = compile_(shape.member)
         if render_member is _identity:
             return _identity
+        if render_member is _drop_unset:
+
+            def render_plain_structures(value: Any) -> Any:
+                for item in value:
+                    if None in item.values():
+                        _drop_unset(item)
+                return value
+
+            return render_plain_structures
         if shape.member.type_name == "structure":
 
             def render_structures(value: Any) -> Any:

@@ -108,29 +108,38 @@ def _rules(shape: Shape) -> list[Rule]:
     return rules
 
 
-def _passes(shape: Shape) -> Callable[[Any], bool]:
-    """One predicate that is true when a value breaks none of the shape's rules.
+def constraint_expression(shape: Shape, var: str, namespace: dict[str, Any]) -> str | None:
+    """A Python expression, true when ``var`` breaks none of the shape's rules
+    (``1 <= len(v) <= 128 and ...``), or ``None`` when the shape has none.
 
-    Generated as a single expression (``lambda v: 1 <= len(v) <= 128 and ...``)
-    so the usual case, a valid value, costs one call.
+    Names it needs are added to ``namespace``. The expression holds only
+    numbers from the model and those names, so it is safe to compile.
     """
     meta = shape.metadata
     kind = shape.type_name
-    namespace: dict[str, Any] = {"len": len}
     terms: list[str] = []
     if kind == "string" and meta.get("pattern") is not None:
-        namespace["match"] = re.compile(meta["pattern"], re.DOTALL).fullmatch
-        terms.append("match(v) is not None")
-    measured = "len(v)" if kind in ("string", "blob", "list", "map") else "v"
+        name = f"_match{len(namespace)}"
+        namespace[name] = re.compile(meta["pattern"], re.DOTALL).fullmatch
+        terms.append(f"{name}({var}) is not None")
+    measured = f"len({var})" if kind in ("string", "blob", "list", "map") else var
     if "min" in meta:
         terms.append(f"{measured} >= {meta['min']!r}")
     if "max" in meta:
         terms.append(f"{measured} <= {meta['max']!r}")
     if kind == "string" and shape.enum:
-        namespace["allowed"] = frozenset(shape.enum)
-        terms.append("v in allowed")
-    # The expression holds only numbers from the model and names bound above.
-    predicate: Callable[[Any], bool] = eval(f"lambda v: {' and '.join(terms) or 'True'}", namespace)
+        name = f"_allowed{len(namespace)}"
+        namespace[name] = frozenset(shape.enum)
+        terms.append(f"{var} in {name}")
+    return " and ".join(terms) or None
+
+
+def _passes(shape: Shape) -> Callable[[Any], bool]:
+    """One predicate that is true when a value breaks none of the shape's rules,
+    so the usual case, a valid value, costs one call."""
+    namespace: dict[str, Any] = {}
+    expression = constraint_expression(shape, "v", namespace) or "True"
+    predicate: Callable[[Any], bool] = eval(f"lambda v: {expression}", namespace)
     return predicate
 
 

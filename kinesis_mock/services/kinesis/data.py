@@ -100,10 +100,19 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     # Every record is checked before any is stored: a rejected request stores nothing.
     targets: list[Shard] = []
     total = 0
+    record_limit = stream.max_record_size_kib * 1024
+    route = stream.shard_for_partition_key
     for entry in entries:
         partition_key: str = entry["PartitionKey"]
-        total += _record_size(stream, entry["Data"], partition_key)
-        targets.append(_shard_for(stream, partition_key, entry.get("ExplicitHashKey")))
+        data: bytes = entry["Data"]
+        size = len(data) + len(partition_key)
+        if size > record_limit or not partition_key.isascii():
+            size = _record_size(stream, data, partition_key)
+        total += size
+        explicit = entry.get("ExplicitHashKey")
+        targets.append(
+            route(partition_key) if explicit is None else _shard_for(stream, "", explicit)
+        )
     if total > MAX_REQUEST_BYTES:
         raise InvalidArgumentException(
             f"Records size exceeds {MAX_REQUEST_BYTES // (1024 * 1024)} MB limit"
@@ -111,14 +120,24 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     if req.get("DryRun"):
         return {"FailedRecordCount": 0, "Records": []}
     now_ms = int(clock.now() * 1000)
+    # Store each shard's records together, in request order within the shard.
+    by_shard: dict[Shard, list[int]] = {}
+    for position, shard in enumerate(targets):
+        by_shard.setdefault(shard, []).append(position)
+    numbers: list[str] = [""] * len(entries)
+    for shard, positions in by_shard.items():
+        assigned = shard.log.extend(
+            [entries[p]["Data"] for p in positions],
+            [entries[p]["PartitionKey"] for p in positions],
+            now_ms,
+        )
+        for position, number in zip(positions, assigned, strict=True):
+            numbers[position] = number
     return {
         "FailedRecordCount": 0,
         "Records": [
-            {
-                "ShardId": shard.shard_id,
-                "SequenceNumber": shard.log.append(entry["Data"], entry["PartitionKey"], now_ms),
-            }
-            for entry, shard in zip(entries, targets, strict=True)
+            {"ShardId": shard.shard_id, "SequenceNumber": number}
+            for shard, number in zip(targets, numbers, strict=True)
         ],
         "EncryptionType": stream.encryption_type,
     }

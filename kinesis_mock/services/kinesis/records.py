@@ -77,6 +77,15 @@ class ShardLog:
         self._arrival_ms.append(arrival_ms)
         return self.sequence_number(index, arrival_ms)
 
+    def extend(self, data: list[bytes], partition_keys: list[str], arrival_ms: int) -> list[str]:
+        """Store records that arrived together; returns their sequence numbers."""
+        first = self._base + len(self._data)
+        self._data.extend(data)
+        self._keys.extend(partition_keys)
+        self._arrival_ms.extend([arrival_ms] * len(data))
+        common = self._sequence_base | ((arrival_ms // 1000) << 36)
+        return [str(common | (index << 80)) for index in range(first, first + len(data))]
+
     def set_encryption(self, encryption_type: str) -> None:
         """Records written from now on carry ``encryption_type``."""
         if self._encryption[-1][1] != encryption_type:
