@@ -184,19 +184,6 @@ def measure_call(index: int, with_moto: bool) -> tuple[str, float, float, float 
     return name, floor, ours, moto_time
 
 
-def measure_calls(with_moto: bool) -> list[tuple[str, float, float, float | None]]:
-    """Each scenario in a fresh interpreter, so none inherits another's heap."""
-    rows = []
-    for index in range(len(scenarios())):
-        command = [sys.executable, __file__, "--scenario", str(index)]
-        if not with_moto:
-            command.append("--quick")
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-        name, floor, ours, moto_time = json.loads(output.strip().splitlines()[-1])
-        rows.append((name, floor, ours, moto_time))
-    return rows
-
-
 def fill(client: Any, records: int, stream: str) -> None:
     client.create_stream(StreamName=stream, ShardCount=1)
     batch = [{"Data": PAYLOAD, "PartitionKey": f"k{i}"} for i in range(500)]
@@ -248,6 +235,7 @@ def measure_memory(records: int) -> float:
         client = boto3.client("kinesis", region_name=REGION)
         client.create_stream(StreamName="mem", ShardCount=1)
         batch = [{"Data": PAYLOAD, "PartitionKey": f"k{i % 500}"} for i in range(500)]
+        client.put_records(StreamName="mem", Records=batch)  # warm botocore's caches
         gc.collect()
         tracemalloc.start()
         before = tracemalloc.get_traced_memory()[0]
@@ -281,34 +269,54 @@ def measure_per_test(iterations: int) -> tuple[float, float]:
     return alone, mocked
 
 
+def _in_fresh_interpreter(*arguments: str) -> Any:
+    """Run one measurement in its own interpreter, so none inherits another's heap."""
+    command = [sys.executable, __file__, *arguments]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, no moto")
+    parser.add_argument("--part", help=argparse.SUPPRESS)
     parser.add_argument("--scenario", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    small, large = (1_000, 20_000) if args.quick else (10_000, 1_000_000)
+    memory_records = 20_000 if args.quick else 1_000_000
+    quick = ["--quick"] if args.quick else []
+
     if args.scenario is not None:
         print(json.dumps(measure_call(args.scenario, with_moto=not args.quick)))
         return
-    small, large = (1_000, 20_000) if args.quick else (10_000, 1_000_000)
-    memory_records = 20_000 if args.quick else 1_000_000
+    if args.part == "flat":
+        print(json.dumps(measure_flatness(small, large)))
+        return
+    if args.part == "memory":
+        print(json.dumps(measure_memory(memory_records)))
+        return
+    if args.part == "per-test":
+        print(json.dumps(measure_per_test(50)))
+        return
 
     print("Per-call cost (microseconds)")
     print(f"{'call':<30}{'floor':>10}{'mock':>10}{'mock/floor':>12}{'moto':>12}{'moto/mock':>11}")
-    for name, floor, ours, moto_time in measure_calls(with_moto=not args.quick):
+    for index in range(len(scenarios())):
+        name, floor, ours, moto_time = _in_fresh_interpreter("--scenario", str(index), *quick)
         moto_text = f"{moto_time * 1e6:>12.0f}{moto_time / ours:>10.1f}x" if moto_time else ""
         print(f"{name:<30}{floor * 1e6:>10.0f}{ours * 1e6:>10.0f}{ours / floor:>11.2f}x{moto_text}")
 
     print(f"\nFlat in shard size (microseconds; shard of {small:,} vs {large:,} records)")
-    for name, at_small, at_large in measure_flatness(small, large):
+    for name, at_small, at_large in _in_fresh_interpreter("--part", "flat", *quick):
         print(f"{name:<60}{at_small * 1e6:>9.0f}{at_large * 1e6:>9.0f}{at_large / at_small:>8.2f}x")
 
-    overhead = measure_memory(memory_records)
+    overhead = _in_fresh_interpreter("--part", "memory", *quick)
     print(
         f"\nMemory: {overhead:.0f} bytes per record beyond its payload "
         f"({memory_records:,} records of {len(PAYLOAD)} bytes)"
     )
 
-    alone, mocked = measure_per_test(50)
+    alone, mocked = _in_fresh_interpreter("--part", "per-test", *quick)
     print(
         f"\nPer-test cost: client alone {alone * 1e3:.2f} ms; mock + client + stream "
         f"{mocked * 1e3:.2f} ms; difference {(mocked - alone) * 1e3:.2f} ms"
