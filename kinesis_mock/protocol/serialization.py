@@ -106,7 +106,17 @@ def _scalar_code(shape: Shape, namespace: dict[str, Any]) -> list[str]:
     if kind == "string":
         lines = ["if type(v) is not str:", "    raise _mismatch(v, 'String')"]
     elif kind == "blob":
-        lines = ["if type(v) is not str:", "    raise _mismatch(v, 'Blob')", "v = _decode_blob(v)"]
+        lines = [
+            "if type(v) is not str:",
+            "    raise _mismatch(v, 'Blob')",
+            "try:",
+            "    decoded = _a2b(v, strict_mode=True)",
+            "except _DecodeErrors:",
+            "    raise _blob_error(v) from None",
+            "if v[-1:] == '=' and not _canonical_tail(v):",
+            "    raise _blob_error(v)",
+            "v = decoded",
+        ]
     elif kind in ("integer", "long"):
         java = _JAVA_NAMES[kind]
         lines = [
@@ -137,10 +147,14 @@ def _scalar_code(shape: Shape, namespace: dict[str, Any]) -> list[str]:
 
 def _namespace() -> dict[str, Any]:
     return {
+        "_expected": _expected,
         "_mismatch": _mismatch,
         "_not_structure": _not_structure,
         "_not_boolean": _not_boolean,
-        "_decode_blob": decode_blob,
+        "_a2b": _a2b,
+        "_DecodeErrors": (binascii.Error, ValueError),
+        "_blob_error": _blob_error,
+        "_canonical_tail": _canonical_tail,
         "_parse_timestamp": _parse_timestamp,
     }
 
@@ -156,79 +170,96 @@ def _define(lines: list[str], namespace: dict[str, Any]) -> Read:
 _CONTAINERS = ("structure", "list", "map")
 
 
+def _structure_read_code(
+    compile_: _Compiler, shape: Shape, source: str, target: str, namespace: dict[str, Any]
+) -> list[str]:
+    """Lines that read the structure in ``source`` into a new dict ``target``,
+    clearing ``ok`` when a member breaks a rule."""
+    lines = [
+        f"if type({source}) is not dict:",
+        f"    raise _not_structure({source})",
+        f"{target} = {{}}",
+        f"for key, v in {source}.items():",
+        "    if v is None:",
+        "        continue",
+    ]
+    for index, (name, member) in enumerate(shape.members.items()):
+        lines.append(f"    {'if' if index == 0 else 'elif'} key == {name!r}:")
+        if member.type_name in _CONTAINERS:
+            reader = f"_read_{len(namespace)}"
+            namespace[reader] = compile_(member)
+            body = [f"v, good = {reader}(v)", "if not good:", "    ok = False"]
+        else:
+            body = _scalar_code(member, namespace)
+        lines += [f"        {line}" for line in body]
+        lines.append(f"        {target}[{name!r}] = v")
+    required = shape.required_members
+    if required:
+        present = " and ".join(f"{name!r} in {target}" for name in required)
+        lines += [f"if not ({present}):", "    ok = False"]
+    return lines
+
+
 def _build_reader(compile_: _Compiler, shape: Shape) -> Read:
     kind = shape.type_name
     namespace = _namespace()
     if kind == "structure":
+        code = _structure_read_code(compile_, shape, "value", "out", namespace)
+        lines = [
+            "def read(value):",
+            "    ok = True",
+            *(f"    {line}" for line in code),
+            "    return out, ok",
+        ]
+        return _define(lines, namespace)
+    if kind == "list":
+        own = constraint_expression(shape, "out", namespace) or "True"
+        member = shape.member
+        if member.type_name == "structure":
+            # The element code is inlined in the loop: no call per element.
+            element = _structure_read_code(compile_, member, "item", "entry", namespace)
+        else:
+            namespace["_item"] = compile_(member)
+            element = ["entry, good = _item(item)", "if not good:", "    ok = False"]
+        lines = [
+            "def read(value):",
+            "    if type(value) is not list:",
+            "        if isinstance(value, dict):",
+            "            raise _mismatch(value, 'List')",
+            "        raise _expected('list')",
+            "    out = []",
+            "    ok = True",
+            "    for item in value:",
+            "        if item is None:",
+            "            out.append(None)",
+            "            continue",
+            *(f"        {line}" for line in element),
+            "        out.append(entry)",
+            f"    return out, ok and ({own})",
+        ]
+        return _define(lines, namespace)
+    if kind == "map":
+        own = constraint_expression(shape, "out", namespace) or "True"
+        namespace["_item"] = compile_(shape.value)
+        key_rule = constraint_expression(shape.key, "key", namespace) or "True"
         lines = [
             "def read(value):",
             "    if type(value) is not dict:",
-            "        raise _not_structure(value)",
+            "        if isinstance(value, list):",
+            "            raise _mismatch(value, 'Map')",
+            "        raise _expected('map')",
             "    out = {}",
             "    ok = True",
-            "    for key, v in value.items():",
-            "        if v is None:",
-            "            continue",
+            "    for key, item in value.items():",
+            "        if item is not None:",
+            "            item, good = _item(item)",
+            "            if not good:",
+            "                ok = False",
+            f"        if not ({key_rule}):",
+            "            ok = False",
+            "        out[key] = item",
+            f"    return out, ok and ({own})",
         ]
-        for index, (name, member) in enumerate(shape.members.items()):
-            lines.append(f"        {'if' if index == 0 else 'elif'} key == {name!r}:")
-            if member.type_name in _CONTAINERS:
-                namespace[f"_read{index}"] = compile_(member)
-                body = [f"v, good = _read{index}(v)", "if not good:", "    ok = False"]
-            else:
-                body = _scalar_code(member, namespace)
-            lines += [f"            {line}" for line in body]
-            lines.append(f"            out[{name!r}] = v")
-        required = shape.required_members
-        if required:
-            present = " and ".join(f"{name!r} in out" for name in required)
-            lines += [f"    if not ({present}):", "        ok = False"]
-        lines.append("    return out, ok")
-        return _define(lines, namespace)
-    if kind in ("list", "map"):
-        own = constraint_expression(shape, "out", namespace) or "True"
-        item_shape = shape.member if kind == "list" else shape.value
-        namespace["_item"] = compile_(item_shape)
-        if kind == "list":
-            lines = [
-                "def read(value):",
-                "    if type(value) is not list:",
-                "        if isinstance(value, dict):",
-                "            raise _mismatch(value, 'List')",
-                "        raise _expected('list')",
-                "    out = []",
-                "    ok = True",
-                "    for item in value:",
-                "        if item is None:",
-                "            out.append(None)",
-                "            continue",
-                "        item, good = _item(item)",
-                "        out.append(item)",
-                "        if not good:",
-                "            ok = False",
-                f"    return out, ok and ({own})",
-            ]
-        else:
-            key_rule = constraint_expression(shape.key, "key", namespace) or "True"
-            lines = [
-                "def read(value):",
-                "    if type(value) is not dict:",
-                "        if isinstance(value, list):",
-                "            raise _mismatch(value, 'Map')",
-                "        raise _expected('map')",
-                "    out = {}",
-                "    ok = True",
-                "    for key, item in value.items():",
-                "        if item is not None:",
-                "            item, good = _item(item)",
-                "            if not good:",
-                "                ok = False",
-                f"        if not ({key_rule}):",
-                "            ok = False",
-                "        out[key] = item",
-                f"    return out, ok and ({own})",
-            ]
-        namespace["_expected"] = _expected
         return _define(lines, namespace)
     lines = ["def read(v):", "    ok = True"]
     lines += [f"    {line}" for line in _scalar_code(shape, namespace)]
@@ -241,13 +272,10 @@ def _expected(what: str) -> SerializationException:
 
 
 if sys.version_info >= (3, 11):
+    _a2b = binascii.a2b_base64
+else:  # pragma: no cover - Python 3.10's a2b_base64 has no strict_mode
 
-    def _strict_b64decode(text: str) -> bytes:
-        return binascii.a2b_base64(text, strict_mode=True)
-
-else:  # pragma: no cover - Python 3.10 has no strict_mode
-
-    def _strict_b64decode(text: str) -> bytes:
+    def _a2b(text: str, strict_mode: bool = False) -> bytes:
         return base64.b64decode(text, validate=True)
 
 
@@ -259,33 +287,36 @@ _UNUSED_BITS_CLEAR = {
 }
 
 
-def decode_blob(text: str) -> bytes:
-    """Decode a base64 member, with the service's errors for bad encodings.
+def _canonical_tail(text: str) -> bool:
+    """Whether the unused bits before the padding of ``text`` are clear: the
+    service accepts only canonical encodings."""
+    padding = 2 if text[-2:-1] == "=" else 1
+    return text[-padding - 1] in _UNUSED_BITS_CLEAR[padding]
 
-    Only canonical encodings pass: the service also rejects a last character
-    whose unused bits are set.
-    """
+
+def decode_blob(text: str) -> bytes:
+    """Decode a base64 member, with the service's errors for bad encodings."""
     try:
-        data = _strict_b64decode(text)
+        data = _a2b(text, strict_mode=True)
     except (binascii.Error, ValueError):
-        pass
-    else:
-        if text[-1:] != "=":
-            return data
-        padding = 2 if text[-2:-1] == "=" else 1
-        if text[-padding - 1] in _UNUSED_BITS_CLEAR[padding]:
-            return data
+        raise _blob_error(text) from None
+    if text[-1:] == "=" and not _canonical_tail(text):
+        raise _blob_error(text)
+    return data
+
+
+def _blob_error(text: str) -> SerializationException:
     prefix = f"'{text}' can not be converted to a Blob: "
     if len(text) % 4:
-        raise SerializationException(
+        return SerializationException(
             prefix + "Base64 encoded length is expected a multiple of 4 bytes "
             f"but found: {len(text)}"
         )
     bad = _BASE64_CHARS.search(text)
     if bad:
-        raise SerializationException(prefix + f"Invalid Base64 character: '{bad.group(0)[0]}'")
+        return SerializationException(prefix + f"Invalid Base64 character: '{bad.group(0)[0]}'")
     # The service's own spelling of "detected".
-    raise SerializationException(prefix + "Invalid last non-pad Base64 character dectected")
+    return SerializationException(prefix + "Invalid last non-pad Base64 character dectected")
 
 
 def _parse_timestamp(value: Any) -> datetime:
@@ -343,49 +374,64 @@ def _render_timestamp(value: Any) -> float:
     return float(value)
 
 
+def _structure_render_code(
+    compile_: _Compiler, shape: Shape, var: str, namespace: dict[str, Any]
+) -> list[str] | None:
+    """Lines that render the structure held in ``var`` in place, or ``None``
+    when all its members travel as they are (only unset ones are dropped)."""
+    lines: list[str] = []
+    for index, (name, member) in enumerate(shape.members.items()):
+        kind = member.type_name
+        if kind == "blob":
+            convert = "_b2a(v, newline=False).decode('ascii')"
+        elif kind == "timestamp":
+            convert = "v if type(v) is float else _render_timestamp(v)"
+        else:
+            render = compile_(member)
+            if render is _identity:
+                continue
+            namespace[f"_render{index}"] = render
+            convert = f"_render{index}(v)"
+        lines += [
+            f"v = {var}.get({name!r})",
+            "if v is not None:",
+            f"    {var}[{name!r}] = {convert}",
+        ]
+    if not lines:
+        return None
+    return [*lines, f"if None in {var}.values():", f"    _drop_unset({var})"]
+
+
 def _build_renderer(compile_: _Compiler, shape: Shape) -> Convert:
     kind = shape.type_name
+    namespace: dict[str, Any] = {
+        "_b2a": binascii.b2a_base64,
+        "_render_timestamp": _render_timestamp,
+        "_drop_unset": _drop_unset,
+    }
     if kind == "structure":
-        converting = [
-            (name, render)
-            for name, member in shape.members.items()
-            if (render := compile_(member)) is not _identity
-        ]
-        if not converting:
+        code = _structure_render_code(compile_, shape, "value", namespace)
+        if code is None:
             return _drop_unset
-
-        def render_structure(value: Any) -> Any:
-            for key, render in converting:
-                item = value.get(key)
-                if item is not None:
-                    value[key] = render(item)
-            if None in value.values():
-                for key in [key for key, item in value.items() if item is None]:
-                    del value[key]
-            return value
-
-        return render_structure
+        lines = ["def render(value):", *(f"    {line}" for line in code), "    return value"]
+        return _define_renderer(lines, namespace)
     if kind == "list":
-        render_member = compile_(shape.member)
+        member = shape.member
+        if member.type_name == "structure":
+            # The element code is inlined in the loop: no call per element.
+            code = _structure_render_code(compile_, member, "item", namespace)
+            if code is None:
+                code = ["if None in item.values():", "    _drop_unset(item)"]
+            lines = [
+                "def render(value):",
+                "    for item in value:",
+                *(f"        {line}" for line in code),
+                "    return value",
+            ]
+            return _define_renderer(lines, namespace)
+        render_member = compile_(member)
         if render_member is _identity:
             return _identity
-        if render_member is _drop_unset:
-
-            def render_plain_structures(value: Any) -> Any:
-                for item in value:
-                    if None in item.values():
-                        _drop_unset(item)
-                return value
-
-            return render_plain_structures
-        if shape.member.type_name == "structure":
-
-            def render_structures(value: Any) -> Any:
-                for item in value:
-                    render_member(item)
-                return value
-
-            return render_structures
         return lambda value: [render_member(item) for item in value]
     if kind == "map":
         render_item = compile_(shape.value)
@@ -397,6 +443,13 @@ def _build_renderer(compile_: _Compiler, shape: Shape) -> Convert:
     if kind == "timestamp":
         return _render_timestamp
     return _identity
+
+
+def _define_renderer(lines: list[str], namespace: dict[str, Any]) -> Convert:
+    # Generated from member names (repr-quoted) and names bound in ``namespace``.
+    exec("\n".join(lines), namespace)
+    render: Convert = namespace["render"]
+    return render
 
 
 renderer_for = _Compiler(_build_renderer)

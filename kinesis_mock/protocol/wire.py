@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -17,7 +18,8 @@ class Request:
 
     method: str
     path: str
-    headers: Mapping[str, str]
+    # Any mapping; values may be str or (as botocore sometimes has them) bytes.
+    headers: Mapping[str, Any]
     body: bytes
     query: Mapping[str, list[str]] = field(default_factory=dict)
     operation: str | None = None
@@ -25,13 +27,15 @@ class Request:
     def header(self, name: str) -> str | None:
         """Case-insensitive header lookup."""
         value = self.headers.get(name)
-        if value is not None:
-            return value
-        lowered = name.lower()
-        for key, candidate in self.headers.items():
-            if key.lower() == lowered:
-                return candidate
-        return None
+        if value is None:
+            lowered = name.lower()
+            for key, candidate in self.headers.items():
+                if key.lower() == lowered:
+                    value = candidate
+                    break
+            else:
+                return None
+        return value.decode("latin-1") if isinstance(value, bytes) else str(value)
 
 
 @dataclass

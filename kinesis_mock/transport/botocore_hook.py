@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from botocore import handlers as botocore_handlers
-from botocore.awsrequest import AWSResponse, HeadersDict
+from botocore.awsrequest import AWSResponse
 from botocore.endpoint import Endpoint
 
 from ..protocol.auth import credential_scope
@@ -69,8 +69,8 @@ class _RawBody:
 
 
 def to_botocore_response(url: str, response: Response) -> AWSResponse:
-    headers = HeadersDict(response.headers)
-    return AWSResponse(url, response.status, headers, _RawBody(response.body))
+    # AWSResponse makes its own case-insensitive copy of the headers.
+    return AWSResponse(url, response.status, response.headers, _RawBody(response.body))
 
 
 def before_send(request: Any, event_name: str = "", **kwargs: Any) -> AWSResponse | None:

@@ -36,14 +36,12 @@ def to_request(
     operation: str | None = None,
 ) -> Request:
     parts = urlsplit(url)
-    text_headers = {
-        key: value.decode("latin-1") if isinstance(value, bytes) else str(value)
-        for key, value in headers.items()
-    }
+    # The client's own (case-insensitive) header mapping is kept as it is:
+    # the pipeline reads only a few headers, so copying all would cost more.
     return Request(
         method=method.upper(),
         path=parts.path or "/",
-        headers=text_headers,
+        headers=headers,
         body=body_bytes(body),
         query=parse_qs(parts.query, keep_blank_values=True),
         operation=operation,
