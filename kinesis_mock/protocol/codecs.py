@@ -3,12 +3,12 @@ request by shape, render results and errors the way each protocol does."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Protocol
 from urllib.parse import unquote
 
 from botocore.model import Shape
 
+from . import jsonlib
 from .errors import SerializationException, ServiceError, UnknownOperationException
 from .model import ServiceSpec
 from .serialization import parse_value, reader_for, render_value, renderer_for
@@ -32,11 +32,6 @@ class Codec(Protocol):
     def render_error(self, spec: ServiceSpec, error: ServiceError, request_id: str) -> Response: ...
 
 
-# Rendered documents are fresh trees without cycles: skip the encoder's
-# cycle bookkeeping, which costs a dict operation per container.
-_encode_json = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-
-
 def _error_parts(spec: ServiceSpec, error: ServiceError) -> tuple[int, str]:
     info = spec.errors.get(error.code)
     if info is None:
@@ -48,7 +43,7 @@ def _load_document(body: bytes) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        document = json.loads(body)
+        document = jsonlib.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise SerializationException("Start of structure or map found where not expected.") from exc
     if isinstance(document, list):
@@ -87,7 +82,7 @@ class JsonCodec:
         shape = spec.operation(operation).output_shape
         body = b""
         if shape is not None and result is not None:
-            body = _encode_json(renderer_for(shape)(result)).encode()
+            body = jsonlib.dumps(renderer_for(shape)(result))
         headers = {
             "Content-Type": self._content_type(spec),
             "Content-Length": str(len(body)),
@@ -100,7 +95,7 @@ class JsonCodec:
         document: dict[str, Any] = {"__type": error.code}
         if error.message is not None:
             document[key] = error.message
-        body = _encode_json(document).encode()
+        body = jsonlib.dumps(document)
         headers = {
             "Content-Type": self._content_type(spec),
             "Content-Length": str(len(body)),
@@ -188,11 +183,11 @@ class RestJsonCodec:
                     if member.type_name in ("blob", "string"):
                         body = value if isinstance(value, bytes) else str(value).encode()
                     else:
-                        body = _encode_json(render_value(value, member)).encode()
+                        body = jsonlib.dumps(render_value(value, member))
                 else:
                     document[name] = render_value(value, member)
             if payload is None:
-                body = _encode_json(document).encode()
+                body = jsonlib.dumps(document)
                 headers["Content-Type"] = "application/json"
         headers["Content-Length"] = str(len(body))
         return Response(op.http.get("responseCode", 200), headers, body)
@@ -202,7 +197,7 @@ class RestJsonCodec:
         document: dict[str, Any] = {}
         if error.message is not None:
             document[key] = error.message
-        body = _encode_json(document).encode()
+        body = jsonlib.dumps(document)
         headers = {
             "Content-Type": "application/json",
             "Content-Length": str(len(body)),
