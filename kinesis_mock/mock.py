@@ -37,7 +37,7 @@ class RecordInfo:
 
     shard_id: str
     sequence_number: str
-    partition_key: str
+    partition_key: str | None  # None for records placed by AUTO distribution without a key
     data: bytes
     arrival_time: datetime
     encryption_type: str
@@ -240,7 +240,7 @@ class KinesisMock:
                     RecordInfo(
                         shard_id=shard.shard_id,
                         sequence_number=record["SequenceNumber"],
-                        partition_key=record["PartitionKey"],
+                        partition_key=record.get("PartitionKey"),
                         data=record["Data"],
                         arrival_time=datetime.fromtimestamp(
                             record["ApproximateArrivalTimestamp"], tz=timezone.utc

@@ -295,3 +295,59 @@ def test_concurrent_writers_lose_and_reorder_nothing(kinesis: Any, kinesis_mock:
     for worker in range(8):
         mine = [r.data for r in records if r.data.startswith(f"{worker}:".encode())]
         assert mine == [f"{worker}:{i}".encode() for i in range(per_thread)]
+
+
+def test_a_partition_key_is_required_by_default(raw_kinesis: Any) -> None:
+    # The model now lets PartitionKey be absent (for AUTO distribution); a
+    # stream with the default USER_PARTITION_KEY strategy still needs one.
+    raw_kinesis.create_stream(StreamName="s", ShardCount=1)
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.put_record(StreamName="s", Data=b"d")
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "1 validation error detected: Value null at 'partitionKey' failed to satisfy "
+        "constraint: Member must not be null",
+        400,
+    )
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.put_records(
+            StreamName="s", Records=[{"Data": b"a", "PartitionKey": "k"}, {"Data": b"b"}]
+        )
+    assert error_of(excinfo)[1] == (
+        "1 validation error detected: Value null at 'records.2.member.partitionKey' failed to "
+        "satisfy constraint: Member must not be null"
+    )
+
+
+def test_auto_distribution_spreads_records_and_ignores_keys(
+    raw_kinesis: Any, kinesis_mock: Any
+) -> None:
+    if (
+        "RecordDistributionStrategy"
+        not in raw_kinesis.meta.service_model.shape_for("CreateStreamInput").members
+    ):
+        pytest.skip("this botocore's model has no RecordDistributionStrategy")
+    raw_kinesis.create_stream(
+        StreamName="auto",
+        StreamModeDetails={"StreamMode": "ON_DEMAND"},
+        RecordDistributionStrategy="AUTO",
+    )
+    summary = raw_kinesis.describe_stream_summary(StreamName="auto")["StreamDescriptionSummary"]
+    assert summary["RecordDistributionStrategy"] == "AUTO"
+    shards = [
+        raw_kinesis.put_record(StreamName="auto", Data=b"d", PartitionKey="same")["ShardId"]
+        for _ in range(8)
+    ]
+    assert sorted(set(shards)) == [f"shardId-00000000000{i}" for i in range(4)]
+    raw_kinesis.put_records(StreamName="auto", Records=[{"Data": b"no key"}])
+    assert [r.partition_key for r in kinesis_mock.records("auto") if r.data == b"no key"] == [None]
+
+
+def test_auto_distribution_needs_an_on_demand_stream(raw_kinesis: Any) -> None:
+    if (
+        "RecordDistributionStrategy"
+        not in raw_kinesis.meta.service_model.shape_for("CreateStreamInput").members
+    ):
+        pytest.skip("this botocore's model has no RecordDistributionStrategy")
+    with pytest.raises(raw_kinesis.exceptions.InvalidArgumentException):
+        raw_kinesis.create_stream(StreamName="p", ShardCount=1, RecordDistributionStrategy="AUTO")

@@ -288,5 +288,16 @@ def validate(
     errors = Violations(package)
     check(params, "", errors)
     if errors:
-        noun = "error" if len(errors) == 1 else "errors"
-        raise ValidationException(f"{len(errors)} validation {noun} detected: " + "; ".join(errors))
+        raise validation_error(errors)
+
+
+def validation_error(violations: Sequence[str]) -> ValidationException:
+    """The service's ValidationException listing (at most ten) violations."""
+    shown = list(violations)[:MAX_REPORTED]
+    noun = "error" if len(shown) == 1 else "errors"
+    return ValidationException(f"{len(shown)} validation {noun} detected: " + "; ".join(shown))
+
+
+def missing_member(path: str) -> str:
+    """The violation of a member that must be present and is not."""
+    return f"Value null at '{path}' failed to satisfy constraint: Member must not be null"

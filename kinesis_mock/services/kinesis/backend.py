@@ -32,6 +32,9 @@ UPDATING = "UPDATING"
 PROVISIONED = "PROVISIONED"
 ON_DEMAND = "ON_DEMAND"
 
+USER_PARTITION_KEY = "USER_PARTITION_KEY"
+AUTO = "AUTO"
+
 DEFAULT_RETENTION_HOURS = 24
 DEFAULT_MAX_RECORD_SIZE_KIB = 1024
 
@@ -116,12 +119,14 @@ class Stream:
     consumers: dict[str, Any] = field(default_factory=dict)
     max_record_size_kib: int = DEFAULT_MAX_RECORD_SIZE_KIB
     warm_throughput_mibps: int | None = None
+    record_distribution_strategy: str = USER_PARTITION_KEY
 
     def __post_init__(self) -> None:
         self._shards_by_id: dict[str, Shard] = {}
         self._routing: tuple[list[int], list[Shard]] | None = None
         # Partition key -> shard, for keys seen since the shards last changed.
         self._key_routes: dict[str, Shard] = {}
+        self._next_auto_shard = 0
         self.shards_changed()
 
     def shards_changed(self) -> None:
@@ -155,6 +160,13 @@ class Stream:
                 self._key_routes.clear()
             self._key_routes[partition_key] = shard
         return shard
+
+    def next_auto_shard(self) -> Shard:
+        """The shard the AUTO distribution strategy puts the next record in:
+        the open shards in turn, so records spread evenly."""
+        open_shards = self.open_shards()
+        self._next_auto_shard = (self._next_auto_shard + 1) % len(open_shards)
+        return open_shards[self._next_auto_shard]
 
     def trim_expired(self, shard: Shard, now: float) -> None:
         """Drop the shard's records older than the retention period."""

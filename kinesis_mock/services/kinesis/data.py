@@ -12,7 +12,8 @@ from ...protocol.errors import (
     ResourceNotFoundException,
 )
 from ..base import Params
-from .backend import KinesisBackend, Shard, Stream, shard_id_for, shard_index_from_id
+from ...protocol.validation import missing_member, validation_error
+from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for, shard_index_from_id
 from .iterators import ITERATOR_LIFETIME_MS, IteratorPosition, make_iterator, open_iterator
 from .sequence import parse_sequence_number
 from .service import KINESIS
@@ -46,10 +47,15 @@ def _shard_for(stream: Stream, partition_key: str, explicit_hash_key: str | None
     return stream.shard_for_hash_key(value)
 
 
-def _record_size(stream: Stream, data: bytes, partition_key: str) -> int:
+def _record_size(stream: Stream, data: bytes, partition_key: str | None) -> int:
     """Size of a record as the limits count it (data plus partition key),
     after checking it against the stream's maximum record size."""
-    key_size = len(partition_key) if partition_key.isascii() else len(partition_key.encode())
+    if partition_key is None:
+        key_size = 0
+    elif partition_key.isascii():
+        key_size = len(partition_key)
+    else:
+        key_size = len(partition_key.encode())
     size = len(data) + key_size
     if size > stream.max_record_size_kib * 1024:
         limit = stream.max_record_size_kib * 1024
@@ -64,8 +70,14 @@ def _record_size(stream: Stream, data: bytes, partition_key: str) -> int:
 def put_record(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     stream = _writable_stream(backend, req)
     data: bytes = req["Data"]
-    partition_key: str = req["PartitionKey"]
-    shard = _shard_for(stream, partition_key, req.get("ExplicitHashKey"))
+    partition_key: str | None = req.get("PartitionKey")
+    if stream.record_distribution_strategy == AUTO:
+        # AUTO ignores the partition key and ExplicitHashKey for placement.
+        shard = stream.next_auto_shard()
+    elif partition_key is None:
+        raise validation_error([missing_member("partitionKey")])
+    else:
+        shard = _shard_for(stream, partition_key, req.get("ExplicitHashKey"))
     now = clock.now()
     ordering = req.get("SequenceNumberForOrdering")
     if ordering is not None:
@@ -76,7 +88,7 @@ def put_record(backend: KinesisBackend, req: Params) -> dict[str, Any]:
         return {"ShardId": shard.shard_id}
     return {
         "ShardId": shard.shard_id,
-        "SequenceNumber": shard.log.append(data, partition_key, int(now * 1000)),
+        "SequenceNumber": shard.log.append(data, partition_key or "", int(now * 1000)),
         "EncryptionType": stream.encryption_type,
     }
 
@@ -102,17 +114,31 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     total = 0
     record_limit = stream.max_record_size_kib * 1024
     route = stream.shard_for_partition_key
-    for entry in entries:
-        partition_key: str = entry["PartitionKey"]
+    auto = stream.record_distribution_strategy == AUTO
+    missing: list[str] = []
+    for ordinal, entry in enumerate(entries, start=1):
+        partition_key: str | None = entry.get("PartitionKey")
         data: bytes = entry["Data"]
+        if partition_key is None:
+            total += _record_size(stream, data, None)
+            if auto:
+                targets.append(stream.next_auto_shard())
+            else:
+                missing.append(missing_member(f"records.{ordinal}.member.partitionKey"))
+            continue
         size = len(data) + len(partition_key)
         if size > record_limit or not partition_key.isascii():
             size = _record_size(stream, data, partition_key)
         total += size
         explicit = entry.get("ExplicitHashKey")
-        targets.append(
-            route(partition_key) if explicit is None else _shard_for(stream, "", explicit)
-        )
+        if auto:
+            targets.append(stream.next_auto_shard())
+        elif explicit is None:
+            targets.append(route(partition_key))
+        else:
+            targets.append(_shard_for(stream, partition_key, explicit))
+    if missing:
+        raise validation_error(missing)
     if total > MAX_REQUEST_BYTES:
         raise InvalidArgumentException(
             f"Records size exceeds {MAX_REQUEST_BYTES // (1024 * 1024)} MB limit"
@@ -128,7 +154,7 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     for shard, positions in by_shard.items():
         assigned = shard.log.extend(
             [entries[p]["Data"] for p in positions],
-            [entries[p]["PartitionKey"] for p in positions],
+            [entries[p].get("PartitionKey") or "" for p in positions],
             now_ms,
         )
         for position, number in zip(positions, assigned, strict=True):

@@ -168,7 +168,8 @@ class ShardLog:
                 ),
                 "ApproximateArrivalTimestamp": arrival / 1000,
                 "Data": payload,
-                "PartitionKey": key,
+                # Records sent without a key (AUTO distribution) are stored with "".
+                "PartitionKey": key or None,
                 "EncryptionType": kind if kinds is None else kinds[offset],
             }
             for offset, (payload, key, arrival) in enumerate(zip(data, keys, arrivals, strict=True))

@@ -15,10 +15,12 @@ from ..base import Params
 from ..tokens import seal, unseal
 from .backend import (
     ACTIVE,
+    AUTO,
     CREATING,
     DELETING,
     ON_DEMAND,
     PROVISIONED,
+    USER_PARTITION_KEY,
     KinesisBackend,
     Stream,
 )
@@ -44,6 +46,11 @@ def create_stream(backend: KinesisBackend, req: Params) -> None:
         raise InvalidArgumentException("ShardCount is not expected when StreamMode=ON_DEMAND")
     if mode == PROVISIONED and shard_count is None:
         raise InvalidArgumentException("ShardCount is required when StreamMode=PROVISIONED")
+    strategy = req.get("RecordDistributionStrategy", USER_PARTITION_KEY)
+    if strategy == AUTO and mode != ON_DEMAND:
+        raise InvalidArgumentException(
+            "RecordDistributionStrategy AUTO is only supported for streams in ON_DEMAND mode."
+        )
     warm_throughput = req.get("WarmThroughputMiBps")
     if mode == PROVISIONED and warm_throughput is not None:
         raise InvalidArgumentException(
@@ -73,6 +80,7 @@ def create_stream(backend: KinesisBackend, req: Params) -> None:
         shards=backend.make_shards(count, now),
         tags={key: value or "" for key, value in tags.items()},
         warm_throughput_mibps=warm_throughput,
+        record_distribution_strategy=strategy,
     )
     if "MaxRecordSizeInKiB" in req:
         stream.max_record_size_kib = req["MaxRecordSizeInKiB"]
@@ -162,6 +170,7 @@ def describe_stream_summary(backend: KinesisBackend, req: Params) -> dict[str, A
             "ConsumerCount": len(stream.consumers),
             "WarmThroughput": stream.warm_throughput(),
             "MaxRecordSizeInKiB": stream.max_record_size_kib,
+            "RecordDistributionStrategy": stream.record_distribution_strategy,
         }
     }
 
