@@ -11,8 +11,8 @@ from ...protocol.errors import (
     InvalidArgumentException,
     ResourceNotFoundException,
 )
-from ..base import Params
 from ...protocol.validation import missing_member, validation_error
+from ..base import Params
 from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for, shard_index_from_id
 from .iterators import ITERATOR_LIFETIME_MS, IteratorPosition, make_iterator, open_iterator
 from .sequence import parse_sequence_number
