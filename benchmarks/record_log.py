@@ -68,7 +68,7 @@ def mock_paused() -> Iterator[None]:
 
 
 def side_by_side(
-    ours: Callable[[], Any], floor: Callable[[], Any], calls: int, rounds: int = 9
+    ours: Callable[[], Any], floor: Callable[[], Any], calls: int, rounds: int = 11
 ) -> tuple[float, float]:
     """Best-of-rounds cost of the mock and of the floor, measured in alternating
     rounds so that both see the same machine and process state."""
@@ -143,7 +143,7 @@ def scenarios() -> list[Scenario]:
 
     return [
         ("put_record", put_record, 300),
-        ("put_records (500 records)", put_records, 10),
+        ("put_records (500 records)", put_records, 20),
         ("get_records (100 records)", get_records(100), 100),
         ("get_records (1,000 records)", get_records(1000), 20),
     ]

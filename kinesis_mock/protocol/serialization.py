@@ -155,6 +155,7 @@ def _namespace() -> dict[str, Any]:
         "_DecodeErrors": (binascii.Error, ValueError),
         "_blob_error": _blob_error,
         "_canonical_tail": _canonical_tail,
+        "_keep_only": _keep_only,
         "_parse_timestamp": _parse_timestamp,
     }
 
@@ -173,31 +174,48 @@ _CONTAINERS = ("structure", "list", "map")
 def _structure_read_code(
     compile_: _Compiler, shape: Shape, source: str, target: str, namespace: dict[str, Any]
 ) -> list[str]:
-    """Lines that read the structure in ``source`` into a new dict ``target``,
-    clearing ``ok`` when a member breaks a rule."""
+    """Lines that read the structure in ``source`` into ``target``, clearing
+    ``ok`` when a member breaks a rule.
+
+    The document was parsed for this request alone, so it is converted in
+    place: members are looked up by name, converted where their wire form
+    differs, and unknown or null members dropped only when there are any.
+    """
+    known = f"_known{len(namespace)}"
+    namespace[known] = frozenset(shape.members)
     lines = [
         f"if type({source}) is not dict:",
         f"    raise _not_structure({source})",
-        f"{target} = {{}}",
-        f"for key, v in {source}.items():",
-        "    if v is None:",
-        "        continue",
+        "present = 0",
     ]
-    for index, (name, member) in enumerate(shape.members.items()):
-        lines.append(f"    {'if' if index == 0 else 'elif'} key == {name!r}:")
+    for name, member in shape.members.items():
+        lines += [f"v = {source}.get({name!r})", "if v is not None:", "    present += 1"]
         if member.type_name in _CONTAINERS:
             reader = f"_read_{len(namespace)}"
             namespace[reader] = compile_(member)
             body = [f"v, good = {reader}(v)", "if not good:", "    ok = False"]
         else:
             body = _scalar_code(member, namespace)
-        lines += [f"        {line}" for line in body]
-        lines.append(f"        {target}[{name!r}] = v")
+        converts = member.type_name not in ("string", "boolean")
+        lines += [f"    {line}" for line in body]
+        if converts:
+            lines.append(f"    {source}[{name!r}] = v")
+    lines += [
+        f"if len({source}) != present:",
+        f"    _keep_only({source}, {known})",
+        f"{target} = {source}",
+    ]
     required = shape.required_members
     if required:
         present = " and ".join(f"{name!r} in {target}" for name in required)
         lines += [f"if not ({present}):", "    ok = False"]
     return lines
+
+
+def _keep_only(document: dict[str, Any], known: frozenset[str]) -> None:
+    """Drop the members a shape does not know, and null ones, as the service does."""
+    for key in [k for k, v in document.items() if v is None or k not in known]:
+        del document[key]
 
 
 def _build_reader(compile_: _Compiler, shape: Shape) -> Read:

@@ -147,18 +147,25 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
         return {"FailedRecordCount": 0, "Records": []}
     now_ms = int(clock.now() * 1000)
     # Store each shard's records together, in request order within the shard.
-    by_shard: dict[Shard, list[int]] = {}
-    for position, shard in enumerate(targets):
-        by_shard.setdefault(shard, []).append(position)
-    numbers: list[str] = [""] * len(entries)
-    for shard, positions in by_shard.items():
-        assigned = shard.log.extend(
-            [entries[p]["Data"] for p in positions],
-            [entries[p].get("PartitionKey") or "" for p in positions],
+    if targets.count(targets[0]) == len(targets):
+        numbers = targets[0].log.extend(
+            [entry["Data"] for entry in entries],
+            [entry.get("PartitionKey") or "" for entry in entries],
             now_ms,
         )
-        for position, number in zip(positions, assigned, strict=True):
-            numbers[position] = number
+    else:
+        by_shard: dict[Shard, list[int]] = {}
+        for position, shard in enumerate(targets):
+            by_shard.setdefault(shard, []).append(position)
+        numbers = [""] * len(entries)
+        for shard, positions in by_shard.items():
+            assigned = shard.log.extend(
+                [entries[p]["Data"] for p in positions],
+                [entries[p].get("PartitionKey") or "" for p in positions],
+                now_ms,
+            )
+            for position, number in zip(positions, assigned, strict=True):
+                numbers[position] = number
     return {
         "FailedRecordCount": 0,
         "Records": [
