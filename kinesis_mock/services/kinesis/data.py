@@ -109,50 +109,22 @@ def _check_ordering(stream: Stream, sequence_number: str, now: float) -> None:
 def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     stream = _writable_stream(backend, req)
     entries: list[dict[str, Any]] = req["Records"]
+    data = [entry["Data"] for entry in entries]
+    keys: list[str | None] = [entry.get("PartitionKey") for entry in entries]
     # Every record is checked before any is stored: a rejected request stores nothing.
-    targets: list[Shard] = []
-    total = 0
-    record_limit = stream.max_record_size_kib * 1024
-    route = stream.shard_for_partition_key
-    auto = stream.record_distribution_strategy == AUTO
-    missing: list[str] = []
-    for ordinal, entry in enumerate(entries, start=1):
-        partition_key: str | None = entry.get("PartitionKey")
-        data: bytes = entry["Data"]
-        if partition_key is None:
-            total += _record_size(stream, data, None)
-            if auto:
-                targets.append(stream.next_auto_shard())
-            else:
-                missing.append(missing_member(f"records.{ordinal}.member.partitionKey"))
-            continue
-        size = len(data) + len(partition_key)
-        if size > record_limit or not partition_key.isascii():
-            size = _record_size(stream, data, partition_key)
-        total += size
-        explicit = entry.get("ExplicitHashKey")
-        if auto:
-            targets.append(stream.next_auto_shard())
-        elif explicit is None:
-            targets.append(route(partition_key))
-        else:
-            targets.append(_shard_for(stream, partition_key, explicit))
-    if missing:
-        raise validation_error(missing)
+    total = _batch_size(stream, data, keys)
     if total > MAX_REQUEST_BYTES:
         raise InvalidArgumentException(
             f"Records size exceeds {MAX_REQUEST_BYTES // (1024 * 1024)} MB limit"
         )
+    targets = _batch_targets(stream, entries, keys)
     if req.get("DryRun"):
         return {"FailedRecordCount": 0, "Records": []}
     now_ms = int(clock.now() * 1000)
+    stored_keys = [key or "" for key in keys]
     # Store each shard's records together, in request order within the shard.
     if targets.count(targets[0]) == len(targets):
-        numbers = targets[0].log.extend(
-            [entry["Data"] for entry in entries],
-            [entry.get("PartitionKey") or "" for entry in entries],
-            now_ms,
-        )
+        numbers = targets[0].log.extend(data, stored_keys, now_ms)
     else:
         by_shard: dict[Shard, list[int]] = {}
         for position, shard in enumerate(targets):
@@ -160,9 +132,7 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
         numbers = [""] * len(entries)
         for shard, positions in by_shard.items():
             assigned = shard.log.extend(
-                [entries[p]["Data"] for p in positions],
-                [entries[p].get("PartitionKey") or "" for p in positions],
-                now_ms,
+                [data[p] for p in positions], [stored_keys[p] for p in positions], now_ms
             )
             for position, number in zip(positions, assigned, strict=True):
                 numbers[position] = number
@@ -174,6 +144,41 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
         ],
         "EncryptionType": stream.encryption_type,
     }
+
+
+def _batch_size(stream: Stream, data: list[bytes], keys: list[str | None]) -> int:
+    """Total size of a batch (data plus keys), after checking each record
+    against the stream's maximum record size."""
+    plain_keys = None not in keys and all(map(str.isascii, keys))  # type: ignore[arg-type]
+    if plain_keys:
+        longest = max(map(len, data), default=0) + max(map(len, keys), default=0)  # type: ignore[arg-type]
+        if longest <= stream.max_record_size_kib * 1024:
+            return sum(map(len, data)) + sum(map(len, keys))  # type: ignore[arg-type]
+    return sum(_record_size(stream, d, k) for d, k in zip(data, keys, strict=True))
+
+
+def _batch_targets(
+    stream: Stream, entries: list[dict[str, Any]], keys: list[str | None]
+) -> list[Shard]:
+    """The shard of each record, in request order."""
+    if stream.record_distribution_strategy == AUTO:
+        return [stream.next_auto_shard() for _ in entries]
+    if None in keys:
+        raise validation_error(
+            [
+                missing_member(f"records.{ordinal}.member.partitionKey")
+                for ordinal, key in enumerate(keys, start=1)
+                if key is None
+            ]
+        )
+    explicit = [entry.get("ExplicitHashKey") for entry in entries]
+    route = stream.shard_for_partition_key
+    if explicit.count(None) == len(explicit):
+        return list(map(route, keys))  # type: ignore[arg-type]
+    return [
+        route(key) if hash_key is None else _shard_for(stream, key, hash_key)  # type: ignore[arg-type]
+        for key, hash_key in zip(keys, explicit, strict=True)
+    ]
 
 
 def _missing_shard(shard_id: str, stream_name: str, account: str) -> ResourceNotFoundException:
