@@ -180,7 +180,7 @@ def measure_call(index: int, with_moto: bool) -> tuple[str, float, float, float 
         with mock_aws():
             client = boto3.client("kinesis", region_name=REGION)
             moto_ctx = prepare(client)
-            moto_time = per_call(make(client, moto_ctx), max(3, calls // 3), rounds=5)
+            moto_time = per_call(make(client, moto_ctx), max(3, calls // 3), rounds=7)
     return name, floor, ours, moto_time
 
 

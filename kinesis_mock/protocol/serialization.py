@@ -19,6 +19,7 @@ import base64
 import binascii
 import re
 import sys
+import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -56,23 +57,37 @@ def _mismatch(value: Any, type_name: str) -> SerializationException:
 
 
 class _Compiler:
-    """Compiles shapes into converters, once per shape (recursive shapes included)."""
+    """Compiles shapes into converters, once per shape (recursive shapes included).
+
+    Compiling happens under a lock, so another thread never sees a converter
+    that is still being built.
+    """
 
     def __init__(self, build: Callable[[_Compiler, Shape], Convert]) -> None:
         self._build = build
         self._done: dict[Shape, Convert] = {}
+        self._lock = threading.RLock()
+        # Shapes being built by the thread holding the lock.
+        self._building: dict[Shape, Convert] = {}
 
     def __call__(self, shape: Shape) -> Convert:
         done = self._done.get(shape)
         if done is not None:
             return done
-        cell: list[Convert] = []
-        # A shape that refers to itself calls through the cell until it is built.
-        self._done[shape] = lambda value: cell[0](value)
-        built = self._build(self, shape)
-        cell.append(built)
-        self._done[shape] = built
-        return built
+        with self._lock:
+            done = self._done.get(shape) or self._building.get(shape)
+            if done is not None:
+                return done
+            cell: list[Convert] = []
+            # A shape that refers to itself calls through the cell until built.
+            self._building[shape] = lambda value: cell[0](value)
+            try:
+                built = self._build(self, shape)
+            finally:
+                del self._building[shape]
+            cell.append(built)
+            self._done[shape] = built
+            return built
 
 
 # -- input ---------------------------------------------------------------------

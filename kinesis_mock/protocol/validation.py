@@ -16,6 +16,7 @@ nothing per request.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -160,16 +161,31 @@ def _element_rule_texts(shape: Shape) -> str:
 
 
 _compiled: dict[Shape, Check | None] = {}
+# Compiling is done under a lock, so no thread sees a half-built check.
+_compile_lock = threading.RLock()
 
 
 def _checker(shape: Shape) -> Check | None:
     """The compiled check of a shape, or ``None`` when it can never fail."""
     if shape in _compiled:
         return _compiled[shape]
-    _compiled[shape] = None  # a recursive reference sees "nothing to check" meanwhile
-    built = _build(shape)
-    _compiled[shape] = built
-    return built
+    with _compile_lock:
+        if shape in _compiled:
+            return _compiled[shape]
+        if shape in _building:
+            return None
+        _building.add(shape)
+        try:
+            built = _build(shape)
+        finally:
+            _building.discard(shape)
+        _compiled[shape] = built
+        return built
+
+
+# Shapes being compiled: a shape that refers to itself is not checked again
+# inside itself (botocore's models have no such Kinesis shapes).
+_building: set[Shape] = set()
 
 
 def _build(shape: Shape) -> Check | None:
@@ -281,7 +297,9 @@ def validate(
         return
     key = (shape, tuple(order or ()))
     if key not in _top_level:
-        _top_level[key] = _structure_check(shape, order)
+        with _compile_lock:
+            if key not in _top_level:
+                _top_level[key] = _structure_check(shape, order)
     check = _top_level[key]
     if check is None:
         return
