@@ -128,8 +128,13 @@ def _scalar_code(shape: Shape, namespace: dict[str, Any]) -> list[str]:
             "    decoded = _a2b(v, strict_mode=True)",
             "except _DecodeErrors:",
             "    raise _blob_error(v) from None",
-            "if v[-1:] == '=' and not _canonical_tail(v):",
-            "    raise _blob_error(v)",
+            # Canonical encodings only: unused bits before the padding are clear.
+            "if v[-1:] == '=':",
+            "    if v[-2:-1] == '=':",
+            "        if v[-3] not in _clear_before_two:",
+            "            raise _blob_error(v)",
+            "    elif v[-2] not in _clear_before_one:",
+            "        raise _blob_error(v)",
             "v = decoded",
         ]
     elif kind in ("integer", "long"):
@@ -169,7 +174,8 @@ def _namespace() -> dict[str, Any]:
         "_a2b": _a2b,
         "_DecodeErrors": (binascii.Error, ValueError),
         "_blob_error": _blob_error,
-        "_canonical_tail": _canonical_tail,
+        "_clear_before_one": _UNUSED_BITS_CLEAR[1],
+        "_clear_before_two": _UNUSED_BITS_CLEAR[2],
         "_keep_only": _keep_only,
         "_parse_timestamp": _parse_timestamp,
     }

@@ -123,11 +123,18 @@ def constraint_expression(shape: Shape, var: str, namespace: dict[str, Any]) -> 
         name = f"_match{len(namespace)}"
         namespace[name] = re.compile(meta["pattern"], re.DOTALL).fullmatch
         terms.append(f"{name}({var}) is not None")
-    measured = f"len({var})" if kind in ("string", "blob", "list", "map") else var
-    if "min" in meta:
-        terms.append(f"{measured} >= {meta['min']!r}")
-    if "max" in meta:
-        terms.append(f"{measured} <= {meta['max']!r}")
+    sized = kind in ("string", "blob", "list", "map")
+    measured = f"len({var})" if sized else var
+    low = meta.get("min")
+    if sized and low == 0:
+        low = None  # every length is at least 0
+    high = meta.get("max")
+    if low is not None and high is not None:
+        terms.append(f"{low!r} <= {measured} <= {high!r}")
+    elif low is not None:
+        terms.append(f"{measured} >= {low!r}")
+    elif high is not None:
+        terms.append(f"{measured} <= {high!r}")
     if kind == "string" and shape.enum:
         name = f"_allowed{len(namespace)}"
         namespace[name] = frozenset(shape.enum)

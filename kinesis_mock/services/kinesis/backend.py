@@ -161,6 +161,17 @@ class Stream:
             self._key_routes[partition_key] = shard
         return shard
 
+    def shards_for_partition_keys(self, partition_keys: list[str]) -> list[Shard]:
+        """The shard of each partition key, for a batch."""
+        routes = self._key_routes
+        found = list(map(routes.get, partition_keys))
+        if None in found:
+            found = [
+                shard or self.shard_for_partition_key(key)
+                for shard, key in zip(found, partition_keys, strict=True)
+            ]
+        return found  # type: ignore[return-value]
+
     def next_auto_shard(self) -> Shard:
         """The shard the AUTO distribution strategy puts the next record in:
         the open shards in turn, so records spread evenly."""

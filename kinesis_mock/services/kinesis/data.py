@@ -149,11 +149,14 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
 def _batch_size(stream: Stream, data: list[bytes], keys: list[str | None]) -> int:
     """Total size of a batch (data plus keys), after checking each record
     against the stream's maximum record size."""
-    plain_keys = None not in keys and all(map(str.isascii, keys))  # type: ignore[arg-type]
-    if plain_keys:
-        longest = max(map(len, data), default=0) + max(map(len, keys), default=0)  # type: ignore[arg-type]
-        if longest <= stream.max_record_size_kib * 1024:
-            return sum(map(len, data)) + sum(map(len, keys))  # type: ignore[arg-type]
+    if None not in keys:
+        text = "".join(keys)  # type: ignore[arg-type]
+        # With ASCII keys, characters are bytes; no record can pass the limit
+        # if the largest data plus the longest key stays within it.
+        if text.isascii():
+            longest = max(map(len, data), default=0) + max(map(len, keys), default=0)  # type: ignore[arg-type]
+            if longest <= stream.max_record_size_kib * 1024:
+                return sum(map(len, data)) + len(text)
     return sum(_record_size(stream, d, k) for d, k in zip(data, keys, strict=True))
 
 
@@ -172,9 +175,9 @@ def _batch_targets(
             ]
         )
     explicit = [entry.get("ExplicitHashKey") for entry in entries]
-    route = stream.shard_for_partition_key
     if explicit.count(None) == len(explicit):
-        return list(map(route, keys))  # type: ignore[arg-type]
+        return stream.shards_for_partition_keys(keys)  # type: ignore[arg-type]
+    route = stream.shard_for_partition_key
     return [
         route(key) if hash_key is None else _shard_for(stream, key, hash_key)  # type: ignore[arg-type]
         for key, hash_key in zip(keys, explicit, strict=True)
