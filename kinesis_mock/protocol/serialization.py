@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
 import sys
 import threading
@@ -460,7 +461,17 @@ def _build_renderer(compile_: _Compiler, shape: Shape) -> Convert:
             # The element code is inlined in the loop: no call per element.
             code = _structure_render_code(compile_, member, "item", namespace)
             if code is None:
-                code = ["if None in item.values():", "    _drop_unset(item)"]
+                # Members travel as they are: look for unset ones across the
+                # whole list in one pass, and strip only if there are any.
+                namespace["_chain"] = itertools.chain.from_iterable
+                lines = [
+                    "def render(value):",
+                    "    if None in _chain(map(dict.values, value)):",
+                    "        for item in value:",
+                    "            _drop_unset(item)",
+                    "    return value",
+                ]
+                return _define_renderer(lines, namespace)
             lines = [
                 "def render(value):",
                 "    for item in value:",

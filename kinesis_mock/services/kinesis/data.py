@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
 from ... import clock
 from ...protocol.errors import (
@@ -121,7 +121,10 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     if req.get("DryRun"):
         return {"FailedRecordCount": 0, "Records": []}
     now_ms = int(clock.now() * 1000)
-    stored_keys = [key or "" for key in keys]
+    # Records without a key (AUTO distribution) are stored with "".
+    stored_keys: list[str] = (
+        cast(list[str], keys) if None not in keys else [key or "" for key in keys]
+    )
     # Store each shard's records together, in request order within the shard.
     if targets.count(targets[0]) == len(targets):
         numbers = targets[0].log.extend(data, stored_keys, now_ms)
