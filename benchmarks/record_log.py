@@ -247,26 +247,39 @@ def measure_memory(records: int) -> float:
     return (after - before) / records - len(PAYLOAD)
 
 
-def measure_per_test(iterations: int) -> tuple[float, float]:
-    """(client alone, mock + client + stream) in seconds per test, best of
-    alternating rounds."""
+def measure_per_test(iterations: int) -> tuple[float, float, float]:
+    """Seconds per test for: the client alone; the client plus a first
+    create_stream answered with a canned response (botocore's own cost of a
+    first call on a new client, the floor); and mock + client + stream. Best
+    of alternating rounds."""
     boto3.client("kinesis", region_name=REGION)  # warm the default session
 
     def client_alone() -> None:
         boto3.client("kinesis", region_name=REGION)
+
+    def canned_first_call() -> None:
+        client = boto3.client("kinesis", region_name=REGION)
+        client.meta.events.register_first(
+            "before-send.kinesis",
+            lambda request, **_: AWSResponse(
+                request.url, 200, HeadersDict({"x-amzn-RequestId": "floor"}), _Raw(b"")
+            ),
+        )
+        client.create_stream(StreamName="t", ShardCount=1)
 
     def mocked_test() -> None:
         with mock_kinesis():
             client = boto3.client("kinesis", region_name=REGION)
             client.create_stream(StreamName="t", ShardCount=1)
 
-    client_alone()
-    mocked_test()
-    alone = mocked = float("inf")
-    for _ in range(7):
-        alone = min(alone, _round(client_alone, iterations))
-        mocked = min(mocked, _round(mocked_test, iterations))
-    return alone, mocked
+    functions = [client_alone, canned_first_call, mocked_test]
+    best = [float("inf")] * len(functions)
+    for function in functions:
+        function()
+    for _ in range(9):
+        for index, function in enumerate(functions):
+            best[index] = min(best[index], _round(function, iterations))
+    return best[0], best[1], best[2]
 
 
 def _in_fresh_interpreter(*arguments: str) -> Any:
@@ -323,10 +336,12 @@ def main() -> None:
         f"({memory_records:,} records of {len(PAYLOAD)} bytes)"
     )
 
-    alone, mocked = _in_fresh_interpreter("--part", "per-test", *quick)
+    alone, canned, mocked = _in_fresh_interpreter("--part", "per-test", *quick)
     print(
-        f"\nPer-test cost: client alone {alone * 1e3:.2f} ms; mock + client + stream "
-        f"{mocked * 1e3:.2f} ms; difference {(mocked - alone) * 1e3:.2f} ms"
+        f"\nPer-test cost (ms): client alone {alone * 1e3:.2f}; client + first "
+        f"create_stream answered canned (botocore's floor) {canned * 1e3:.2f}; mock + client "
+        f"+ stream {mocked * 1e3:.2f}.\nThe mock adds {(mocked - alone) * 1e3:.2f} ms to "
+        f"creating a client, {(mocked - canned) * 1e3:.2f} ms of it its own."
     )
 
 
