@@ -21,6 +21,9 @@ class Settings:
     account_id: str | None = None
     stream_create_delay: float = 0.0
     stream_delete_delay: float = 0.0
+    # Seconds a stream stays UPDATING after an asynchronous change
+    # (encryption, capacity mode, resharding).
+    stream_update_delay: float = 0.0
     # Open shards an account may have in one region (the service's default is
     # 500 in us-east-1, us-west-2 and eu-west-1, and 200 elsewhere).
     shard_limit: int | None = None

@@ -228,6 +228,8 @@ class KinesisBackend:
         # (due time, tie-breaker, stream, status it leaves)
         self._transitions: list[tuple[float, int, Stream, str]] = []
         self._tie = itertools.count()
+        # Account-level settings (DescribeAccountSettings / UpdateAccountSettings).
+        self.minimum_throughput_commitment: dict[str, Any] = {"Status": "DISABLED"}
 
     # -- clock-driven state changes -------------------------------------
 

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from ... import clock
-from ...protocol.errors import InvalidArgumentException, ResourceInUseException
+from ...protocol.errors import InvalidArgumentException
 from ..base import Params
-from .backend import ACTIVE, KinesisBackend, Stream
+from .backend import KinesisBackend
+from .configuration import active_stream
 from .service import KINESIS
 
 MIN_RETENTION_HOURS = 24
 MAX_RETENTION_HOURS = 8760
-
-
-def _active_stream(backend: KinesisBackend, req: Params) -> Stream:
-    stream = backend.find_stream(req)
-    if stream.status != ACTIVE:
-        raise ResourceInUseException(
-            f"Stream {stream.name} under account {stream.account} not ACTIVE, "
-            f"instead in state {stream.status}"
-        )
-    return stream
 
 
 def _check_bounds(hours: int) -> None:
@@ -37,7 +28,7 @@ def _check_bounds(hours: int) -> None:
 
 @KINESIS.operation("IncreaseStreamRetentionPeriod")
 def increase_stream_retention_period(backend: KinesisBackend, req: Params) -> None:
-    stream = _active_stream(backend, req)
+    stream = active_stream(backend, req)
     hours: int = req["RetentionPeriodHours"]
     _check_bounds(hours)
     if hours < stream.retention_hours:
@@ -51,7 +42,7 @@ def increase_stream_retention_period(backend: KinesisBackend, req: Params) -> No
 
 @KINESIS.operation("DecreaseStreamRetentionPeriod")
 def decrease_stream_retention_period(backend: KinesisBackend, req: Params) -> None:
-    stream = _active_stream(backend, req)
+    stream = active_stream(backend, req)
     hours: int = req["RetentionPeriodHours"]
     _check_bounds(hours)
     if hours > stream.retention_hours:

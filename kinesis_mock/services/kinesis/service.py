@@ -21,6 +21,7 @@ KINESIS = ServiceDefinition(
         "CreateStream": ("ShardCount", "StreamName"),
         "DescribeStream": ("Limit", "ExclusiveStartShardId", "StreamName"),
         "ListStreams": ("Limit", "ExclusiveStartStreamName"),
+        "ListTagsForStream": ("Limit", "ExclusiveStartTagKey", "StreamName"),
         "PutRecord": (
             "SequenceNumberForOrdering",
             "PartitionKey",
