@@ -25,7 +25,7 @@ class Settings:
     # (encryption, capacity mode, resharding).
     stream_update_delay: float = 0.0
     # Open shards an account may have in one region (the service's default is
-    # 500 in us-east-1, us-west-2 and eu-west-1, and 200 elsewhere).
+    # 20,000 in us-east-1, us-west-2 and eu-west-1, and 1,000 elsewhere).
     shard_limit: int | None = None
     # On-demand streams an account may have in one region.
     on_demand_stream_limit: int = 50
@@ -38,4 +38,4 @@ class Settings:
     def shard_limit_for(self, region: str) -> int:
         if self.shard_limit is not None:
             return self.shard_limit
-        return 500 if region in ("us-east-1", "us-west-2", "eu-west-1") else 200
+        return 20_000 if region in ("us-east-1", "us-west-2", "eu-west-1") else 1_000

@@ -164,13 +164,12 @@ def test_modeled_exceptions_can_be_caught_by_class(kinesis: Any) -> None:
 
 
 def test_unimplemented_operation_names_itself(kinesis: Any) -> None:
+    # An operation not implemented yet (resource policies come with issue 4).
     with pytest.raises(ClientError) as excinfo:
-        kinesis.split_shard(
-            StreamName="s", ShardToSplit="shardId-000000000000", NewStartingHashKey="1"
-        )
+        kinesis.get_resource_policy(ResourceARN="arn:aws:kinesis:us-east-1:123456789012:stream/s")
     code, message, status = error_of(excinfo)
     assert (code, status) == ("NotImplemented", 501)
-    assert "SplitShard" in message
+    assert "GetResourcePolicy" in message
 
 
 def test_rest_json_operations_are_routed_by_method_and_uri(kinesis_mock: Any) -> None:

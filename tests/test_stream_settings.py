@@ -108,7 +108,7 @@ def test_update_max_record_size_is_honoured(stream: Any) -> None:
 def test_describe_limits(stream: Any) -> None:
     stream.create_stream(StreamName="od", StreamModeDetails={"StreamMode": "ON_DEMAND"})
     limits = stream.describe_limits()
-    assert limits["ShardLimit"] == 500
+    assert limits["ShardLimit"] == 20_000
     assert limits["OpenShardCount"] == 1
     assert limits["OnDemandStreamCount"] == 1
     assert limits["OnDemandStreamCountLimit"] == 50

@@ -147,27 +147,33 @@ def test_tags_with_invalid_characters_are_rejected(kinesis: Any) -> None:
     )
 
 
-def test_shard_limit_answers_the_services_message(kinesis: Any) -> None:
-    kinesis.create_stream(StreamName="big", ShardCount=400)
-    with pytest.raises(kinesis.exceptions.LimitExceededException) as excinfo:
-        kinesis.create_stream(StreamName="more", ShardCount=101)
-    assert error_of(excinfo)[1] == (
-        f"This request would exceed the shard limit for the account {ACCOUNT} in {REGION}. "
-        "Current shard count for the account: 400. Limit: 500. Number of additional shards "
-        "that would have resulted from this request: 101. Refer to the AWS Service Limits "
-        "page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for "
-        "current limits and how to request higher limits."
-    )
-    kinesis.create_stream(StreamName="fits", ShardCount=100)
-
-
-def test_shard_limit_is_200_outside_the_large_regions(kinesis_mock: Any) -> None:
+def test_shard_limit_answers_the_services_message() -> None:
     import boto3
 
-    client = boto3.client("kinesis", region_name="eu-central-1")
-    with pytest.raises(client.exceptions.LimitExceededException) as excinfo:
-        client.create_stream(StreamName="s", ShardCount=201)
-    assert "Limit: 200." in error_of(excinfo)[1]
+    from kinesis_mock import mock_kinesis
+
+    with mock_kinesis(shard_limit=500):
+        kinesis = boto3.client("kinesis", region_name=REGION)
+        kinesis.create_stream(StreamName="big", ShardCount=400)
+        with pytest.raises(kinesis.exceptions.LimitExceededException) as excinfo:
+            kinesis.create_stream(StreamName="more", ShardCount=101)
+        assert error_of(excinfo)[1] == (
+            f"This request would exceed the shard limit for the account {ACCOUNT} in {REGION}. "
+            "Current shard count for the account: 400. Limit: 500. Number of additional "
+            "shards that would have resulted from this request: 101. Refer to the AWS Service "
+            "Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "
+            "for current limits and how to request higher limits."
+        )
+        kinesis.create_stream(StreamName="fits", ShardCount=100)
+
+
+def test_default_shard_limits_are_the_services_current_quotas(kinesis_mock: Any) -> None:
+    import boto3
+
+    east = boto3.client("kinesis", region_name="us-east-1")
+    frankfurt = boto3.client("kinesis", region_name="eu-central-1")
+    assert east.describe_limits()["ShardLimit"] == 20_000
+    assert frankfurt.describe_limits()["ShardLimit"] == 1_000
 
 
 def test_shard_limit_is_configurable() -> None:

@@ -10,6 +10,7 @@ import re
 import secrets
 import string
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,20 +56,33 @@ class Shard:
     parent_shard_id: str | None = None
     adjacent_parent_shard_id: str | None = None
     ending_sequence_number: str | None = None
+    closed_at: float | None = None
 
     @property
     def is_open(self) -> bool:
         return self.ending_sequence_number is None
+
+    def close(self, now: float) -> None:
+        """No more records: the ending sequence number is above every record's."""
+        self.ending_sequence_number = self.log.sequence_number(self.log.end_index, int(now * 1000))
+        self.closed_at = now
+
+    @property
+    def parents(self) -> list[str]:
+        return [p for p in (self.parent_shard_id, self.adjacent_parent_shard_id) if p]
+
+    def hash_key_range(self) -> dict[str, str]:
+        return {
+            "StartingHashKey": str(self.starting_hash_key),
+            "EndingHashKey": str(self.ending_hash_key),
+        }
 
     def describe(self) -> dict[str, Any]:
         return {
             "ShardId": self.shard_id,
             "ParentShardId": self.parent_shard_id,
             "AdjacentParentShardId": self.adjacent_parent_shard_id,
-            "HashKeyRange": {
-                "StartingHashKey": str(self.starting_hash_key),
-                "EndingHashKey": str(self.ending_hash_key),
-            },
+            "HashKeyRange": self.hash_key_range(),
             "SequenceNumberRange": {
                 "StartingSequenceNumber": self.log.starting_sequence_number(),
                 "EndingSequenceNumber": self.ending_sequence_number,
@@ -120,6 +134,10 @@ class Stream:
     max_record_size_kib: int = DEFAULT_MAX_RECORD_SIZE_KIB
     warm_throughput_mibps: int | None = None
     record_distribution_strategy: str = USER_PARTITION_KEY
+    # When UpdateShardCount / UpdateStreamMode last changed the stream (the
+    # service allows 10 and 2 of them in 24 hours).
+    scaling_changes: list[float] = field(default_factory=list)
+    mode_changes: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._shards_by_id: dict[str, Shard] = {}
@@ -134,6 +152,15 @@ class Stream:
         self._shards_by_id = {shard.shard_id: shard for shard in self.shards}
         self._routing = None
         self._key_routes = {}
+
+    def children_of(self, shard: Shard) -> list[Shard]:
+        """The shards a split or merge of ``shard`` produced."""
+        # Children always come after their parents in the shard list.
+        return [
+            child
+            for child in self.shards[shard.index + 1 :]
+            if shard.shard_id in (child.parent_shard_id, child.adjacent_parent_shard_id)
+        ]
 
     def open_shards(self) -> list[Shard]:
         return [shard for shard in self.shards if shard.is_open]
@@ -187,11 +214,13 @@ class Stream:
     def is_readable(self) -> bool:
         return self.status in (ACTIVE, UPDATING)
 
-    def visible_shards(self) -> list[Shard]:
-        """Shards a description lists: none while the stream is created or deleted."""
+    def visible_shards(self, now: float) -> list[Shard]:
+        """Shards a description lists: none while the stream is created or
+        deleted, and no closed shard whose records have all passed retention."""
         if self.status in (CREATING, DELETING):
             return []
-        return self.shards
+        horizon = now - self.retention_hours * 3600
+        return [s for s in self.shards if s.closed_at is None or s.closed_at > horizon]
 
     def mode_details(self) -> dict[str, str]:
         return {"StreamMode": self.mode}
@@ -225,8 +254,8 @@ class KinesisBackend:
         self.streams: dict[str, Stream] = {}
         self._names: list[str] = []  # sorted, for ListStreams
         self._by_id: dict[str, Stream] = {}
-        # (due time, tie-breaker, stream, status it leaves)
-        self._transitions: list[tuple[float, int, Stream, str]] = []
+        # (due time, tie-breaker, stream, status it leaves, what completes then)
+        self._transitions: list[tuple[float, int, Stream, str, Callable[[float], None] | None]] = []
         self._tie = itertools.count()
         # Account-level settings (DescribeAccountSettings / UpdateAccountSettings).
         self.minimum_throughput_commitment: dict[str, Any] = {"Status": "DISABLED"}
@@ -236,16 +265,26 @@ class KinesisBackend:
     def advance(self, now: float) -> None:
         transitions = self._transitions
         while transitions and transitions[0][0] <= now:
-            _, _, stream, leaving = heapq.heappop(transitions)
+            due, _, stream, leaving, complete = heapq.heappop(transitions)
             if self.streams.get(stream.name) is not stream or stream.status != leaving:
                 continue
             if leaving == DELETING:
                 self._remove(stream)
-            else:
-                stream.status = ACTIVE
+                continue
+            if complete is not None:
+                complete(due)
+            stream.status = ACTIVE
 
-    def schedule(self, stream: Stream, leaving: str, due: float) -> None:
-        heapq.heappush(self._transitions, (due, next(self._tie), stream, leaving))
+    def schedule(
+        self,
+        stream: Stream,
+        leaving: str,
+        due: float,
+        complete: Callable[[float], None] | None = None,
+    ) -> None:
+        """Leave ``leaving`` for ACTIVE at ``due``, first running ``complete``
+        (given the time the change completed)."""
+        heapq.heappush(self._transitions, (due, next(self._tie), stream, leaving, complete))
 
     # -- streams ----------------------------------------------------------
 

@@ -7,21 +7,27 @@ from datetime import datetime
 from typing import Any
 
 from ... import clock
-from ...protocol.errors import InvalidArgumentException, ResourceInUseException
+from ...protocol.errors import (
+    InvalidArgumentException,
+    LimitExceededException,
+    ResourceInUseException,
+)
 from ..base import Params
 from .backend import ACTIVE, AUTO, ON_DEMAND, PROVISIONED, UPDATING, KinesisBackend, Stream
 from .service import KINESIS
 
-# The shard-level metrics, in the order the service lists them; ALL means all.
+# The shard-level metrics, in the order the service lists them (as recorded
+# from EnableEnhancedMonitoring with ALL); ALL means all seven.
 SHARD_LEVEL_METRICS = (
     "IncomingBytes",
-    "IncomingRecords",
-    "OutgoingBytes",
     "OutgoingRecords",
-    "WriteProvisionedThroughputExceeded",
-    "ReadProvisionedThroughputExceeded",
     "IteratorAgeMilliseconds",
+    "IncomingRecords",
+    "ReadProvisionedThroughputExceeded",
+    "WriteProvisionedThroughputExceeded",
+    "OutgoingBytes",
 )
+MODE_CHANGES_PER_DAY = 2
 
 
 def active_stream(backend: KinesisBackend, req: Params) -> Stream:
@@ -128,6 +134,14 @@ def update_stream_mode(backend: KinesisBackend, req: Params) -> None:
         raise InvalidArgumentException(
             "A stream with RecordDistributionStrategy AUTO cannot move to PROVISIONED mode."
         )
+    now = clock.now()
+    recent = [t for t in stream.mode_changes if now - t < 24 * 3600]
+    if len(recent) >= MODE_CHANGES_PER_DAY:
+        raise LimitExceededException(
+            f"Stream {stream.name} under account {stream.account} has already switched "
+            f"capacity mode {MODE_CHANGES_PER_DAY} times in the last 24 hours."
+        )
+    stream.mode_changes = [*recent, now]
     stream.mode = mode
     if mode == ON_DEMAND and "WarmThroughputMiBps" in req:
         stream.warm_throughput_mibps = req["WarmThroughputMiBps"]

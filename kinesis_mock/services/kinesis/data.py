@@ -314,7 +314,15 @@ def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
         "MillisBehindLatest": 0 if caught_up else max(0, now_ms - log.arrival_ms_at(next_index)),
     }
     if caught_up and not shard.is_open:
-        result["ChildShards"] = []
+        # The end of a closed shard: no next iterator, and where to go on.
+        result["ChildShards"] = [
+            {
+                "ShardId": child.shard_id,
+                "ParentShards": child.parents,
+                "HashKeyRange": child.hash_key_range(),
+            }
+            for child in stream.children_of(shard)
+        ]
     else:
         result["NextShardIterator"] = make_iterator(
             IteratorPosition(

@@ -110,22 +110,28 @@ def _check_limits(backend: KinesisBackend, mode: str, count: int) -> None:
     limit = backend.settings.shard_limit_for(backend.region)
     current = sum(len(stream.open_shards()) for stream in streams if stream.mode == PROVISIONED)
     if current + count > limit:
-        raise LimitExceededException(
-            f"This request would exceed the shard limit for the account {backend.account} in "
-            f"{backend.region}. Current shard count for the account: {current}. "
-            f"Limit: {limit}. Number of additional shards that would have resulted from this "
-            "request: "
-            f"{count}. Refer to the AWS Service Limits page "
-            "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "
-            "for current limits and how to request higher limits."
-        )
+        raise shard_limit_error(backend, current, limit, count)
+
+
+def shard_limit_error(
+    backend: KinesisBackend, current: int, limit: int, added: int
+) -> LimitExceededException:
+    """The service's message when a request would pass the account's shard limit."""
+    return LimitExceededException(
+        f"This request would exceed the shard limit for the account {backend.account} in "
+        f"{backend.region}. Current shard count for the account: {current}. "
+        f"Limit: {limit}. Number of additional shards that would have resulted from this "
+        f"request: {added}. Refer to the AWS Service Limits page "
+        "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "
+        "for current limits and how to request higher limits."
+    )
 
 
 @KINESIS.operation("DescribeStream")
 def describe_stream(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     stream = backend.find_stream(req)
     limit = min(req.get("Limit", PAGE_LIMIT), PAGE_LIMIT)
-    shards = stream.visible_shards()
+    shards = stream.visible_shards(clock.now())
     start = req.get("ExclusiveStartShardId")
     if start is not None:
         # Shard ids sort in creation order, so the page starts after the

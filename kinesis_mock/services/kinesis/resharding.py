@@ -1,0 +1,207 @@
+"""Resharding: SplitShard, MergeShards, UpdateShardCount.
+
+Parents are closed (they keep their records until retention ends) and
+children carry ParentShardId / AdjacentParentShardId, so a reader following
+ChildShards reads every record once, in order per partition key. Uniform
+scaling is done the way the service does it, as splits and then merges
+(closing intermediate shards), so that no shard ever has more than two
+parents.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+from ... import clock
+from ...protocol.errors import (
+    InvalidArgumentException,
+    LimitExceededException,
+    ResourceNotFoundException,
+)
+from ..base import Params
+from .backend import PROVISIONED, UPDATING, KinesisBackend, Shard, Stream, even_hash_ranges
+from .configuration import active_stream
+from .records import ShardLog
+from .service import KINESIS
+from .streams import shard_limit_error
+
+MAX_SCALING_CHANGES_PER_DAY = 10
+MAX_SHARDS_PER_STREAM = 10_000
+
+
+def _new_shard(
+    stream: Stream, start: int, end: int, now: float, parent: Shard, adjacent: Shard | None = None
+) -> Shard:
+    index = len(stream.shards)
+    shard = Shard(
+        shard_id=f"shardId-{index:012d}",
+        index=index,
+        starting_hash_key=start,
+        ending_hash_key=end,
+        created_at=now,
+        log=ShardLog(int(now), index),
+        parent_shard_id=parent.shard_id,
+        adjacent_parent_shard_id=adjacent.shard_id if adjacent is not None else None,
+    )
+    shard.log.set_encryption(stream.encryption_type)
+    stream.shards.append(shard)
+    return shard
+
+
+def split(stream: Stream, shard: Shard, new_starting_hash_key: int, now: float) -> list[Shard]:
+    shard.close(now)
+    children = [
+        _new_shard(stream, shard.starting_hash_key, new_starting_hash_key - 1, now, shard),
+        _new_shard(stream, new_starting_hash_key, shard.ending_hash_key, now, shard),
+    ]
+    stream.shards_changed()
+    return children
+
+
+def merge(stream: Stream, shard: Shard, adjacent: Shard, now: float) -> Shard:
+    shard.close(now)
+    adjacent.close(now)
+    start = min(shard.starting_hash_key, adjacent.starting_hash_key)
+    end = max(shard.ending_hash_key, adjacent.ending_hash_key)
+    child = _new_shard(stream, start, end, now, shard, adjacent)
+    stream.shards_changed()
+    return child
+
+
+def scale_uniformly(stream: Stream, target: int, now: float) -> None:
+    """Leave ``target`` open shards with equal hash-key ranges."""
+    ranges = even_hash_ranges(target)
+    boundaries = {start for start, _ in ranges[1:]}
+    # Split every open shard at the target boundaries inside it.
+    pieces: list[Shard] = []
+    for shard in sorted(stream.open_shards(), key=lambda s: s.starting_hash_key):
+        current = shard
+        for boundary in sorted(
+            b for b in boundaries if shard.starting_hash_key < b <= shard.ending_hash_key
+        ):
+            left, current = split(stream, current, boundary, now)
+            pieces.append(left)
+        pieces.append(current)
+    # Merge the pieces that make up each target range, left to right.
+    queue = deque(pieces)
+    for start, end in ranges:
+        merged = queue.popleft()
+        while merged.ending_hash_key < end:
+            merged = merge(stream, merged, queue.popleft(), now)
+        assert (merged.starting_hash_key, merged.ending_hash_key) == (start, end)
+
+
+def _open_shard(stream: Stream, shard_id: str) -> Shard:
+    shard = stream.shard(shard_id)
+    if shard is None:
+        raise ResourceNotFoundException(
+            f"Could not find shard {shard_id} in stream {stream.name} under account "
+            f"{stream.account}."
+        )
+    if not shard.is_open:
+        raise ResourceInUseError.closed(stream, shard)
+    return shard
+
+
+class ResourceInUseError:
+    """The service's messages for shards that cannot change."""
+
+    @staticmethod
+    def closed(stream: Stream, shard: Shard) -> InvalidArgumentException:
+        return InvalidArgumentException(
+            f"Shard {shard.shard_id} in stream {stream.name} under account {stream.account} "
+            "has already been merged or split, and thus is not eligible for merging or splitting."
+        )
+
+
+def _apply(backend: KinesisBackend, stream: Stream, change: Any) -> None:
+    """Run a reshard now, or after the stream has been UPDATING for the
+    configured delay (the old shards stay open meanwhile)."""
+    delay = backend.settings.stream_update_delay
+    now = clock.now()
+    if delay <= 0:
+        change(now)
+        return
+    stream.status = UPDATING
+    backend.schedule(stream, UPDATING, now + delay, change)
+
+
+def _check_shard_limit(backend: KinesisBackend, stream: Stream, added: int) -> None:
+    if stream.mode != PROVISIONED:
+        return
+    limit = backend.settings.shard_limit_for(backend.region)
+    current = sum(len(s.open_shards()) for s in backend.streams.values() if s.mode == PROVISIONED)
+    if current + added > limit:
+        raise shard_limit_error(backend, current, limit, added)
+
+
+@KINESIS.operation("SplitShard")
+def split_shard(backend: KinesisBackend, req: Params) -> None:
+    stream = active_stream(backend, req)
+    shard = _open_shard(stream, req["ShardToSplit"])
+    new_start = int(req["NewStartingHashKey"])
+    # The service wants StartingHashKey + 1 < NewStartingHashKey < EndingHashKey.
+    if not shard.starting_hash_key + 1 < new_start < shard.ending_hash_key:
+        raise InvalidArgumentException(
+            f"NewStartingHashKey {req['NewStartingHashKey']} used in SplitShard() on shard "
+            f"{shard.shard_id} in stream {stream.name} under account {stream.account} is not "
+            "both greater than one plus the shard's StartingHashKey "
+            f"{shard.starting_hash_key} and less than the shard's EndingHashKey "
+            f"{shard.ending_hash_key}."
+        )
+    _check_shard_limit(backend, stream, 1)
+    _apply(backend, stream, lambda now: split(stream, shard, new_start, now))
+
+
+@KINESIS.operation("MergeShards")
+def merge_shards(backend: KinesisBackend, req: Params) -> None:
+    stream = active_stream(backend, req)
+    shard = _open_shard(stream, req["ShardToMerge"])
+    adjacent = _open_shard(stream, req["AdjacentShardToMerge"])
+    # The service takes the pair in hash-key order only: ShardToMerge first.
+    if shard.ending_hash_key + 1 != adjacent.starting_hash_key:
+        raise InvalidArgumentException(
+            f"Shards {shard.shard_id} and {adjacent.shard_id} in stream {stream.name} under "
+            f"account {stream.account} are not an adjacent pair of shards eligible for merging"
+        )
+    _apply(backend, stream, lambda now: merge(stream, shard, adjacent, now))
+
+
+@KINESIS.operation("UpdateShardCount")
+def update_shard_count(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    stream = active_stream(backend, req)
+    target: int = req["TargetShardCount"]
+    current = len(stream.open_shards())
+    counts = f"Current open shard count: {current}, Target shard count: {target}"
+    if target > current * 2:
+        raise InvalidArgumentException(
+            f"UpdateShardCount cannot scale up over double your current open shard count. {counts}"
+        )
+    if target * 2 < current:
+        raise InvalidArgumentException(
+            "UpdateShardCount cannot scale down below half your current open shard count. " + counts
+        )
+    if target > MAX_SHARDS_PER_STREAM:
+        raise InvalidArgumentException(
+            "Target shard count or number of open shards cannot be greater than "
+            f"{MAX_SHARDS_PER_STREAM}. {counts}"
+        )
+    now = clock.now()
+    recent = [t for t in stream.scaling_changes if now - t < 24 * 3600]
+    if len(recent) >= MAX_SCALING_CHANGES_PER_DAY:
+        raise LimitExceededException(
+            f"UpdateShardCount request for stream {stream.name} under account "
+            f"{stream.account} cannot be completed because the stream has already been "
+            f"scaled {MAX_SCALING_CHANGES_PER_DAY} times in the last 24 hours."
+        )
+    if target > current:
+        _check_shard_limit(backend, stream, target - current)
+    stream.scaling_changes = [*recent, now]
+    _apply(backend, stream, lambda at: scale_uniformly(stream, target, at))
+    return {
+        "StreamName": stream.name,
+        "StreamARN": stream.arn,
+        "CurrentShardCount": current,
+        "TargetShardCount": target,
+    }
