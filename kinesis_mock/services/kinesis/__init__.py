@@ -3,6 +3,7 @@
 # Importing the handler modules registers their operations.
 from . import configuration as _configuration  # noqa: F401
 from . import data as _data  # noqa: F401
+from . import listing as _listing  # noqa: F401
 from . import resharding as _resharding  # noqa: F401
 from . import retention as _retention  # noqa: F401
 from . import streams as _streams  # noqa: F401
