@@ -254,8 +254,8 @@ class KinesisBackend:
         self.streams: dict[str, Stream] = {}
         self._names: list[str] = []  # sorted, for ListStreams
         self._by_id: dict[str, Stream] = {}
-        # (due time, tie-breaker, stream, status it leaves, what completes then)
-        self._transitions: list[tuple[float, int, Stream, str, Callable[[float], None] | None]] = []
+        # (due time, tie-breaker, what happens then)
+        self._transitions: list[tuple[float, int, Callable[[float], None]]] = []
         self._tie = itertools.count()
         # Account-level settings (DescribeAccountSettings / UpdateAccountSettings).
         self.minimum_throughput_commitment: dict[str, Any] = {"Status": "DISABLED"}
@@ -265,15 +265,12 @@ class KinesisBackend:
     def advance(self, now: float) -> None:
         transitions = self._transitions
         while transitions and transitions[0][0] <= now:
-            due, _, stream, leaving, complete = heapq.heappop(transitions)
-            if self.streams.get(stream.name) is not stream or stream.status != leaving:
-                continue
-            if leaving == DELETING:
-                self._remove(stream)
-                continue
-            if complete is not None:
-                complete(due)
-            stream.status = ACTIVE
+            due, _, action = heapq.heappop(transitions)
+            action(due)
+
+    def later(self, due: float, action: Callable[[float], None]) -> None:
+        """Run ``action`` (given the time it was due) once the clock reaches ``due``."""
+        heapq.heappush(self._transitions, (due, next(self._tie), action))
 
     def schedule(
         self,
@@ -282,9 +279,20 @@ class KinesisBackend:
         due: float,
         complete: Callable[[float], None] | None = None,
     ) -> None:
-        """Leave ``leaving`` for ACTIVE at ``due``, first running ``complete``
-        (given the time the change completed)."""
-        heapq.heappush(self._transitions, (due, next(self._tie), stream, leaving, complete))
+        """Move ``stream`` out of ``leaving`` at ``due``: DELETING ends in its
+        removal, any other state in ACTIVE after running ``complete``."""
+
+        def transition(at: float) -> None:
+            if self.streams.get(stream.name) is not stream or stream.status != leaving:
+                return  # deleted, or changed since
+            if leaving == DELETING:
+                self._remove(stream)
+                return
+            if complete is not None:
+                complete(at)
+            stream.status = ACTIVE
+
+        self.later(due, transition)
 
     # -- streams ----------------------------------------------------------
 
