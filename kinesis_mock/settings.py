@@ -24,6 +24,8 @@ class Settings:
     # Seconds a stream stays UPDATING after an asynchronous change
     # (encryption, capacity mode, resharding).
     stream_update_delay: float = 0.0
+    consumer_create_delay: float = 0.0
+    consumer_delete_delay: float = 0.0
     # Open shards an account may have in one region (the service's default is
     # 20,000 in us-east-1, us-west-2 and eu-west-1, and 1,000 elsewhere).
     shard_limit: int | None = None

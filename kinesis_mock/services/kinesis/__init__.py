@@ -2,6 +2,7 @@
 
 # Importing the handler modules registers their operations.
 from . import configuration as _configuration  # noqa: F401
+from . import consumers as _consumers  # noqa: F401
 from . import data as _data  # noqa: F401
 from . import listing as _listing  # noqa: F401
 from . import resharding as _resharding  # noqa: F401

@@ -1,0 +1,168 @@
+"""Enhanced fan-out consumers: register, describe, list, deregister."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ... import clock
+from ...protocol.errors import (
+    ExpiredNextTokenException,
+    InvalidArgumentException,
+    LimitExceededException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+)
+from ..base import Params
+from ..tokens import seal, unseal
+from .backend import ACTIVE, CREATING, DELETING, KinesisBackend, Stream
+from .service import KINESIS
+
+MAX_CONSUMERS_PER_STREAM = 20
+PAGE_LIMIT = 100
+NEXT_TOKEN_LIFETIME = 300.0
+
+_CONSUMER_ARN = re.compile(
+    r"arn:[\w-]+:kinesis:[^:]*:(\d{12}):stream/([^/]+)/consumer/([^:]+):(\d+)"
+)
+
+
+@dataclass(eq=False)
+class Consumer:
+    name: str
+    arn: str
+    status: str
+    created_at: float
+    stream: Stream
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "ConsumerName": self.name,
+            "ConsumerARN": self.arn,
+            "ConsumerStatus": self.status,
+            "ConsumerCreationTimestamp": self.created_at,
+        }
+
+
+def consumer_for(backend: KinesisBackend, req: Params) -> Consumer:
+    """The consumer a request names: by ConsumerARN, or StreamARN + ConsumerName."""
+    arn: str | None = req.get("ConsumerARN")
+    if arn is not None:
+        match = _CONSUMER_ARN.fullmatch(arn)
+        if match is None:
+            raise InvalidArgumentException(f"Invalid ConsumerARN: {arn}")
+        account, _, name, created = match.groups()
+        stream_arn = arn.split("/consumer/")[0]
+        stream = backend.find_stream({"StreamARN": stream_arn})
+        consumer: Consumer | None = stream.consumers.get(name)
+        if consumer is None or int(consumer.created_at) != int(created):
+            raise _consumer_not_found(arn, account)
+        return consumer
+    if req.get("StreamARN") is None or req.get("ConsumerName") is None:
+        raise InvalidArgumentException(
+            "Either ConsumerARN or both StreamARN and ConsumerName must be provided."
+        )
+    stream = backend.find_stream({"StreamARN": req["StreamARN"]})
+    named: Consumer | None = stream.consumers.get(req["ConsumerName"])
+    if named is None:
+        raise _consumer_not_found(f"{stream.arn}/consumer/{req['ConsumerName']}", stream.account)
+    return named
+
+
+def _consumer_not_found(arn: str, account: str) -> ResourceNotFoundException:
+    return ResourceNotFoundException(f"Consumer {arn} under account {account} not found.")
+
+
+@KINESIS.operation("RegisterStreamConsumer")
+def register_stream_consumer(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    stream = backend.find_stream({"StreamARN": req["StreamARN"]})
+    name: str = req["ConsumerName"]
+    if stream.status != ACTIVE:
+        raise ResourceInUseException(
+            f"Stream {stream.name} under account {stream.account} not ACTIVE, "
+            f"instead in state {stream.status}"
+        )
+    if name in stream.consumers:
+        raise ResourceInUseException(
+            f"Consumer {stream.consumers[name].arn} under account {stream.account} already exists."
+        )
+    if len(stream.consumers) >= MAX_CONSUMERS_PER_STREAM:
+        raise LimitExceededException(
+            f"Stream {stream.name} under account {stream.account} already has "
+            f"{MAX_CONSUMERS_PER_STREAM} registered consumers, the maximum."
+        )
+    now = clock.now()
+    delay = backend.settings.consumer_create_delay
+    consumer = Consumer(
+        name=name,
+        arn=f"{stream.arn}/consumer/{name}:{int(now)}",
+        status=CREATING if delay > 0 else ACTIVE,
+        created_at=now,
+        stream=stream,
+    )
+    stream.consumers[name] = consumer
+    if delay > 0:
+
+        def activate(_: float) -> None:
+            if consumer.status == CREATING:
+                consumer.status = ACTIVE
+
+        backend.later(now + delay, activate)
+    return {"Consumer": consumer.summary()}
+
+
+@KINESIS.operation("DescribeStreamConsumer")
+def describe_stream_consumer(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    consumer = consumer_for(backend, req)
+    return {"ConsumerDescription": {**consumer.summary(), "StreamARN": consumer.stream.arn}}
+
+
+@KINESIS.operation("DeregisterStreamConsumer")
+def deregister_stream_consumer(backend: KinesisBackend, req: Params) -> None:
+    consumer = consumer_for(backend, req)
+    stream = consumer.stream
+    if consumer.status == DELETING:
+        return
+    delay = backend.settings.consumer_delete_delay
+    if delay <= 0:
+        del stream.consumers[consumer.name]
+        return
+    consumer.status = DELETING
+
+    def remove(_: float) -> None:
+        if stream.consumers.get(consumer.name) is consumer:
+            del stream.consumers[consumer.name]
+
+    backend.later(clock.now() + delay, remove)
+
+
+@KINESIS.operation("ListStreamConsumers")
+def list_stream_consumers(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    stream = backend.find_stream({"StreamARN": req["StreamARN"]})
+    created: datetime | None = req.get("StreamCreationTimestamp")
+    if created is not None and int(created.timestamp()) != int(stream.created_at):
+        raise stream.not_found()
+    consumers = sorted(stream.consumers.values(), key=lambda c: (c.created_at, c.name))
+    token = req.get("NextToken")
+    if token is not None:
+        payload = unseal(token)
+        if payload is None or payload.get("k") != "lc" or payload.get("s") != stream.arn:
+            raise InvalidArgumentException(f"Invalid NextToken: {token}")
+        if clock.now() - float(payload["t"]) > NEXT_TOKEN_LIFETIME:
+            raise ExpiredNextTokenException(
+                "The pagination token passed to the operation is expired."
+            )
+        consumers = consumers[int(payload["o"]) :]
+        offset = int(payload["o"])
+    else:
+        offset = 0
+    limit = min(req.get("MaxResults", PAGE_LIMIT), PAGE_LIMIT)
+    page = consumers[:limit]
+    result: dict[str, Any] = {"Consumers": [consumer.summary() for consumer in page]}
+    if len(consumers) > limit:
+        result["NextToken"] = seal(
+            {"k": "lc", "s": stream.arn, "o": offset + limit, "t": clock.now()}
+        )
+    return result
