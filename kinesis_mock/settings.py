@@ -26,6 +26,9 @@ class Settings:
     stream_update_delay: float = 0.0
     consumer_create_delay: float = 0.0
     consumer_delete_delay: float = 0.0
+    # Real seconds a caught-up SubscribeToShard event stream waits for more
+    # records before it ends (0: it ends as soon as it has caught up).
+    subscription_wait_seconds: float = 0.0
     # Open shards an account may have in one region (the service's default is
     # 20,000 in us-east-1, us-west-2 and eu-west-1, and 1,000 elsewhere).
     shard_limit: int | None = None

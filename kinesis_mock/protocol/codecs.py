@@ -3,12 +3,13 @@ request by shape, render results and errors the way each protocol does."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Protocol
 from urllib.parse import unquote
 
 from botocore.model import Shape
 
-from . import jsonlib
+from . import eventstream, jsonlib
 from .errors import SerializationException, ServiceError, UnknownOperationException
 from .model import ServiceSpec
 from .serialization import parse_value, reader_for, render_value, renderer_for
@@ -79,7 +80,10 @@ class JsonCodec:
         return f"application/x-amz-json-{spec.model.metadata.get('jsonVersion', '1.0')}"
 
     def render(self, spec: ServiceSpec, operation: str, result: Any, request_id: str) -> Response:
-        shape = spec.operation(operation).output_shape
+        op = spec.operation(operation)
+        if op.has_event_stream_output:
+            return self._render_event_stream(spec, op, result, request_id)
+        shape = op.output_shape
         body = b""
         if shape is not None and result is not None:
             body = jsonlib.dumps(renderer_for(shape)(result))
@@ -89,6 +93,32 @@ class JsonCodec:
             "x-amzn-RequestId": request_id,
         }
         return Response(200, headers, body)
+
+    def _render_event_stream(
+        self, spec: ServiceSpec, op: Any, result: Any, request_id: str
+    ) -> Response:
+        """The handler gives (event name, event) pairs lazily; each is framed
+        as it is produced. A service error on the way ends the stream with an
+        exception message, as the service does."""
+        stream_shape = op.get_event_stream_output()
+        member = next(
+            name for name, shape in op.output_shape.members.items() if shape is stream_shape
+        )
+
+        def frames() -> Iterator[bytes]:
+            yield eventstream.event("initial-response", b"{}")
+            try:
+                for name, payload in result[member]:
+                    shape = stream_shape.members[name]
+                    yield eventstream.event(name, jsonlib.dumps(renderer_for(shape)(payload)))
+            except ServiceError as error:
+                _, key = _error_parts(spec, error)
+                yield eventstream.exception(
+                    error.code, jsonlib.dumps({key: error.message or error.code})
+                )
+
+        headers = {"Content-Type": eventstream.CONTENT_TYPE, "x-amzn-RequestId": request_id}
+        return Response(200, headers, frames())
 
     def render_error(self, spec: ServiceSpec, error: ServiceError, request_id: str) -> Response:
         status, key = _error_parts(spec, error)

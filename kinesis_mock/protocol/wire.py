@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,4 +42,11 @@ class Request:
 class Response:
     status: int
     headers: dict[str, str]
-    body: bytes
+    # An event stream's body is produced lazily, message by message.
+    body: bytes | Iterator[bytes]
+
+    def content(self) -> bytes:
+        """The whole body (drains an event stream)."""
+        if isinstance(self.body, bytes):
+            return self.body
+        return b"".join(self.body)

@@ -54,18 +54,24 @@ SWITCH = _Switch()
 
 
 class _RawBody:
-    """The part of urllib3's response that botocore reads a body through."""
+    """The part of urllib3's response that botocore reads a body through; an
+    event stream's messages are produced as botocore reads them."""
 
-    def __init__(self, body: bytes) -> None:
-        self._body = body
+    def __init__(self, body: bytes | Iterator[bytes]) -> None:
+        self._chunks: Iterator[bytes] = iter([body]) if isinstance(body, bytes) else body
 
     def stream(self, amt: int | None = None, decode_content: bool = True) -> Iterator[bytes]:
-        if self._body:
-            yield self._body
+        for chunk in self._chunks:
+            if chunk:
+                yield chunk
 
     def read(self, amt: int | None = None, decode_content: bool = True) -> bytes:
-        body, self._body = self._body, b""
-        return body
+        return b"".join(self._chunks)
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
 
 
 def to_botocore_response(url: str, response: Response) -> AWSResponse:

@@ -45,7 +45,7 @@ def _callback(request: Any) -> tuple[int, dict[str, str], bytes]:
     assert service is not None  # the matcher only lets mocked services through
     plain = to_request(request.method, request.url, request.headers, request.body)
     response = handle(service, plain)
-    return response.status, response.headers, response.body
+    return response.status, response.headers, response.content()
 
 
 def start() -> responses.RequestsMock:

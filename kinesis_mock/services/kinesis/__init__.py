@@ -8,6 +8,7 @@ from . import listing as _listing  # noqa: F401
 from . import resharding as _resharding  # noqa: F401
 from . import retention as _retention  # noqa: F401
 from . import streams as _streams  # noqa: F401
+from . import subscriptions as _subscriptions  # noqa: F401
 from . import tagging as _tagging  # noqa: F401
 from .service import KINESIS
 

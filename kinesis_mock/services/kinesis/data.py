@@ -211,21 +211,41 @@ def get_shard_iterator(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     if shard is None or not stream.is_readable:
         raise _missing_shard(shard_id, stream.name, stream.account)
 
-    kind: str = req["ShardIteratorType"]
-    sequence_number: str | None = req.get("StartingSequenceNumber")
     now = clock.now()
+    index = start_index(
+        stream,
+        shard,
+        req["ShardIteratorType"],
+        req.get("StartingSequenceNumber"),
+        req.get("Timestamp"),
+        now,
+    )
+    position = IteratorPosition(
+        backend.account, backend.region, stream.name, shard_id, index, int(now * 1000)
+    )
+    return {"ShardIterator": make_iterator(position)}
+
+
+def start_index(
+    stream: Stream,
+    shard: Shard,
+    kind: str,
+    sequence_number: str | None,
+    timestamp: datetime | None,
+    now: float,
+) -> int:
+    """The record index a starting position names (GetShardIterator's
+    ShardIteratorType, or SubscribeToShard's StartingPosition)."""
     stream.trim_expired(shard, now)
     log = shard.log
     if kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"):
         if sequence_number is None:
             raise _iterator_type_error(kind, "no StartingSequenceNumber")
         index = _sequence_index(stream, shard, sequence_number)
-        if kind == "AFTER_SEQUENCE_NUMBER":
-            index += 1
-    elif sequence_number is not None:
+        return index + 1 if kind == "AFTER_SEQUENCE_NUMBER" else index
+    if sequence_number is not None:
         raise _iterator_type_error(kind, "also a StartingSequenceNumber")
-    elif kind == "AT_TIMESTAMP":
-        timestamp: datetime | None = req.get("Timestamp")
+    if kind == "AT_TIMESTAMP":
         if timestamp is None:
             raise InvalidArgumentException(
                 "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. "
@@ -239,15 +259,10 @@ def get_shard_iterator(backend: KinesisBackend, req: Params) -> dict[str, Any]:
                 f"currentTimestampInMillis. timestampInMillis: {timestamp_ms}, "
                 f"currentTimestampInMillis: {now_ms}"
             )
-        index = log.index_at_time(timestamp_ms)
-    elif kind == "TRIM_HORIZON":
-        index = log.first_index
-    else:  # LATEST
-        index = log.end_index
-    position = IteratorPosition(
-        backend.account, backend.region, stream.name, shard_id, index, int(now * 1000)
-    )
-    return {"ShardIterator": make_iterator(position)}
+        return log.index_at_time(timestamp_ms)
+    if kind == "TRIM_HORIZON":
+        return log.first_index
+    return log.end_index  # LATEST
 
 
 def _iterator_type_error(kind: str, what: str) -> InvalidArgumentException:
@@ -275,6 +290,18 @@ def _sequence_index(stream: Stream, shard: Shard, sequence_number: str) -> int:
     if not shard.log.owns(parts):
         raise InvalidArgumentException(prefix + " because it did not come from this stream.")
     return parts.record_index
+
+
+def child_shards(stream: Stream, shard: Shard) -> list[dict[str, Any]]:
+    """Where a reader goes on at the end of a closed shard (the model's ChildShard)."""
+    return [
+        {
+            "ShardId": child.shard_id,
+            "ParentShards": child.parents,
+            "HashKeyRange": child.hash_key_range(),
+        }
+        for child in stream.children_of(shard)
+    ]
 
 
 def _java_date(ms: int) -> str:
@@ -315,14 +342,7 @@ def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     }
     if caught_up and not shard.is_open:
         # The end of a closed shard: no next iterator, and where to go on.
-        result["ChildShards"] = [
-            {
-                "ShardId": child.shard_id,
-                "ParentShards": child.parents,
-                "HashKeyRange": child.hash_key_range(),
-            }
-            for child in stream.children_of(shard)
-        ]
+        result["ChildShards"] = child_shards(stream, shard)
     else:
         result["NextShardIterator"] = make_iterator(
             IteratorPosition(

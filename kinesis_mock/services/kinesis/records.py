@@ -124,6 +124,14 @@ class ShardLog:
 
     # -- reading ------------------------------------------------------------------
 
+    def continuation(self, index: int) -> str:
+        """The sequence number to resume after, for a reader about to read
+        ``index``: the record before it, or the shard's start."""
+        previous = index - 1
+        if previous < max(self._base, 1):
+            return self.starting_sequence_number()
+        return self.sequence_number(previous, self._arrival_ms[previous - self._base])
+
     def index_at_time(self, timestamp_ms: int) -> int:
         """Index of the first retained record that arrived at or after ``timestamp_ms``."""
         position = bisect.bisect_left(self._arrival_ms, timestamp_ms, lo=self._start)
