@@ -163,13 +163,16 @@ def test_modeled_exceptions_can_be_caught_by_class(kinesis: Any) -> None:
     assert excinfo.value.response["ResponseMetadata"]["RequestId"]
 
 
-def test_unimplemented_operation_names_itself(kinesis: Any) -> None:
-    # An operation not implemented yet (resource policies come with issue 4).
+def test_unimplemented_operation_names_itself(kinesis_mock: Any) -> None:
+    # Kinesis Video operations are not implemented yet (issue 6).
+    import boto3
+
+    video = boto3.client("kinesisvideo", region_name="us-east-1")
     with pytest.raises(ClientError) as excinfo:
-        kinesis.get_resource_policy(ResourceARN="arn:aws:kinesis:us-east-1:123456789012:stream/s")
+        video.describe_stream(StreamName="s")
     code, message, status = error_of(excinfo)
     assert (code, status) == ("NotImplemented", 501)
-    assert "GetResourcePolicy" in message
+    assert "DescribeStream" in message and "kinesisvideo" in message
 
 
 def test_rest_json_operations_are_routed_by_method_and_uri(kinesis_mock: Any) -> None:

@@ -138,6 +138,7 @@ class Stream:
     # service allows 10 and 2 of them in 24 hours).
     scaling_changes: list[float] = field(default_factory=list)
     mode_changes: list[float] = field(default_factory=list)
+    policy: str | None = None
 
     def __post_init__(self) -> None:
         self._shards_by_id: dict[str, Shard] = {}

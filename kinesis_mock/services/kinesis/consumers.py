@@ -38,6 +38,8 @@ class Consumer:
     stream: Stream
     # When the latest SubscribeToShard began, by shard id.
     subscriptions: dict[str, float] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    policy: str | None = None
 
     def summary(self) -> dict[str, Any]:
         return {

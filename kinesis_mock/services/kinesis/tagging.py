@@ -6,27 +6,29 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-from ...protocol.errors import ResourceNotFoundException
 from ..base import Params
 from .backend import KinesisBackend, Stream
+from .consumers import Consumer
+from .policies import resource_for
 from .service import KINESIS
 from .tags import check_tag_characters, check_tag_count
 
 DEFAULT_LIST_LIMIT = 50
 
 
-def _add_tags(stream: Stream, tags: dict[str, str | None]) -> None:
+def _add_tags(resource: Stream | Consumer, tags: dict[str, str | None]) -> None:
     # Checked before anything changes: a rejected call leaves the tags as they were.
-    check_tag_count(stream.name, stream.account, len(stream.tags.keys() | tags.keys()))
+    account = resource.account if isinstance(resource, Stream) else resource.stream.account
+    check_tag_count(resource.name, account, len(resource.tags.keys() | tags.keys()))
     check_tag_characters(tags)
     for key, value in tags.items():
-        stream.tags[key] = value or ""
+        resource.tags[key] = value or ""
 
 
-def _remove_tags(stream: Stream, keys: list[str]) -> None:
+def _remove_tags(resource: Stream | Consumer, keys: list[str]) -> None:
     check_tag_characters(dict.fromkeys(keys))
     for key in keys:
-        stream.tags.pop(key, None)  # keys the stream does not have are ignored
+        resource.tags.pop(key, None)  # keys the resource does not have are ignored
 
 
 def _tag_list(tags: dict[str, str], keys: list[str]) -> list[dict[str, str]]:
@@ -57,24 +59,17 @@ def list_tags_for_stream(backend: KinesisBackend, req: Params) -> dict[str, Any]
     }
 
 
-def _resource(backend: KinesisBackend, arn: str) -> Stream:
-    """The taggable resource an ARN names (a stream, for now)."""
-    if arn.rpartition(":")[2].startswith("stream/") and "/consumer/" not in arn:
-        return backend.find_stream({"StreamARN": arn})
-    raise ResourceNotFoundException(f"Resource {arn} not found.")
-
-
 @KINESIS.operation("TagResource")
 def tag_resource(backend: KinesisBackend, req: Params) -> None:
-    _add_tags(_resource(backend, req["ResourceARN"]), req["Tags"])
+    _add_tags(resource_for(backend, req["ResourceARN"]), req["Tags"])
 
 
 @KINESIS.operation("UntagResource")
 def untag_resource(backend: KinesisBackend, req: Params) -> None:
-    _remove_tags(_resource(backend, req["ResourceARN"]), req["TagKeys"])
+    _remove_tags(resource_for(backend, req["ResourceARN"]), req["TagKeys"])
 
 
 @KINESIS.operation("ListTagsForResource")
 def list_tags_for_resource(backend: KinesisBackend, req: Params) -> dict[str, Any]:
-    resource = _resource(backend, req["ResourceARN"])
+    resource = resource_for(backend, req["ResourceARN"])
     return {"Tags": _tag_list(resource.tags, sorted(resource.tags))}

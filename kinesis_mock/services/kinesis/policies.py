@@ -1,0 +1,66 @@
+"""Resource policies on streams and consumers: PutResourcePolicy,
+GetResourcePolicy, DeleteResourcePolicy.
+
+Policies are stored and returned as given; they do not yet open a stream to
+other accounts (a stream ARN of another account answers AccessDenied).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...protocol.errors import (
+    InvalidArgumentException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+)
+from ..base import Params
+from .backend import ACTIVE, KinesisBackend, Stream
+from .consumers import Consumer, consumer_for
+from .service import KINESIS
+
+
+def resource_for(backend: KinesisBackend, arn: str) -> Stream | Consumer:
+    """The stream or consumer a resource ARN names."""
+    if "/consumer/" in arn:
+        return consumer_for(backend, {"ConsumerARN": arn})
+    if arn.rpartition(":")[2].startswith("stream/"):
+        return backend.find_stream({"StreamARN": arn})
+    raise ResourceNotFoundException(f"Resource {arn} not found.")
+
+
+@KINESIS.operation("PutResourcePolicy")
+def put_resource_policy(backend: KinesisBackend, req: Params) -> None:
+    holder = resource_for(backend, req["ResourceARN"])
+    if isinstance(holder, Consumer) and holder.status != ACTIVE:
+        stream = holder.stream
+        raise ResourceInUseException(
+            f"Consumer {holder.name} with creation timestamp {int(holder.created_at)} under "
+            f"stream {stream.name} and account {stream.account} is not in ACTIVE status."
+        )
+    policy: str = req["Policy"]
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict):
+        raise InvalidArgumentException("The resource policy is not a valid JSON document.")
+    holder.policy = policy
+
+
+@KINESIS.operation("GetResourcePolicy")
+def get_resource_policy(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    holder = resource_for(backend, req["ResourceARN"])
+    # A resource without a policy has the empty one.
+    return {"Policy": holder.policy if holder.policy is not None else "{}"}
+
+
+@KINESIS.operation("DeleteResourcePolicy")
+def delete_resource_policy(backend: KinesisBackend, req: Params) -> None:
+    holder = resource_for(backend, req["ResourceARN"])
+    if holder.policy is None:
+        raise ResourceNotFoundException(
+            f"No resource policy found for resource ARN {req['ResourceARN']}."
+        )
+    holder.policy = None
