@@ -258,6 +258,8 @@ class KinesisBackend:
         # (due time, tie-breaker, what happens then)
         self._transitions: list[tuple[float, int, Callable[[float], None]]] = []
         self._tie = itertools.count()
+        # Other resources of the account and region (queues, channels), by kind and name.
+        self.resources: dict[str, dict[str, Any]] = {}
         # Account-level settings (DescribeAccountSettings / UpdateAccountSettings).
         self.minimum_throughput_commitment: dict[str, Any] = {"Status": "DISABLED"}
 

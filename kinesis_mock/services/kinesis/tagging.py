@@ -8,24 +8,28 @@ from typing import Any
 
 from ..base import Params
 from .backend import KinesisBackend, Stream
+from .channels import Channel, channel_for
 from .consumers import Consumer
 from .policies import resource_for
+from .queues import Queue, queue_for
 from .service import KINESIS
 from .tags import check_tag_characters, check_tag_count
 
 DEFAULT_LIST_LIMIT = 50
 
 
-def _add_tags(resource: Stream | Consumer, tags: dict[str, str | None]) -> None:
+Taggable = Stream | Consumer | Queue | Channel
+
+
+def _add_tags(resource: Taggable, account: str, tags: dict[str, str | None]) -> None:
     # Checked before anything changes: a rejected call leaves the tags as they were.
-    account = resource.account if isinstance(resource, Stream) else resource.stream.account
     check_tag_count(resource.name, account, len(resource.tags.keys() | tags.keys()))
     check_tag_characters(tags)
     for key, value in tags.items():
         resource.tags[key] = value or ""
 
 
-def _remove_tags(resource: Stream | Consumer, keys: list[str]) -> None:
+def _remove_tags(resource: Taggable, keys: list[str]) -> None:
     check_tag_characters(dict.fromkeys(keys))
     for key in keys:
         resource.tags.pop(key, None)  # keys the resource does not have are ignored
@@ -37,7 +41,7 @@ def _tag_list(tags: dict[str, str], keys: list[str]) -> list[dict[str, str]]:
 
 @KINESIS.operation("AddTagsToStream")
 def add_tags_to_stream(backend: KinesisBackend, req: Params) -> None:
-    _add_tags(backend.find_stream(req), req["Tags"])
+    _add_tags(backend.find_stream(req), backend.account, req["Tags"])
 
 
 @KINESIS.operation("RemoveTagsFromStream")
@@ -59,17 +63,27 @@ def list_tags_for_stream(backend: KinesisBackend, req: Params) -> dict[str, Any]
     }
 
 
+def _taggable(backend: KinesisBackend, arn: str) -> Taggable:
+    """The stream, consumer, queue or channel a resource ARN names."""
+    kind = arn.split(":", 5)[-1].split("/", 1)[0]
+    if kind == "queue":
+        return queue_for(backend, arn)
+    if kind == "channel":
+        return channel_for(backend, arn)
+    return resource_for(backend, arn)
+
+
 @KINESIS.operation("TagResource")
 def tag_resource(backend: KinesisBackend, req: Params) -> None:
-    _add_tags(resource_for(backend, req["ResourceARN"]), req["Tags"])
+    _add_tags(_taggable(backend, req["ResourceARN"]), backend.account, req["Tags"])
 
 
 @KINESIS.operation("UntagResource")
 def untag_resource(backend: KinesisBackend, req: Params) -> None:
-    _remove_tags(resource_for(backend, req["ResourceARN"]), req["TagKeys"])
+    _remove_tags(_taggable(backend, req["ResourceARN"]), req["TagKeys"])
 
 
 @KINESIS.operation("ListTagsForResource")
 def list_tags_for_resource(backend: KinesisBackend, req: Params) -> dict[str, Any]:
-    resource = resource_for(backend, req["ResourceARN"])
+    resource = _taggable(backend, req["ResourceARN"])
     return {"Tags": _tag_list(resource.tags, sorted(resource.tags))}

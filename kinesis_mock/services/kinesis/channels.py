@@ -1,0 +1,188 @@
+"""Channels (botocore 1.44's kinesis model): deliveries of a stream's records
+to Amazon S3 or S3 Tables. The mock keeps their configuration and lifecycle
+(CREATING -> ACTIVE, DELETING on the consumer delays); it delivers nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from ... import clock
+from ...protocol.errors import (
+    InvalidArgumentException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+)
+from ..base import Params
+from .backend import ACTIVE, CREATING, DELETING, ON_DEMAND, KinesisBackend, Stream
+from .queues import page_of
+from .service import KINESIS
+from .tags import check_tag_characters, check_tag_count
+
+_DESTINATIONS = ("S3DestinationConfiguration", "S3TablesDestinationConfiguration")
+
+
+@dataclass(eq=False)
+class Channel:
+    name: str
+    arn: str
+    channel_id: str
+    status: str
+    created_at: float
+    role_arn: str
+    streams: list[tuple[Stream, dict[str, Any]]]
+    settings: dict[str, Any]
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "ChannelName": self.name,
+            "ChannelARN": self.arn,
+            "ChannelId": self.channel_id,
+            "ChannelStatus": self.status,
+            "ChannelCreationTimestamp": self.created_at,
+            "ServiceExecutionRoleARN": self.role_arn,
+            "StreamConfigurationList": [config for _, config in self.streams],
+            "LoggingConfiguration": self.settings.get(
+                "LoggingConfiguration", {"CloudWatchLogs": {"Enabled": False}}
+            ),
+            **{key: value for key, value in self.settings.items() if key != "LoggingConfiguration"},
+        }
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "ChannelName": self.name,
+            "ChannelARN": self.arn,
+            "ChannelId": self.channel_id,
+            "ChannelStatus": self.status,
+            "ChannelCreationTimestamp": self.created_at,
+            "ChannelDestinationType": "S3"
+            if "S3DestinationConfiguration" in self.settings
+            else "S3_TABLES",
+            "Streams": [
+                {"StreamARN": stream.arn, "StreamCreationTimestamp": stream.created_at}
+                for stream, _ in self.streams
+            ],
+        }
+
+
+def _channels(backend: KinesisBackend) -> dict[str, Channel]:
+    channels: dict[str, Channel] = backend.resources.setdefault("channels", {})
+    return channels
+
+
+def channel_for(backend: KinesisBackend, arn: str) -> Channel:
+    channel = _channels(backend).get(arn.rpartition("/")[2])
+    if channel is None or channel.arn != arn:
+        raise ResourceNotFoundException(f"Channel {arn} under account {backend.account} not found.")
+    return channel
+
+
+def _one_destination(req: Params) -> None:
+    given = [key for key in _DESTINATIONS if key in req]
+    if len(given) != 1:
+        raise InvalidArgumentException(
+            "Exactly one of S3DestinationConfiguration and S3TablesDestinationConfiguration "
+            "must be specified."
+        )
+
+
+@KINESIS.operation("CreateChannel")
+def create_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    name: str = req["ChannelName"]
+    if name in _channels(backend):
+        raise ResourceInUseException(
+            f"Channel {name} under account {backend.account} already exists."
+        )
+    _one_destination(req)
+    streams = []
+    for config in req["StreamConfigurationList"]:
+        stream = backend.find_stream({"StreamARN": config["StreamARN"]})
+        if stream.mode != ON_DEMAND:
+            raise InvalidArgumentException(
+                f"Channels are supported only on streams in ON_DEMAND mode; stream "
+                f"{stream.name} is {stream.mode}."
+            )
+        streams.append((stream, config))
+    tags: dict[str, str] = req.get("Tags", {})
+    check_tag_count(name, backend.account, len(tags))
+    check_tag_characters(tags)
+    now = clock.now()
+    delay = backend.settings.consumer_create_delay
+    alphabet = string.ascii_lowercase + string.digits
+    channel = Channel(
+        name=name,
+        arn=f"arn:{backend.partition}:kinesis:{backend.region}:{backend.account}:channel/{name}",
+        channel_id="".join(secrets.choice(alphabet) for _ in range(20)),
+        status=CREATING if delay > 0 else ACTIVE,
+        created_at=now,
+        role_arn=req["ServiceExecutionRoleARN"],
+        streams=streams,
+        settings={
+            key: req[key]
+            for key in (*_DESTINATIONS, "EncryptionConfiguration", "LoggingConfiguration")
+            if key in req
+        },
+        tags={key: value or "" for key, value in tags.items()},
+    )
+    _channels(backend)[name] = channel
+    if delay > 0:
+
+        def activate(_: float) -> None:
+            if channel.status == CREATING:
+                channel.status = ACTIVE
+
+        backend.later(now + delay, activate)
+    return {"ChannelDescription": channel.describe()}
+
+
+@KINESIS.operation("DescribeChannel")
+def describe_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    return {"ChannelDescription": channel_for(backend, req["ChannelARN"]).describe()}
+
+
+@KINESIS.operation("UpdateChannel")
+def update_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    channel = channel_for(backend, req["ChannelARN"])
+    if channel.status != ACTIVE:
+        raise ResourceInUseException(
+            f"Channel {channel.name} under account {backend.account} not ACTIVE, "
+            f"instead in state {channel.status}"
+        )
+    if any(key in req for key in _DESTINATIONS):
+        _one_destination(req)
+        for key in _DESTINATIONS:
+            channel.settings.pop(key, None)
+    for key in (*_DESTINATIONS, "LoggingConfiguration"):
+        if key in req:
+            channel.settings[key] = req[key]
+    return {"ChannelDescription": channel.describe()}
+
+
+@KINESIS.operation("DeleteChannel")
+def delete_channel(backend: KinesisBackend, req: Params) -> None:
+    channel = channel_for(backend, req["ChannelARN"])
+    delay = backend.settings.consumer_delete_delay
+    if delay <= 0:
+        del _channels(backend)[channel.name]
+        return
+    channel.status = DELETING
+
+    def remove(_: float) -> None:
+        if _channels(backend).get(channel.name) is channel:
+            del _channels(backend)[channel.name]
+
+    backend.later(clock.now() + delay, remove)
+
+
+@KINESIS.operation("ListChannels")
+def list_channels(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    channels = sorted(_channels(backend).values(), key=lambda c: c.name)
+    filters = req.get("StreamFilter")
+    if filters:
+        wanted = [backend.find_stream({"StreamARN": f["StreamARN"]}) for f in filters]
+        channels = [c for c in channels if any(s is w for s, _ in c.streams for w in wanted)]
+    return page_of(backend, req, "lch", channels, "ChannelSummaries", lambda c: c.summary())

@@ -1,0 +1,445 @@
+"""Queues on data streams (botocore 1.44's kinesis model): a queue delivers
+a stream's records to queue consumers, tracks each record's delivery, and
+redelivers what is not acknowledged before its visibility timeout; a record
+received MaxReceiveCount times without acknowledgement becomes a dead-letter
+record, handled by the *DeadLetterQueueRecords operations.
+
+Tracking is per record, for the records the queue has handed out; the rest
+of the stream is read from each shard's log by a cursor, so a queue costs
+nothing per record it has not delivered yet. ``WaitTimeSeconds`` does not
+wait: a receive answers with what is visible now.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ... import clock
+from ...protocol.errors import (
+    ExpiredNextTokenException,
+    InvalidArgumentException,
+    LimitExceededException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+)
+from ..base import Params
+from ..tokens import seal, unseal
+from .backend import ACTIVE, CREATING, DELETING, ON_DEMAND, KinesisBackend, Shard, Stream
+from .service import KINESIS
+from .tags import check_tag_characters, check_tag_count
+
+DEFAULT_VISIBILITY_TIMEOUT = 30
+DEFAULT_MAX_RECEIVE_COUNT = 6
+PAGE_LIMIT = 100
+NEXT_TOKEN_LIFETIME = 300.0
+
+
+@dataclass
+class Delivery:
+    """A record the queue has handed out at least once."""
+
+    shard: Shard
+    index: int
+    record_id: str
+    receive_count: int = 0
+    first_receive: float = 0.0
+    visible_at: float = 0.0
+    dead: bool = False
+    # The receive the current receipt handle belongs to.
+    handle_generation: int = 0
+
+
+@dataclass(eq=False)
+class Queue:
+    name: str
+    arn: str
+    status: str
+    created_at: float
+    streams: list[tuple[Stream, dict[str, Any] | None]]
+    visibility_timeout: int = DEFAULT_VISIBILITY_TIMEOUT
+    dead_letter: dict[str, Any] = field(
+        default_factory=lambda: {"TargetType": "BUILT_IN", "MaxReceiveCount": 6}
+    )
+    tags: dict[str, str] = field(default_factory=dict)
+    # Next record index to hand out, per shard.
+    cursors: dict[Shard, int] = field(default_factory=dict)
+    deliveries: dict[str, Delivery] = field(default_factory=dict)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "QueueName": self.name,
+            "QueueARN": self.arn,
+            "QueueStatus": self.status,
+            "QueueCreationTimestamp": self.created_at,
+            "StreamConfigurationList": [
+                {"StreamARN": stream.arn, "StartingPosition": position}
+                for stream, position in self.streams
+            ],
+            "QueueAttributes": {
+                "VisibilityTimeoutSeconds": self.visibility_timeout,
+                "DeadLetterConfiguration": dict(self.dead_letter),
+            },
+        }
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "QueueName": self.name,
+            "QueueARN": self.arn,
+            "QueueStatus": self.status,
+            "QueueCreationTimestamp": self.created_at,
+            "Streams": [
+                {"StreamARN": stream.arn, "StreamCreationTimestamp": stream.created_at}
+                for stream, _ in self.streams
+            ],
+        }
+
+    @property
+    def max_receive_count(self) -> int | None:
+        if self.dead_letter.get("TargetType") == "NONE":
+            return None
+        return int(self.dead_letter.get("MaxReceiveCount", DEFAULT_MAX_RECEIVE_COUNT))
+
+
+def _queues(backend: KinesisBackend) -> dict[str, Queue]:
+    queues: dict[str, Queue] = backend.resources.setdefault("queues", {})
+    return queues
+
+
+def queue_for(backend: KinesisBackend, arn: str, *, active: bool = False) -> Queue:
+    queue = _queues(backend).get(arn.rpartition("/")[2])
+    if queue is None or queue.arn != arn:
+        raise ResourceNotFoundException(f"Queue {arn} under account {backend.account} not found.")
+    if active and queue.status != ACTIVE:
+        raise ResourceInUseException(
+            f"Queue {queue.name} under account {backend.account} not ACTIVE, "
+            f"instead in state {queue.status}"
+        )
+    return queue
+
+
+def _attributes(queue: Queue, attributes: dict[str, Any]) -> None:
+    if "VisibilityTimeoutSeconds" in attributes:
+        queue.visibility_timeout = attributes["VisibilityTimeoutSeconds"]
+    if "DeadLetterConfiguration" in attributes:
+        config = dict(attributes["DeadLetterConfiguration"])
+        if config["TargetType"] == "BUILT_IN":
+            config.setdefault("MaxReceiveCount", DEFAULT_MAX_RECEIVE_COUNT)
+        queue.dead_letter = config
+
+
+@KINESIS.operation("CreateQueue")
+def create_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    name: str = req["QueueName"]
+    if name in _queues(backend):
+        raise ResourceInUseException(
+            f"Queue {name} under account {backend.account} already exists."
+        )
+    streams: list[tuple[Stream, dict[str, Any] | None]] = []
+    for config in req["StreamConfigurationList"]:
+        stream = backend.find_stream({"StreamARN": config["StreamARN"]})
+        if stream.mode != ON_DEMAND:
+            raise InvalidArgumentException(
+                f"Queues are supported only on streams in ON_DEMAND mode; stream "
+                f"{stream.name} is {stream.mode}."
+            )
+        if len(stream.consumers) + _queue_count(backend, stream) >= 20:
+            raise LimitExceededException(
+                f"Stream {stream.name} under account {stream.account} already has the "
+                "maximum number of registered consumers and queues."
+            )
+        streams.append((stream, config.get("StartingPosition")))
+    tags: dict[str, str] = req.get("Tags", {})
+    check_tag_count(name, backend.account, len(tags))
+    check_tag_characters(tags)
+    now = clock.now()
+    delay = backend.settings.consumer_create_delay
+    queue = Queue(
+        name=name,
+        arn=f"arn:{backend.partition}:kinesis:{backend.region}:{backend.account}:queue/{name}",
+        status=CREATING if delay > 0 else ACTIVE,
+        created_at=now,
+        streams=streams,
+        tags={key: value or "" for key, value in tags.items()},
+    )
+    _attributes(queue, req.get("QueueAttributes", {}))
+    for stream, position in streams:
+        for shard in stream.shards:
+            queue.cursors[shard] = _start(stream, shard, position, now)
+    _queues(backend)[name] = queue
+    if delay > 0:
+
+        def activate(_: float) -> None:
+            if queue.status == CREATING:
+                queue.status = ACTIVE
+
+        backend.later(now + delay, activate)
+    return {"QueueDescription": queue.describe()}
+
+
+def _queue_count(backend: KinesisBackend, stream: Stream) -> int:
+    return sum(1 for q in _queues(backend).values() if any(s is stream for s, _ in q.streams))
+
+
+def _start(stream: Stream, shard: Shard, position: dict[str, Any] | None, now: float) -> int:
+    kind = (position or {}).get("Type", "LATEST")
+    stream.trim_expired(shard, now)
+    if kind == "TRIM_HORIZON":
+        return shard.log.first_index
+    if kind == "AT_TIMESTAMP":
+        timestamp: datetime = position["Timestamp"]  # type: ignore[index]
+        return shard.log.index_at_time(int(timestamp.timestamp() * 1000))
+    return shard.log.end_index
+
+
+@KINESIS.operation("DescribeQueue")
+def describe_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    return {"QueueDescription": queue_for(backend, req["QueueARN"]).describe()}
+
+
+@KINESIS.operation("UpdateQueue")
+def update_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    queue = queue_for(backend, req["QueueARN"], active=True)
+    _attributes(queue, req["QueueAttributes"])
+    return {"QueueDescription": queue.describe()}
+
+
+@KINESIS.operation("DeleteQueue")
+def delete_queue(backend: KinesisBackend, req: Params) -> None:
+    queue = queue_for(backend, req["QueueARN"])
+    delay = backend.settings.consumer_delete_delay
+    if delay <= 0:
+        del _queues(backend)[queue.name]
+        return
+    queue.status = DELETING
+
+    def remove(_: float) -> None:
+        if _queues(backend).get(queue.name) is queue:
+            del _queues(backend)[queue.name]
+
+    backend.later(clock.now() + delay, remove)
+
+
+@KINESIS.operation("ListQueues")
+def list_queues(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    queues = sorted(_queues(backend).values(), key=lambda q: q.name)
+    stream_filter = req.get("StreamFilter")
+    if stream_filter is not None:
+        stream = backend.find_stream({"StreamARN": stream_filter["StreamARN"]})
+        queues = [q for q in queues if any(s is stream for s, _ in q.streams)]
+    return page_of(backend, req, "lq", queues, "QueueSummaries", lambda q: q.summary())
+
+
+def page_of(
+    backend: KinesisBackend,
+    req: Params,
+    kind: str,
+    items: list[Any],
+    key: str,
+    render: Any,
+) -> dict[str, Any]:
+    """A page of a listing with an opaque NextToken that expires after 300 s."""
+    offset = 0
+    token = req.get("NextToken")
+    if token is not None:
+        payload = unseal(token)
+        if payload is None or payload.get("k") != kind or payload.get("a") != backend.account:
+            raise InvalidArgumentException(f"Invalid NextToken: {token}")
+        if clock.now() - float(payload["t"]) > NEXT_TOKEN_LIFETIME:
+            raise ExpiredNextTokenException(
+                "The pagination token passed to the operation is expired."
+            )
+        offset = int(payload["o"])
+    limit = min(req.get("MaxResults", PAGE_LIMIT), PAGE_LIMIT)
+    page = items[offset : offset + limit]
+    result: dict[str, Any] = {key: [render(item) for item in page]}
+    if offset + limit < len(items):
+        result["NextToken"] = seal(
+            {"k": kind, "a": backend.account, "o": offset + limit, "t": clock.now()}
+        )
+    return result
+
+
+# -- delivery ----------------------------------------------------------------------
+
+
+def _record_id(queue: Queue, shard: Shard, index: int) -> str:
+    digest = hashlib.sha256(f"{queue.arn}/{shard.shard_id}/{shard.created_at}/{index}".encode())
+    return digest.hexdigest()[:32]
+
+
+def _refresh(queue: Queue, now: float) -> None:
+    """Records whose visibility ran out after their last allowed receive go dead."""
+    limit = queue.max_receive_count
+    if limit is None:
+        return
+    for delivery in queue.deliveries.values():
+        if not delivery.dead and delivery.visible_at <= now and delivery.receive_count >= limit:
+            delivery.dead = True
+            delivery.visible_at = 0.0
+
+
+def _handle(queue: Queue, delivery: Delivery) -> str:
+    return seal(
+        {"k": "rh", "q": queue.arn, "r": delivery.record_id, "g": delivery.handle_generation}
+    )
+
+
+def _queue_record(queue: Queue, delivery: Delivery) -> dict[str, Any] | None:
+    shard, index = delivery.shard, delivery.index
+    log = shard.log
+    if not log.first_index <= index < log.end_index:
+        return None  # past retention: no longer delivered
+    (record,), _ = log.read(index, 1, 1 << 62)
+    return {
+        "ReceiptHandle": _handle(queue, delivery),
+        "RecordId": delivery.record_id,
+        "PartitionKey": record.get("PartitionKey"),
+        "Data": record["Data"],
+        "ApproximateArrivalTimestamp": record["ApproximateArrivalTimestamp"],
+        "FirstReceiveTimestamp": delivery.first_receive,
+        "ReceiveCount": delivery.receive_count,
+    }
+
+
+def _receive(queue: Queue, limit: int, timeout: int, now: float, dead: bool) -> list[Any]:
+    received: list[dict[str, Any]] = []
+    candidates = [d for d in queue.deliveries.values() if d.dead == dead and d.visible_at <= now]
+    for delivery in candidates:
+        if len(received) >= limit:
+            break
+        record = _deliver(queue, delivery, timeout, now)
+        if record is not None:
+            received.append(record)
+    if dead:
+        return received
+    for stream, _ in queue.streams:
+        for shard in stream.shards:
+            stream.trim_expired(shard, now)
+            cursor = max(queue.cursors.get(shard, shard.log.first_index), shard.log.first_index)
+            while len(received) < limit and cursor < shard.log.end_index:
+                delivery = Delivery(shard, cursor, _record_id(queue, shard, cursor))
+                queue.deliveries[delivery.record_id] = delivery
+                cursor += 1
+                record = _deliver(queue, delivery, timeout, now)
+                if record is not None:
+                    received.append(record)
+            queue.cursors[shard] = cursor
+    return received
+
+
+def _deliver(queue: Queue, delivery: Delivery, timeout: int, now: float) -> dict[str, Any] | None:
+    if not delivery.receive_count:
+        delivery.first_receive = now
+    delivery.receive_count += 1
+    delivery.handle_generation += 1
+    delivery.visible_at = now + timeout
+    record = _queue_record(queue, delivery)
+    if record is None:
+        del queue.deliveries[delivery.record_id]
+    return record
+
+
+@KINESIS.operation("ReceiveQueueRecords")
+def receive_queue_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    return _receive_operation(backend, req, dead=False)
+
+
+@KINESIS.operation("ReceiveDeadLetterQueueRecords")
+def receive_dead_letter_queue_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    return _receive_operation(backend, req, dead=True)
+
+
+def _receive_operation(backend: KinesisBackend, req: Params, *, dead: bool) -> dict[str, Any]:
+    queue = queue_for(backend, req["QueueARN"], active=True)
+    now = clock.now()
+    _refresh(queue, now)
+    timeout = req.get("VisibilityTimeoutSeconds", queue.visibility_timeout)
+    return {"QueueRecords": _receive(queue, req.get("Limit", 10), timeout, now, dead)}
+
+
+def _entries(queue: Queue, entries: list[dict[str, Any]], dead: bool, apply: Any) -> dict[str, Any]:
+    """Run ``apply`` on each entry's delivery; report each entry on its own."""
+    successful: list[dict[str, str]] = []
+    failed: list[dict[str, str]] = []
+    for entry in entries:
+        handle = entry["ReceiptHandle"]
+        payload = unseal(handle)
+        delivery = (
+            queue.deliveries.get(str(payload.get("r")))
+            if payload is not None and payload.get("k") == "rh" and payload.get("q") == queue.arn
+            else None
+        )
+        if (
+            delivery is None
+            or delivery.dead != dead
+            or payload is None
+            or payload.get("g") != delivery.handle_generation
+        ):
+            failed.append(
+                {
+                    "ReceiptHandle": handle,
+                    "ErrorCode": "ReceiptHandleIsInvalid",
+                    "ErrorMessage": "The receipt handle is not valid for this queue.",
+                }
+            )
+            continue
+        apply(delivery, entry)
+        successful.append({"ReceiptHandle": handle})
+    return {"Successful": successful, "Failed": failed}
+
+
+def _acknowledge(queue: Queue) -> Any:
+    def apply(delivery: Delivery, _: dict[str, Any]) -> None:
+        # The queue forgets it (its cursor is past it, so it is never delivered
+        # again); the record itself stays in the stream.
+        del queue.deliveries[delivery.record_id]
+
+    return apply
+
+
+def _visibility(now: float) -> Any:
+    def apply(delivery: Delivery, entry: dict[str, Any]) -> None:
+        delivery.visible_at = now + entry["VisibilityTimeoutSeconds"]
+
+    return apply
+
+
+def _restore(delivery: Delivery, _: dict[str, Any]) -> None:
+    delivery.dead = False
+    delivery.receive_count = 0
+    delivery.visible_at = 0.0
+
+
+@KINESIS.operation("AcknowledgeQueueRecords")
+def acknowledge_queue_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    queue = queue_for(backend, req["QueueARN"])
+    return _entries(queue, req["Entries"], False, _acknowledge(queue))
+
+
+@KINESIS.operation("AcknowledgeDeadLetterQueueRecords")
+def acknowledge_dead_letter_queue_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    queue = queue_for(backend, req["QueueARN"])
+    return _entries(queue, req["Entries"], True, _acknowledge(queue))
+
+
+@KINESIS.operation("UpdateQueueRecordsVisibility")
+def update_queue_records_visibility(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    queue = queue_for(backend, req["QueueARN"])
+    return _entries(queue, req["Entries"], False, _visibility(clock.now()))
+
+
+@KINESIS.operation("UpdateDeadLetterQueueRecordsVisibility")
+def update_dead_letter_queue_records_visibility(
+    backend: KinesisBackend, req: Params
+) -> dict[str, Any]:
+    queue = queue_for(backend, req["QueueARN"])
+    return _entries(queue, req["Entries"], True, _visibility(clock.now()))
+
+
+@KINESIS.operation("RestoreDeadLetterQueueRecords")
+def restore_dead_letter_queue_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    queue = queue_for(backend, req["QueueARN"])
+    return _entries(queue, req["Entries"], True, _restore)

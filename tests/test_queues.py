@@ -1,0 +1,133 @@
+"""Queues on data streams (botocore 1.44 and later)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from freezegun import freeze_time
+from helpers import ACCOUNT, REGION
+
+STREAM_ARN = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/s"
+
+
+@pytest.fixture
+def client(kinesis_mock: Any) -> Any:
+    client = boto3.client("kinesis", region_name=REGION)
+    if "CreateQueue" not in client.meta.service_model.operation_names:
+        pytest.skip("this botocore's kinesis model has no queues (they came in 1.44)")
+    client.create_stream(StreamName="s", StreamModeDetails={"StreamMode": "ON_DEMAND"})
+    return client
+
+
+def _queue(client: Any, **attributes: Any) -> str:
+    description = client.create_queue(
+        QueueName="q",
+        StreamConfigurationList=[
+            {"StreamARN": STREAM_ARN, "StartingPosition": {"Type": "TRIM_HORIZON"}}
+        ],
+        **({"QueueAttributes": attributes} if attributes else {}),
+    )["QueueDescription"]
+    return str(description["QueueARN"])
+
+
+def _put(client: Any, *payloads: bytes) -> None:
+    for payload in payloads:
+        client.put_record(StreamName="s", Data=payload, PartitionKey=payload.decode())
+
+
+def test_create_describe_list_delete(client: Any) -> None:
+    arn = _queue(client)
+    description = client.describe_queue(QueueARN=arn)["QueueDescription"]
+    assert description["QueueStatus"] == "ACTIVE"
+    assert description["QueueAttributes"]["VisibilityTimeoutSeconds"] == 30
+    assert description["QueueAttributes"]["DeadLetterConfiguration"] == {
+        "TargetType": "BUILT_IN",
+        "MaxReceiveCount": 6,
+    }
+    assert [q["QueueName"] for q in client.list_queues()["QueueSummaries"]] == ["q"]
+    client.delete_queue(QueueARN=arn)
+    assert client.list_queues()["QueueSummaries"] == []
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.describe_queue(QueueARN=arn)
+
+
+def test_queues_need_an_on_demand_stream(client: Any) -> None:
+    client.create_stream(StreamName="p", ShardCount=1)
+    with pytest.raises(client.exceptions.InvalidArgumentException):
+        client.create_queue(
+            QueueName="q",
+            StreamConfigurationList=[{"StreamARN": f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/p"}],
+        )
+
+
+def test_receive_acknowledge(client: Any) -> None:
+    arn = _queue(client)
+    _put(client, b"a", b"b", b"c")
+    records = client.receive_queue_records(QueueARN=arn, Limit=10)["QueueRecords"]
+    assert sorted(r["Data"] for r in records) == [b"a", b"b", b"c"]
+    assert all(r["ReceiveCount"] == 1 for r in records)
+    # In flight: not received again.
+    assert client.receive_queue_records(QueueARN=arn)["QueueRecords"] == []
+    result = client.acknowledge_queue_records(
+        QueueARN=arn, Entries=[{"ReceiptHandle": r["ReceiptHandle"]} for r in records]
+    )
+    assert len(result["Successful"]) == 3 and result["Failed"] == []
+
+
+def test_unacknowledged_records_come_back_after_the_visibility_timeout(client: Any) -> None:
+    with freeze_time("2026-01-01") as frozen:
+        arn = _queue(client, VisibilityTimeoutSeconds=10)
+        _put(client, b"a")
+        first = client.receive_queue_records(QueueARN=arn)["QueueRecords"][0]
+        frozen.tick(10)
+        again = client.receive_queue_records(QueueARN=arn)["QueueRecords"][0]
+        assert again["RecordId"] == first["RecordId"]
+        assert again["ReceiveCount"] == 2
+        # The old receipt handle no longer works.
+        failed = client.acknowledge_queue_records(
+            QueueARN=arn, Entries=[{"ReceiptHandle": first["ReceiptHandle"]}]
+        )["Failed"]
+        assert [f["ReceiptHandle"] for f in failed] == [first["ReceiptHandle"]]
+
+
+def test_records_become_dead_letters_after_max_receive_count(client: Any) -> None:
+    with freeze_time("2026-01-01") as frozen:
+        arn = _queue(
+            client,
+            VisibilityTimeoutSeconds=1,
+            DeadLetterConfiguration={"TargetType": "BUILT_IN", "MaxReceiveCount": 2},
+        )
+        _put(client, b"poison")
+        for _ in range(2):
+            assert len(client.receive_queue_records(QueueARN=arn)["QueueRecords"]) == 1
+            frozen.tick(1)
+        assert client.receive_queue_records(QueueARN=arn)["QueueRecords"] == []
+        dead = client.receive_dead_letter_queue_records(QueueARN=arn)["QueueRecords"]
+        assert [r["Data"] for r in dead] == [b"poison"]
+        client.restore_dead_letter_queue_records(
+            QueueARN=arn, Entries=[{"ReceiptHandle": dead[0]["ReceiptHandle"]}]
+        )
+        restored = client.receive_queue_records(QueueARN=arn)["QueueRecords"]
+        assert [r["ReceiveCount"] for r in restored] == [1]
+
+
+def test_change_visibility(client: Any) -> None:
+    with freeze_time("2026-01-01"):
+        arn = _queue(client)
+        _put(client, b"a")
+        record = client.receive_queue_records(QueueARN=arn)["QueueRecords"][0]
+        client.update_queue_records_visibility(
+            QueueARN=arn,
+            Entries=[{"ReceiptHandle": record["ReceiptHandle"], "VisibilityTimeoutSeconds": 0}],
+        )
+        assert len(client.receive_queue_records(QueueARN=arn)["QueueRecords"]) == 1
+
+
+def test_update_queue(client: Any) -> None:
+    arn = _queue(client)
+    description = client.update_queue(
+        QueueARN=arn, QueueAttributes={"VisibilityTimeoutSeconds": 120}
+    )["QueueDescription"]
+    assert description["QueueAttributes"]["VisibilityTimeoutSeconds"] == 120
