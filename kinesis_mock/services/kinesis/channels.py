@@ -17,8 +17,9 @@ from ...protocol.errors import (
     ResourceNotFoundException,
 )
 from ..base import Params
-from .backend import ACTIVE, CREATING, DELETING, ON_DEMAND, KinesisBackend, Stream
-from .queues import page_of
+from .backend import ACTIVE, CREATING, ON_DEMAND, KinesisBackend, Stream
+from .lifecycle import created, deleted
+from .paging import page_of
 from .service import KINESIS
 from .tags import check_tag_characters, check_tag_count
 
@@ -111,13 +112,12 @@ def create_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     check_tag_count(name, backend.account, len(tags))
     check_tag_characters(tags)
     now = clock.now()
-    delay = backend.settings.consumer_create_delay
     alphabet = string.ascii_lowercase + string.digits
     channel = Channel(
         name=name,
         arn=f"arn:{backend.partition}:kinesis:{backend.region}:{backend.account}:channel/{name}",
         channel_id="".join(secrets.choice(alphabet) for _ in range(20)),
-        status=CREATING if delay > 0 else ACTIVE,
+        status=CREATING,
         created_at=now,
         role_arn=req["ServiceExecutionRoleARN"],
         streams=streams,
@@ -129,13 +129,7 @@ def create_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
         tags={key: value or "" for key, value in tags.items()},
     )
     _channels(backend)[name] = channel
-    if delay > 0:
-
-        def activate(_: float) -> None:
-            if channel.status == CREATING:
-                channel.status = ACTIVE
-
-        backend.later(now + delay, activate)
+    created(backend, channel, now)
     return {"ChannelDescription": channel.describe()}
 
 
@@ -165,17 +159,7 @@ def update_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
 @KINESIS.operation("DeleteChannel")
 def delete_channel(backend: KinesisBackend, req: Params) -> None:
     channel = channel_for(backend, req["ChannelARN"])
-    delay = backend.settings.consumer_delete_delay
-    if delay <= 0:
-        del _channels(backend)[channel.name]
-        return
-    channel.status = DELETING
-
-    def remove(_: float) -> None:
-        if _channels(backend).get(channel.name) is channel:
-            del _channels(backend)[channel.name]
-
-    backend.later(clock.now() + delay, remove)
+    deleted(backend, _channels(backend), channel.name)
 
 
 @KINESIS.operation("ListChannels")
@@ -185,4 +169,10 @@ def list_channels(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     if filters:
         wanted = [backend.find_stream({"StreamARN": f["StreamARN"]}) for f in filters]
         channels = [c for c in channels if any(s is w for s, _ in c.streams for w in wanted)]
-    return page_of(backend, req, "lch", channels, "ChannelSummaries", lambda c: c.summary())
+    return page_of(
+        req,
+        f"channels:{backend.account}:{backend.region}",
+        channels,
+        "ChannelSummaries",
+        lambda c: c.summary(),
+    )

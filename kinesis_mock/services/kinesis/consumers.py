@@ -9,20 +9,18 @@ from typing import Any
 
 from ... import clock
 from ...protocol.errors import (
-    ExpiredNextTokenException,
     InvalidArgumentException,
     LimitExceededException,
     ResourceInUseException,
     ResourceNotFoundException,
 )
 from ..base import Params
-from ..tokens import seal, unseal
 from .backend import ACTIVE, CREATING, DELETING, KinesisBackend, Stream
+from .lifecycle import created, deleted
+from .paging import page_of
 from .service import KINESIS
 
 MAX_CONSUMERS_PER_STREAM = 20
-PAGE_LIMIT = 100
-NEXT_TOKEN_LIFETIME = 300.0
 
 _CONSUMER_ARN = re.compile(
     r"arn:[\w-]+:kinesis:[^:]*:(\d{12}):stream/([^/]+)/consumer/([^:]+):(\d+)"
@@ -98,22 +96,15 @@ def register_stream_consumer(backend: KinesisBackend, req: Params) -> dict[str, 
             f"{MAX_CONSUMERS_PER_STREAM} registered consumers, the maximum."
         )
     now = clock.now()
-    delay = backend.settings.consumer_create_delay
     consumer = Consumer(
         name=name,
         arn=f"{stream.arn}/consumer/{name}:{int(now)}",
-        status=CREATING if delay > 0 else ACTIVE,
+        status=CREATING,
         created_at=now,
         stream=stream,
     )
     stream.consumers[name] = consumer
-    if delay > 0:
-
-        def activate(_: float) -> None:
-            if consumer.status == CREATING:
-                consumer.status = ACTIVE
-
-        backend.later(now + delay, activate)
+    created(backend, consumer, now)
     return {"Consumer": consumer.summary()}
 
 
@@ -129,44 +120,19 @@ def deregister_stream_consumer(backend: KinesisBackend, req: Params) -> None:
     stream = consumer.stream
     if consumer.status == DELETING:
         return
-    delay = backend.settings.consumer_delete_delay
-    if delay <= 0:
-        del stream.consumers[consumer.name]
-        return
-    consumer.status = DELETING
-
-    def remove(_: float) -> None:
-        if stream.consumers.get(consumer.name) is consumer:
-            del stream.consumers[consumer.name]
-
-    backend.later(clock.now() + delay, remove)
+    deleted(backend, stream.consumers, consumer.name)
 
 
 @KINESIS.operation("ListStreamConsumers")
 def list_stream_consumers(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     stream = backend.find_stream({"StreamARN": req["StreamARN"]})
-    created: datetime | None = req.get("StreamCreationTimestamp")
-    if created is not None and int(created.timestamp()) != int(stream.created_at):
-        raise stream.not_found()
-    consumers = sorted(stream.consumers.values(), key=lambda c: (c.created_at, c.name))
-    token = req.get("NextToken")
-    if token is not None:
-        payload = unseal(token)
-        if payload is None or payload.get("k") != "lc" or payload.get("s") != stream.arn:
-            raise InvalidArgumentException(f"Invalid NextToken: {token}")
-        if clock.now() - float(payload["t"]) > NEXT_TOKEN_LIFETIME:
-            raise ExpiredNextTokenException(
-                "The pagination token passed to the operation is expired."
+    creation: datetime | None = req.get("StreamCreationTimestamp")
+    if creation is not None:
+        if "NextToken" in req:
+            raise InvalidArgumentException(
+                "NextToken and StreamCreationTimestamp cannot be provided together."
             )
-        consumers = consumers[int(payload["o"]) :]
-        offset = int(payload["o"])
-    else:
-        offset = 0
-    limit = min(req.get("MaxResults", PAGE_LIMIT), PAGE_LIMIT)
-    page = consumers[:limit]
-    result: dict[str, Any] = {"Consumers": [consumer.summary() for consumer in page]}
-    if len(consumers) > limit:
-        result["NextToken"] = seal(
-            {"k": "lc", "s": stream.arn, "o": offset + limit, "t": clock.now()}
-        )
-    return result
+        if int(creation.timestamp()) != int(stream.created_at):
+            raise stream.not_found()
+    consumers = sorted(stream.consumers.values(), key=lambda c: (c.created_at, c.name))
+    return page_of(req, f"consumers:{stream.arn}", consumers, "Consumers", Consumer.summary)

@@ -19,7 +19,6 @@ from typing import Any
 
 from ... import clock
 from ...protocol.errors import (
-    ExpiredNextTokenException,
     InvalidArgumentException,
     LimitExceededException,
     ResourceInUseException,
@@ -27,14 +26,14 @@ from ...protocol.errors import (
 )
 from ..base import Params
 from ..tokens import seal, unseal
-from .backend import ACTIVE, CREATING, DELETING, ON_DEMAND, KinesisBackend, Shard, Stream
+from .backend import ACTIVE, CREATING, ON_DEMAND, KinesisBackend, Shard, Stream
+from .lifecycle import created, deleted
+from .paging import page_of
 from .service import KINESIS
 from .tags import check_tag_characters, check_tag_count
 
 DEFAULT_VISIBILITY_TIMEOUT = 30
 DEFAULT_MAX_RECEIVE_COUNT = 6
-PAGE_LIMIT = 100
-NEXT_TOKEN_LIFETIME = 300.0
 
 
 @dataclass
@@ -155,11 +154,10 @@ def create_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     check_tag_count(name, backend.account, len(tags))
     check_tag_characters(tags)
     now = clock.now()
-    delay = backend.settings.consumer_create_delay
     queue = Queue(
         name=name,
         arn=f"arn:{backend.partition}:kinesis:{backend.region}:{backend.account}:queue/{name}",
-        status=CREATING if delay > 0 else ACTIVE,
+        status=CREATING,
         created_at=now,
         streams=streams,
         tags={key: value or "" for key, value in tags.items()},
@@ -169,13 +167,7 @@ def create_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
         for shard in stream.shards:
             queue.cursors[shard] = _start(stream, shard, position, now)
     _queues(backend)[name] = queue
-    if delay > 0:
-
-        def activate(_: float) -> None:
-            if queue.status == CREATING:
-                queue.status = ACTIVE
-
-        backend.later(now + delay, activate)
+    created(backend, queue, now)
     return {"QueueDescription": queue.describe()}
 
 
@@ -209,17 +201,7 @@ def update_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
 @KINESIS.operation("DeleteQueue")
 def delete_queue(backend: KinesisBackend, req: Params) -> None:
     queue = queue_for(backend, req["QueueARN"])
-    delay = backend.settings.consumer_delete_delay
-    if delay <= 0:
-        del _queues(backend)[queue.name]
-        return
-    queue.status = DELETING
-
-    def remove(_: float) -> None:
-        if _queues(backend).get(queue.name) is queue:
-            del _queues(backend)[queue.name]
-
-    backend.later(clock.now() + delay, remove)
+    deleted(backend, _queues(backend), queue.name)
 
 
 @KINESIS.operation("ListQueues")
@@ -229,37 +211,13 @@ def list_queues(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     if stream_filter is not None:
         stream = backend.find_stream({"StreamARN": stream_filter["StreamARN"]})
         queues = [q for q in queues if any(s is stream for s, _ in q.streams)]
-    return page_of(backend, req, "lq", queues, "QueueSummaries", lambda q: q.summary())
-
-
-def page_of(
-    backend: KinesisBackend,
-    req: Params,
-    kind: str,
-    items: list[Any],
-    key: str,
-    render: Any,
-) -> dict[str, Any]:
-    """A page of a listing with an opaque NextToken that expires after 300 s."""
-    offset = 0
-    token = req.get("NextToken")
-    if token is not None:
-        payload = unseal(token)
-        if payload is None or payload.get("k") != kind or payload.get("a") != backend.account:
-            raise InvalidArgumentException(f"Invalid NextToken: {token}")
-        if clock.now() - float(payload["t"]) > NEXT_TOKEN_LIFETIME:
-            raise ExpiredNextTokenException(
-                "The pagination token passed to the operation is expired."
-            )
-        offset = int(payload["o"])
-    limit = min(req.get("MaxResults", PAGE_LIMIT), PAGE_LIMIT)
-    page = items[offset : offset + limit]
-    result: dict[str, Any] = {key: [render(item) for item in page]}
-    if offset + limit < len(items):
-        result["NextToken"] = seal(
-            {"k": kind, "a": backend.account, "o": offset + limit, "t": clock.now()}
-        )
-    return result
+    return page_of(
+        req,
+        f"queues:{backend.account}:{backend.region}",
+        queues,
+        "QueueSummaries",
+        lambda q: q.summary(),
+    )
 
 
 # -- delivery ----------------------------------------------------------------------
