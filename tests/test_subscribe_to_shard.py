@@ -161,3 +161,21 @@ def test_unknown_consumer(kinesis: Any) -> None:
     _setup(kinesis)
     with pytest.raises(kinesis.exceptions.ResourceNotFoundException):
         _events(kinesis, f"{STREAM_ARN}/consumer/ghost:1", Type="LATEST")
+
+
+def test_at_timestamp_starting_position(kinesis_mock: Any) -> None:
+    from datetime import datetime, timezone
+
+    client = boto3.client("kinesis", region_name=REGION)
+    with freeze_time("2026-01-01 12:00:00") as frozen:
+        consumer = _setup(client)
+        client.put_record(StreamName="s", Data=b"early", PartitionKey="k")
+        frozen.tick(10)
+        client.put_record(StreamName="s", Data=b"late", PartitionKey="k")
+        events = _events(
+            client,
+            consumer,
+            Type="AT_TIMESTAMP",
+            Timestamp=datetime(2026, 1, 1, 12, 0, 5, tzinfo=timezone.utc),
+        )
+    assert [r["Data"] for e in events for r in e["Records"]] == [b"late"]
