@@ -4,6 +4,7 @@ entry point so no conftest is needed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -15,3 +16,18 @@ def kinesis_mock() -> Iterator[KinesisMock]:
     """An active mock for the test; state resets when the test ends."""
     with mock_kinesis() as handle:
         yield handle
+
+
+@pytest.fixture
+def kinesis_server() -> Iterator[Any]:
+    """A kinesis-mock HTTP server on a free port, for clients outside the
+    process (needs the ``server`` extra); state resets when the test ends."""
+    from . import server
+    from .registry import REGISTRY
+
+    handle = server.start(port=0)
+    try:
+        yield handle
+    finally:
+        handle.stop()
+        REGISTRY.reset()

@@ -1,0 +1,92 @@
+"""The ``kinesis-mock`` command: ``kinesis-mock serve``.
+
+Every option can also come from the environment (``KINESIS_MOCK_HOST``,
+``KINESIS_MOCK_PORT``, ...); a command-line option wins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import threading
+from collections.abc import Sequence
+
+from . import server
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"KINESIS_MOCK_{name}", default)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kinesis-mock", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the mock over HTTP")
+    serve.add_argument("--host", default=_env("HOST", server.DEFAULT_HOST))
+    serve.add_argument("--port", type=int, default=int(_env("PORT", str(server.DEFAULT_PORT)) or 0))
+    serve.add_argument("--certfile", default=_env("CERTFILE"), help="TLS certificate (PEM)")
+    serve.add_argument("--keyfile", default=_env("KEYFILE"), help="TLS private key (PEM)")
+    serve.add_argument("--account-id", default=_env("ACCOUNT_ID"))
+    serve.add_argument("--region", default=_env("REGION", "us-east-1"))
+    serve.add_argument(
+        "--stream",
+        action="append",
+        default=[s for s in (_env("STREAMS") or "").split(",") if s],
+        metavar="NAME:SHARDS[:REGION]",
+        help="a stream to create at start (repeatable)",
+    )
+    for option in (
+        "stream-create-delay",
+        "stream-delete-delay",
+        "stream-update-delay",
+        "consumer-create-delay",
+        "consumer-delete-delay",
+    ):
+        env = option.upper().replace("-", "_")
+        serve.add_argument(f"--{option}", type=float, default=float(_env(env, "0") or 0))
+    serve.add_argument("--shard-limit", type=int, default=_env("SHARD_LIMIT"))
+    serve.add_argument("--log-level", default=_env("LOG_LEVEL", "WARNING"))
+    return parser
+
+
+def _create_stream(name: str, shards: int, region: str) -> None:
+    """Create a stream at start, through the engine itself."""
+    from .registry import REGISTRY
+    from .services.kinesis import KINESIS
+
+    backend = REGISTRY.backend(KINESIS, REGISTRY.settings.default_account(), region)
+    with backend.lock:
+        KINESIS.handlers["CreateStream"](backend, {"StreamName": name, "ShardCount": shards})
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(message)s")
+    handle = server.start(
+        args.host,
+        args.port,
+        certfile=args.certfile,
+        keyfile=args.keyfile,
+        account_id=args.account_id,
+        stream_create_delay=args.stream_create_delay,
+        stream_delete_delay=args.stream_delete_delay,
+        stream_update_delay=args.stream_update_delay,
+        consumer_create_delay=args.consumer_create_delay,
+        consumer_delete_delay=args.consumer_delete_delay,
+        shard_limit=int(args.shard_limit) if args.shard_limit else None,
+    )
+    for spec in args.stream:
+        name, shards, *region = spec.split(":")
+        _create_stream(name, int(shards), region[0] if region else args.region)
+    print(f"kinesis-mock serving on {handle.endpoint_url}", flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    done.wait()
+    handle.stop()
+
+
+if __name__ == "__main__":
+    main()

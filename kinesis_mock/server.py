@@ -1,0 +1,138 @@
+"""Run kinesis-mock as an HTTP server, for clients that are not in-process
+Python (the AWS CLI, other SDKs, the Kinesis Client Library).
+
+    handle = kinesis_mock.server.start(port=0)
+    client = boto3.client("kinesis", endpoint_url=handle.endpoint_url)
+    ...
+    handle.stop()
+
+Needs the ``server`` extra (``pip install "kinesis-mock[server]"``), which
+brings hypercorn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from .registry import REGISTRY
+from .settings import Settings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4567
+
+
+@dataclass
+class ServerHandle:
+    """A running server: where it listens, and how to stop it."""
+
+    host: str
+    port: int
+    scheme: str
+    _loop: asyncio.AbstractEventLoop = field(repr=False)
+    _stopped: asyncio.Event = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"{self.scheme}://{self.host}:{self.port}"
+
+    def stop(self) -> None:
+        """Stop serving (state is kept until the process ends or is reset)."""
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stopped.set)
+            self._thread.join(timeout=10)
+
+    def __enter__(self) -> ServerHandle:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def start(
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    **settings: Any,
+) -> ServerHandle:
+    """Serve the engine on ``host:port`` (0 picks a free port) in a background
+    thread; returns when the server accepts connections."""
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    from .transport.server import app
+
+    known = {f.name for f in fields(Settings)}
+    unknown = set(settings) - known
+    if unknown:
+        raise TypeError(f"unknown server options: {', '.join(sorted(unknown))}")
+    for key, value in settings.items():
+        setattr(REGISTRY.settings, key, value)
+
+    sock = _listening_socket(host, port)
+    bound_port = sock.getsockname()[1]
+    config = Config()
+    config.bind = [f"fd://{sock.detach()}"]
+    config.accesslog = None
+    config.errorlog = None
+    if certfile is not None:
+        config.certfile = certfile
+        config.keyfile = keyfile
+    loop = asyncio.new_event_loop()
+    stopped = asyncio.Event()
+    ready = threading.Event()
+    failure: list[BaseException] = []
+
+    async def run() -> None:
+        loop.call_soon(ready.set)
+        await serve(app, config, shutdown_trigger=stopped.wait)  # type: ignore[arg-type]
+
+    def thread_main() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(run())
+        except BaseException as error:  # reported to the caller of start()
+            failure.append(error)
+            ready.set()
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=thread_main, name="kinesis-mock-server", daemon=True)
+    thread.start()
+    ready.wait(timeout=10)
+    if failure:
+        raise failure[0]
+    handle = ServerHandle(
+        host=host,
+        port=bound_port,
+        scheme="https" if certfile else "http",
+        _loop=loop,
+        _stopped=stopped,
+        _thread=thread,
+    )
+    _wait_until_accepting(host, bound_port)
+    return handle
+
+
+def _wait_until_accepting(host: str, port: int) -> None:
+    for _ in range(200):
+        try:
+            with socket.create_connection((host, port), timeout=0.1):
+                return
+        except OSError:
+            threading.Event().wait(0.02)
+    raise RuntimeError(f"kinesis-mock server did not start on {host}:{port}")
