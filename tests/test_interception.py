@@ -190,9 +190,11 @@ def test_raw_requests_select_account_and_region_from_the_signature(kinesis_mock:
     assert list(kinesis_mock.streams(region="eu-west-1", account_id="111122223333")) == ["raw"]
 
 
-def test_unsigned_raw_request_to_a_kinesis_host_is_answered(
+def test_unsigned_raw_request_to_a_kinesis_host_is_refused_as_by_the_service(
     kinesis_mock: Any, no_network: list[str]
 ) -> None:
+    # Answered in process, never sent; and refused as AWS refuses an
+    # unsigned request.
     response = requests.post(
         "https://kinesis.us-east-1.amazonaws.com/",
         data="{}",
@@ -202,8 +204,11 @@ def test_unsigned_raw_request_to_a_kinesis_host_is_answered(
         },
         timeout=5,
     )
-    assert response.status_code == 200
-    assert response.json()["StreamNames"] == []
+    assert response.status_code == 400
+    assert response.json() == {
+        "__type": "MissingAuthenticationTokenException",
+        "message": "Missing Authentication Token",
+    }
     assert no_network == []
 
 

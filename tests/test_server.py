@@ -102,3 +102,26 @@ def test_command_line_server(tmp_path: Any) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_unsigned_and_malformed_signatures_are_refused(kinesis_server: Any) -> None:
+    headers = {
+        "X-Amz-Target": "Kinesis_20131202.ListStreams",
+        "Content-Type": "application/x-amz-json-1.1",
+    }
+    unsigned = requests.post(kinesis_server.endpoint_url, data="{}", headers=headers, timeout=5)
+    assert unsigned.status_code == 400
+    assert unsigned.json() == {
+        "__type": "MissingAuthenticationTokenException",
+        "message": "Missing Authentication Token",
+    }
+    malformed = requests.post(
+        kinesis_server.endpoint_url,
+        data="{}",
+        headers={**headers, "Authorization": "AWS4-HMAC-SHA256 nonsense"},
+        timeout=5,
+    )
+    assert malformed.status_code == 400
+    body = malformed.json()
+    assert body["__type"] == "IncompleteSignatureException"
+    assert body["message"].startswith("Authorization header requires 'Credential' parameter.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .errors import IncompleteSignatureException, MissingAuthenticationTokenException
 from .wire import Request
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -34,3 +35,27 @@ def account_for_access_key(access_key: str | None, default: str) -> str:
     if access_key is not None and len(access_key) == 12 and access_key.isdigit():
         return access_key
     return default
+
+
+def check_signature(request: Request) -> None:
+    """Refuse an unsigned or malformed SigV4 request as the service does.
+
+    The mock does not check the signature itself (it has no secret keys);
+    it checks that one is there, in the form SigV4 requires.
+    """
+    header = request.header("Authorization")
+    if header is None:
+        if request.query.get("X-Amz-Credential") and request.query.get("X-Amz-Signature"):
+            return  # a presigned request
+        raise MissingAuthenticationTokenException("Missing Authentication Token")
+    problems = [
+        f"Authorization header requires '{part}' parameter."
+        for part in ("Credential", "Signature", "SignedHeaders")
+        if f"{part}=" not in header
+    ]
+    if request.header("X-Amz-Date") is None and request.header("Date") is None:
+        problems.append(
+            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
+        )
+    if not header.startswith("AWS4-HMAC-SHA256 ") or problems:
+        raise IncompleteSignatureException(" ".join([*problems, f"Authorization={header}"]))

@@ -9,7 +9,7 @@ import uuid
 from .. import clock
 from ..registry import REGISTRY
 from ..services.base import ServiceDefinition
-from .auth import account_for_access_key, credential_scope
+from .auth import account_for_access_key, check_signature, credential_scope
 from .codecs import CODECS
 from .errors import (
     CrossAccountAccessDenied,
@@ -42,6 +42,10 @@ def handle(service: ServiceDefinition, request: Request) -> Response:
                 f"kinesis-mock does not implement {spec.name} operation {operation} yet."
             )
         params, passes = codec.parse(spec, operation, request)
+        # The service finds the operation and reads the body before it
+        # looks at the signature.
+        if request.verify_signature:
+            check_signature(request)
         if not passes:
             validate(
                 params,

@@ -49,6 +49,14 @@ class NotImplementedOperation(ServiceError):
     status = 501
 
 
+class MissingAuthenticationTokenException(ServiceError):
+    code = "MissingAuthenticationTokenException"
+
+
+class IncompleteSignatureException(ServiceError):
+    code = "IncompleteSignatureException"
+
+
 class InvalidArgumentException(ServiceError):
     code = "InvalidArgumentException"
 

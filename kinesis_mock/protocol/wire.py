@@ -23,6 +23,9 @@ class Request:
     body: bytes
     query: Mapping[str, list[str]] = field(default_factory=dict)
     operation: str | None = None
+    # Whether to refuse requests without a well-formed SigV4 signature, as the
+    # service does (botocore always signs, so only raw HTTP needs the check).
+    verify_signature: bool = False
 
     def header(self, name: str) -> str | None:
         """Case-insensitive header lookup."""

@@ -44,6 +44,7 @@ def _callback(request: Any) -> tuple[int, dict[str, str], bytes]:
     service = _service_for(request)
     assert service is not None  # the matcher only lets mocked services through
     plain = to_request(request.method, request.url, request.headers, request.body)
+    plain.verify_signature = True
     response = handle(service, plain)
     return response.status, response.headers, response.content()
 

@@ -82,6 +82,7 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
         headers=_CaseInsensitive(headers),
         body=body,
         query=parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True),
+        verify_signature=True,
     )
     loop = asyncio.get_running_loop()
     service = _service_for(request)
