@@ -125,3 +125,122 @@ def test_unsigned_and_malformed_signatures_are_refused(kinesis_server: Any) -> N
     body = malformed.json()
     assert body["__type"] == "IncompleteSignatureException"
     assert body["message"].startswith("Authorization header requires 'Credential' parameter.")
+
+
+def _signed_post(server: Any, target: str, body: bytes) -> Any:
+    from helpers import signed_request
+
+    return signed_request(body, target, url=server.endpoint_url + "/")
+
+
+def test_bad_input_never_takes_the_server_down(kinesis_server: Any) -> None:
+    import socket
+
+    client = _client(kinesis_server)
+    client.create_stream(StreamName="s", ShardCount=1)
+    client.put_record(StreamName="s", Data=b"kept", PartitionKey="k")
+
+    invalid_utf8 = _signed_post(kinesis_server, "ListStreams", b'{"Limit": "\xff\xfe"}')
+    assert invalid_utf8.status_code == 400
+    assert invalid_utf8.json()["__type"] == "SerializationException"
+
+    # A body over the service's 10 MiB record limit.
+    import base64
+    import json
+
+    huge = json.dumps(
+        {
+            "StreamName": "s",
+            "PartitionKey": "k",
+            "Data": base64.b64encode(b"x" * (10 * 1024 * 1024 + 1)).decode(),
+        }
+    ).encode()
+    too_big = _signed_post(kinesis_server, "PutRecord", huge)
+    assert too_big.status_code == 400
+    assert too_big.json()["__type"] == "ValidationException"
+
+    # A client that promises a body and goes away.
+    host, port = kinesis_server.host, kinesis_server.port
+    with socket.create_connection((host, port)) as sock:
+        sock.sendall(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n"
+            b'X-Amz-Target: Kinesis_20131202.ListStreams\r\n\r\n{"Lim'
+        )
+    # Still serving, and nothing stored was lost.
+    iterator = client.get_shard_iterator(
+        StreamName="s", ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    assert [r["Data"] for r in client.get_records(ShardIterator=iterator)["Records"]] == [b"kept"]
+
+
+def test_concurrent_writers_and_readers_over_http(kinesis_server: Any) -> None:
+    import threading
+
+    setup = _client(kinesis_server)
+    setup.create_stream(StreamName="load", ShardCount=4)
+    shards = [s["ShardId"] for s in setup.list_shards(StreamName="load")["Shards"]]
+    writers, per_writer = 16, 2_000
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def write(worker: int) -> None:
+        client = _client(kinesis_server)
+        try:
+            for i in range(per_writer // 2):  # half one by one ...
+                client.put_record(
+                    StreamName="load", Data=f"{worker}:{i}".encode(), PartitionKey=f"w{worker}"
+                )
+            for start in range(per_writer // 2, per_writer, 250):  # ... half in batches
+                client.put_records(
+                    StreamName="load",
+                    Records=[
+                        {"Data": f"{worker}:{i}".encode(), "PartitionKey": f"w{worker}"}
+                        for i in range(start, start + 250)
+                    ],
+                )
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    def read_while_writing() -> None:
+        client = _client(kinesis_server)
+        iterators = {
+            shard: client.get_shard_iterator(
+                StreamName="load", ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+            )["ShardIterator"]
+            for shard in shards
+        }
+        while not done.is_set():
+            for shard, iterator in iterators.items():
+                iterators[shard] = client.get_records(ShardIterator=iterator)["NextShardIterator"]
+
+    reader = threading.Thread(target=read_while_writing)
+    reader.start()
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done.set()
+    reader.join()
+    assert errors == []
+
+    seen: dict[str, list[int]] = {}
+    for shard in shards:
+        iterator = setup.get_shard_iterator(
+            StreamName="load", ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        numbers: list[int] = []
+        while True:
+            page = setup.get_records(ShardIterator=iterator)
+            if not page["Records"]:
+                break
+            for record in page["Records"]:
+                numbers.append(int(record["SequenceNumber"]))
+                worker, index = record["Data"].decode().split(":")
+                seen.setdefault(worker, []).append(int(index))
+            iterator = page["NextShardIterator"]
+        assert numbers == sorted(numbers)
+    # Every record exactly once, each writer's records in the order written.
+    assert {w: v for w, v in seen.items()} == {
+        str(w): list(range(per_writer)) for w in range(writers)
+    }
