@@ -244,3 +244,52 @@ def test_concurrent_writers_and_readers_over_http(kinesis_server: Any) -> None:
     assert {w: v for w, v in seen.items()} == {
         str(w): list(range(per_writer)) for w in range(writers)
     }
+
+
+def _cbor_call(server: Any, target: str, document: dict[str, Any]) -> tuple[int, Any, str]:
+    import cbor2
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    body = cbor2.dumps(document)
+    url = server.endpoint_url + "/"
+    headers = {
+        "Content-Type": "application/x-amz-cbor-1.1",
+        "X-Amz-Target": f"Kinesis_20131202.{target}",
+    }
+    request = AWSRequest(method="POST", url=url, data=body, headers=headers)
+    SigV4Auth(Credentials("AKID", "secret"), "kinesis", "us-east-1").add_auth(request)
+    response = requests.post(url, data=body, headers=dict(request.headers.items()), timeout=5)
+    content = cbor2.loads(response.content) if response.content else None
+    return response.status_code, content, response.headers["Content-Type"]
+
+
+def test_cbor_requests_get_cbor_answers(kinesis_server: Any) -> None:
+    from datetime import datetime
+
+    status, _, content_type = _cbor_call(
+        kinesis_server, "CreateStream", {"StreamName": "c", "ShardCount": 1}
+    )
+    assert (status, content_type) == (200, "application/x-amz-cbor-1.1")
+    status, put, _ = _cbor_call(
+        kinesis_server,
+        "PutRecord",
+        {"StreamName": "c", "Data": b"\x00binary\xff", "PartitionKey": "k"},
+    )
+    assert status == 200 and put["ShardId"] == "shardId-000000000000"
+    _, iterator, _ = _cbor_call(
+        kinesis_server,
+        "GetShardIterator",
+        {"StreamName": "c", "ShardId": put["ShardId"], "ShardIteratorType": "TRIM_HORIZON"},
+    )
+    _, page, _ = _cbor_call(
+        kinesis_server, "GetRecords", {"ShardIterator": iterator["ShardIterator"]}
+    )
+    record = page["Records"][0]
+    assert record["Data"] == b"\x00binary\xff"  # a byte string, not base64
+    assert isinstance(record["ApproximateArrivalTimestamp"], datetime)  # CBOR tag 1
+    assert record["SequenceNumber"] == put["SequenceNumber"]
+    status, error, _ = _cbor_call(kinesis_server, "DescribeStream", {"StreamName": "missing"})
+    assert status == 400
+    assert error["__type"] == "ResourceNotFoundException"

@@ -3,7 +3,8 @@ request by shape, render results and errors the way each protocol does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote
 
@@ -12,7 +13,13 @@ from botocore.model import Shape
 from . import eventstream, jsonlib
 from .errors import SerializationException, ServiceError, UnknownOperationException
 from .model import ServiceSpec
-from .serialization import parse_value, reader_for, render_value, renderer_for
+from .serialization import (
+    cbor_renderer_for,
+    parse_value,
+    reader_for,
+    render_value,
+    renderer_for,
+)
 from .wire import Request, Response
 
 
@@ -27,10 +34,12 @@ class Codec(Protocol):
         ...
 
     def render(
-        self, spec: ServiceSpec, operation: str, result: Any, request_id: str
+        self, spec: ServiceSpec, operation: str, result: Any, request_id: str, request: Request
     ) -> Response: ...
 
-    def render_error(self, spec: ServiceSpec, error: ServiceError, request_id: str) -> Response: ...
+    def render_error(
+        self, spec: ServiceSpec, error: ServiceError, request_id: str, request: Request
+    ) -> Response: ...
 
 
 def _error_parts(spec: ServiceSpec, error: ServiceError) -> tuple[int, str]:
@@ -40,11 +49,50 @@ def _error_parts(spec: ServiceSpec, error: ServiceError) -> tuple[int, str]:
     return info.status, info.message_key
 
 
-def _load_document(body: bytes) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Format:
+    """A body encoding of the JSON protocol: JSON, or CBOR (which the Java SDK
+    and the KCL send by default); an answer uses the request's."""
+
+    content_type: str
+    loads: Callable[[bytes], Any]
+    dumps: Callable[[Any], bytes]
+    renderer: Callable[[Shape], Callable[[Any], Any]]
+
+
+def _cbor_loads(body: bytes) -> Any:
+    try:
+        import cbor2
+    except ImportError as exc:  # pragma: no cover - cbor2 comes with the server extra
+        raise SerializationException("CBOR requests need kinesis-mock[server]") from exc
+    try:
+        return cbor2.loads(body)
+    except cbor2.CBORDecodeError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _cbor_dumps(document: Any) -> bytes:
+    import cbor2
+
+    encoded: bytes = cbor2.dumps(document, datetime_as_timestamp=True)
+    return encoded
+
+
+_CBOR = "application/x-amz-cbor-1.1"
+
+
+def _format(spec: ServiceSpec, request: Request) -> _Format:
+    if (request.header("Content-Type") or "").startswith(_CBOR):
+        return _Format(_CBOR, _cbor_loads, _cbor_dumps, cbor_renderer_for)
+    version = spec.model.metadata.get("jsonVersion", "1.0")
+    return _Format(f"application/x-amz-json-{version}", jsonlib.loads, jsonlib.dumps, renderer_for)
+
+
+def _load_document(body: bytes, loads: Callable[[bytes], Any] = jsonlib.loads) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        document = jsonlib.loads(body)
+        document = loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise SerializationException("Start of structure or map found where not expected.") from exc
     if isinstance(document, list):
@@ -69,33 +117,33 @@ class JsonCodec:
     def parse(
         self, spec: ServiceSpec, operation: str, request: Request
     ) -> tuple[dict[str, Any], bool]:
-        document = _load_document(request.body)
+        document = _load_document(request.body, _format(spec, request).loads)
         shape = spec.operation(operation).input_shape
         if shape is None:
             return {}, True
         params, passes = reader_for(shape)(document)
         return params, passes
 
-    def _content_type(self, spec: ServiceSpec) -> str:
-        return f"application/x-amz-json-{spec.model.metadata.get('jsonVersion', '1.0')}"
-
-    def render(self, spec: ServiceSpec, operation: str, result: Any, request_id: str) -> Response:
+    def render(
+        self, spec: ServiceSpec, operation: str, result: Any, request_id: str, request: Request
+    ) -> Response:
+        wire = _format(spec, request)
         op = spec.operation(operation)
         if op.has_event_stream_output:
-            return self._render_event_stream(spec, op, result, request_id)
+            return self._render_event_stream(spec, op, result, request_id, wire)
         shape = op.output_shape
         body = b""
         if shape is not None and result is not None:
-            body = jsonlib.dumps(renderer_for(shape)(result))
+            body = wire.dumps(wire.renderer(shape)(result))
         headers = {
-            "Content-Type": self._content_type(spec),
+            "Content-Type": wire.content_type,
             "Content-Length": str(len(body)),
             "x-amzn-RequestId": request_id,
         }
         return Response(200, headers, body)
 
     def _render_event_stream(
-        self, spec: ServiceSpec, op: Any, result: Any, request_id: str
+        self, spec: ServiceSpec, op: Any, result: Any, request_id: str, wire: _Format
     ) -> Response:
         """The handler gives (event name, event) pairs lazily; each is framed
         as it is produced. A service error on the way ends the stream with an
@@ -106,28 +154,32 @@ class JsonCodec:
         )
 
         def frames() -> Iterator[bytes]:
-            yield eventstream.event("initial-response", b"{}")
+            yield eventstream.event("initial-response", wire.dumps({}), wire.content_type)
             try:
                 for name, payload in result[member]:
                     shape = stream_shape.members[name]
-                    yield eventstream.event(name, jsonlib.dumps(renderer_for(shape)(payload)))
+                    body = wire.dumps(wire.renderer(shape)(payload))
+                    yield eventstream.event(name, body, wire.content_type)
             except ServiceError as error:
                 _, key = _error_parts(spec, error)
                 yield eventstream.exception(
-                    error.code, jsonlib.dumps({key: error.message or error.code})
+                    error.code, wire.dumps({key: error.message or error.code}), wire.content_type
                 )
 
         headers = {"Content-Type": eventstream.CONTENT_TYPE, "x-amzn-RequestId": request_id}
         return Response(200, headers, frames())
 
-    def render_error(self, spec: ServiceSpec, error: ServiceError, request_id: str) -> Response:
+    def render_error(
+        self, spec: ServiceSpec, error: ServiceError, request_id: str, request: Request
+    ) -> Response:
+        wire = _format(spec, request)
         status, key = _error_parts(spec, error)
         document: dict[str, Any] = {"__type": error.code}
         if error.message is not None:
             document[key] = error.message
-        body = jsonlib.dumps(document)
+        body = wire.dumps(document)
         headers = {
-            "Content-Type": self._content_type(spec),
+            "Content-Type": wire.content_type,
             "Content-Length": str(len(body)),
             "x-amzn-RequestId": request_id,
             "x-amzn-ErrorType": error.code,
@@ -192,7 +244,9 @@ class RestJsonCodec:
         # Members arrive from several places here; the validator checks them all.
         return params, False
 
-    def render(self, spec: ServiceSpec, operation: str, result: Any, request_id: str) -> Response:
+    def render(
+        self, spec: ServiceSpec, operation: str, result: Any, request_id: str, request: Request
+    ) -> Response:
         op = spec.operation(operation)
         shape = op.output_shape
         headers = {"x-amzn-RequestId": request_id}
@@ -222,7 +276,9 @@ class RestJsonCodec:
         headers["Content-Length"] = str(len(body))
         return Response(op.http.get("responseCode", 200), headers, body)
 
-    def render_error(self, spec: ServiceSpec, error: ServiceError, request_id: str) -> Response:
+    def render_error(
+        self, spec: ServiceSpec, error: ServiceError, request_id: str, request: Request
+    ) -> Response:
         status, key = _error_parts(spec, error)
         document: dict[str, Any] = {}
         if error.message is not None:

@@ -60,7 +60,7 @@ def handle(service: ServiceDefinition, request: Request) -> Response:
         with backend.lock:
             backend.advance(clock.now())
             result = handler(backend, params)
-        return codec.render(spec, operation, result, request_id)
+        return codec.render(spec, operation, result, request_id, request)
     except CrossAccountAccessDenied as error:
         action = f"{spec.model.signing_name}:{operation}"
         error.message = (
@@ -68,9 +68,9 @@ def handle(service: ServiceDefinition, request: Request) -> Response:
             f"to perform: {action} on resource: {error.resource_arn} because no "
             f"resource-based policy allows the {action} action"
         )
-        return codec.render_error(spec, error, request_id)
+        return codec.render_error(spec, error, request_id, request)
     except ServiceError as error:
-        return codec.render_error(spec, error, request_id)
+        return codec.render_error(spec, error, request_id, request)
     except Exception:
         log.exception("kinesis-mock failed to answer a %s request", spec.name)
-        return codec.render_error(spec, InternalFailure(None), request_id)
+        return codec.render_error(spec, InternalFailure(None), request_id, request)

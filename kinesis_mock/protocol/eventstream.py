@@ -36,22 +36,22 @@ def message(headers: dict[str, str], payload: bytes) -> bytes:
     return body + binascii.crc32(body).to_bytes(4, "big")
 
 
-def event(event_type: str, payload: bytes) -> bytes:
+def event(event_type: str, payload: bytes, content_type: str = "application/json") -> bytes:
     return message(
         {
             ":event-type": event_type,
-            ":content-type": "application/json",
+            ":content-type": content_type,
             ":message-type": "event",
         },
         payload,
     )
 
 
-def exception(code: str, payload: bytes) -> bytes:
+def exception(code: str, payload: bytes, content_type: str = "application/json") -> bytes:
     return message(
         {
             ":exception-type": code,
-            ":content-type": "application/json",
+            ":content-type": content_type,
             ":message-type": "exception",
         },
         payload,

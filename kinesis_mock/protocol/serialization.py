@@ -123,20 +123,21 @@ def _scalar_code(shape: Shape, namespace: dict[str, Any]) -> list[str]:
         lines = ["if type(v) is not str:", "    raise _mismatch(v, 'String')"]
     elif kind == "blob":
         lines = [
-            "if type(v) is not str:",
-            "    raise _mismatch(v, 'Blob')",
-            "try:",
-            "    decoded = _a2b(v, strict_mode=True)",
-            "except _DecodeErrors:",
-            "    raise _blob_error(v) from None",
+            "if type(v) is str:",
+            "    try:",
+            "        decoded = _a2b(v, strict_mode=True)",
+            "    except _DecodeErrors:",
+            "        raise _blob_error(v) from None",
             # Canonical encodings only: unused bits before the padding are clear.
-            "if v[-1:] == '=':",
-            "    if v[-2:-1] == '=':",
-            "        if v[-3] not in _clear_before_two:",
+            "    if v[-1:] == '=':",
+            "        if v[-2:-1] == '=':",
+            "            if v[-3] not in _clear_before_two:",
+            "                raise _blob_error(v)",
+            "        elif v[-2] not in _clear_before_one:",
             "            raise _blob_error(v)",
-            "    elif v[-2] not in _clear_before_one:",
-            "        raise _blob_error(v)",
-            "v = decoded",
+            "    v = decoded",
+            "elif type(v) is not bytes:",  # a CBOR byte string is already bytes
+            "    raise _mismatch(v, 'Blob')",
         ]
     elif kind in ("integer", "long"):
         java = _JAVA_NAMES[kind]
@@ -360,6 +361,8 @@ def _blob_error(text: str) -> SerializationException:
 
 
 def _parse_timestamp(value: Any) -> datetime:
+    if isinstance(value, datetime):  # a CBOR tag-1 timestamp
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     if isinstance(value, bool):
         raise _mismatch(value, "Date")
     if isinstance(value, (int, float)):
@@ -414,18 +417,35 @@ def _render_timestamp(value: Any) -> float:
     return float(value)
 
 
+# How blobs and timestamps are written, per wire format: JSON carries base64
+# text and epoch seconds; CBOR carries byte strings and tag-1 timestamps.
+_WIRE_CONVERSIONS: dict[str, dict[str, str | None]] = {
+    "json": {
+        "blob": "_b2a(v, newline=False).decode('ascii')",
+        "timestamp": "v if type(v) is float else _render_timestamp(v)",
+    },
+    "cbor": {"blob": None, "timestamp": "_as_datetime(v)"},
+}
+
+
+def _as_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromtimestamp(float(value), tz=timezone.utc)
+
+
 def _structure_render_code(
-    compile_: _Compiler, shape: Shape, var: str, namespace: dict[str, Any]
+    compile_: _Compiler, shape: Shape, var: str, namespace: dict[str, Any], wire: str
 ) -> list[str] | None:
     """Lines that render the structure held in ``var`` in place, or ``None``
     when all its members travel as they are (only unset ones are dropped)."""
     lines: list[str] = []
     for index, (name, member) in enumerate(shape.members.items()):
         kind = member.type_name
-        if kind == "blob":
-            convert = "_b2a(v, newline=False).decode('ascii')"
-        elif kind == "timestamp":
-            convert = "v if type(v) is float else _render_timestamp(v)"
+        if kind in ("blob", "timestamp"):
+            convert = _WIRE_CONVERSIONS[wire][kind]
+            if convert is None:
+                continue
         else:
             render = compile_(member)
             if render is _identity:
@@ -442,15 +462,23 @@ def _structure_render_code(
     return [*lines, f"if None in {var}.values():", f"    _drop_unset({var})"]
 
 
-def _build_renderer(compile_: _Compiler, shape: Shape) -> Convert:
+def _renderer_builder(wire: str) -> Callable[[_Compiler, Shape], Convert]:
+    def build(compile_: _Compiler, shape: Shape) -> Convert:
+        return _build_renderer(compile_, shape, wire)
+
+    return build
+
+
+def _build_renderer(compile_: _Compiler, shape: Shape, wire: str) -> Convert:
     kind = shape.type_name
     namespace: dict[str, Any] = {
         "_b2a": binascii.b2a_base64,
         "_render_timestamp": _render_timestamp,
+        "_as_datetime": _as_datetime,
         "_drop_unset": _drop_unset,
     }
     if kind == "structure":
-        code = _structure_render_code(compile_, shape, "value", namespace)
+        code = _structure_render_code(compile_, shape, "value", namespace, wire)
         if code is None:
             return _drop_unset
         lines = ["def render(value):", *(f"    {line}" for line in code), "    return value"]
@@ -459,7 +487,7 @@ def _build_renderer(compile_: _Compiler, shape: Shape) -> Convert:
         member = shape.member
         if member.type_name == "structure":
             # The element code is inlined in the loop: no call per element.
-            code = _structure_render_code(compile_, member, "item", namespace)
+            code = _structure_render_code(compile_, member, "item", namespace, wire)
             if code is None:
                 # Members travel as they are: look for unset ones across the
                 # whole list in one pass, and strip only if there are any.
@@ -489,9 +517,9 @@ def _build_renderer(compile_: _Compiler, shape: Shape) -> Convert:
             return _identity
         return lambda value: {key: render_item(item) for key, item in value.items()}
     if kind == "blob":
-        return _render_blob
+        return _render_blob if wire == "json" else _identity
     if kind == "timestamp":
-        return _render_timestamp
+        return _render_timestamp if wire == "json" else _as_datetime
     return _identity
 
 
@@ -502,7 +530,8 @@ def _define_renderer(lines: list[str], namespace: dict[str, Any]) -> Convert:
     return render
 
 
-renderer_for = _Compiler(_build_renderer)
+renderer_for = _Compiler(_renderer_builder("json"))
+cbor_renderer_for = _Compiler(_renderer_builder("cbor"))
 
 
 def render_value(value: Any, shape: Shape) -> Any:
