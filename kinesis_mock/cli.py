@@ -28,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=int(_env("PORT", str(server.DEFAULT_PORT)) or 0))
     serve.add_argument("--certfile", default=_env("CERTFILE"), help="TLS certificate (PEM)")
     serve.add_argument("--keyfile", default=_env("KEYFILE"), help="TLS private key (PEM)")
+    serve.add_argument(
+        "--tls",
+        action="store_true",
+        default=_env("TLS", "") in ("1", "true", "yes"),
+        help="serve HTTPS with a self-signed certificate made at start",
+    )
     serve.add_argument("--account-id", default=_env("ACCOUNT_ID"))
     serve.add_argument("--region", default=_env("REGION", "us-east-1"))
     serve.add_argument(
@@ -69,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.port,
         certfile=args.certfile,
         keyfile=args.keyfile,
+        tls=args.tls,
         account_id=args.account_id,
         stream_create_delay=args.stream_create_delay,
         stream_delete_delay=args.stream_delete_delay,
@@ -81,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         name, shards, *region = spec.split(":")
         _create_stream(name, int(shards), region[0] if region else args.region)
     print(f"kinesis-mock serving on {handle.endpoint_url}", flush=True)
+    if args.tls and not args.certfile:
+        print(f"self-signed certificate: {handle.certfile}", flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())

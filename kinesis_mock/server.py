@@ -27,11 +27,13 @@ DEFAULT_PORT = 4567
 
 @dataclass
 class ServerHandle:
-    """A running server: where it listens, and how to stop it."""
+    """A running server: where it listens, and how to stop it. With TLS,
+    ``certfile`` is the certificate clients can verify it with."""
 
     host: str
     port: int
     scheme: str
+    certfile: str | None
     _loop: asyncio.AbstractEventLoop = field(repr=False)
     _stopped: asyncio.Event = field(repr=False)
     _thread: threading.Thread = field(repr=False)
@@ -67,10 +69,13 @@ def start(
     *,
     certfile: str | None = None,
     keyfile: str | None = None,
+    tls: bool = False,
     **settings: Any,
 ) -> ServerHandle:
     """Serve the engine on ``host:port`` (0 picks a free port) in a background
-    thread; returns when the server accepts connections."""
+    thread; returns when the server accepts connections. TLS uses
+    ``certfile``/``keyfile``, or with ``tls=True`` a self-signed certificate
+    made at start."""
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
 
@@ -83,6 +88,8 @@ def start(
     for key, value in settings.items():
         setattr(REGISTRY.settings, key, value)
 
+    if tls and certfile is None:
+        certfile, keyfile = self_signed_certificate(host)
     sock = _listening_socket(host, port)
     bound_port = sock.getsockname()[1]
     config = Config()
@@ -120,6 +127,7 @@ def start(
         host=host,
         port=bound_port,
         scheme="https" if certfile else "http",
+        certfile=certfile,
         _loop=loop,
         _stopped=stopped,
         _thread=thread,
@@ -136,3 +144,51 @@ def _wait_until_accepting(host: str, port: int) -> None:
         except OSError:
             threading.Event().wait(0.02)
     raise RuntimeError(f"kinesis-mock server did not start on {host}:{port}")
+
+
+def self_signed_certificate(host: str) -> tuple[str, str]:
+    """A certificate and key for ``host`` (and localhost), made now and valid
+    for a year, in a temporary directory; returns their paths."""
+    import datetime
+    import ipaddress
+    import tempfile
+    from pathlib import Path
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kinesis-mock")])
+    names: list[x509.GeneralName] = [x509.DNSName("localhost")]
+    try:
+        names.append(x509.IPAddress(ipaddress.ip_address(host)))
+    except ValueError:
+        names.append(x509.DNSName(host))
+    if host != "127.0.0.1":
+        names.append(x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365))
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    directory = Path(tempfile.mkdtemp(prefix="kinesis-mock-tls-"))
+    certfile, keyfile = directory / "cert.pem", directory / "key.pem"
+    certfile.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    keyfile.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(certfile), str(keyfile)

@@ -293,3 +293,67 @@ def test_cbor_requests_get_cbor_answers(kinesis_server: Any) -> None:
     status, error, _ = _cbor_call(kinesis_server, "DescribeStream", {"StreamName": "missing"})
     assert status == 400
     assert error["__type"] == "ResourceNotFoundException"
+
+
+def test_tls_with_a_self_signed_certificate() -> None:
+    from kinesis_mock import server
+    from kinesis_mock.registry import REGISTRY
+
+    with server.start(port=0, tls=True) as handle:
+        assert handle.endpoint_url.startswith("https://127.0.0.1:")
+        client = boto3.client(
+            "kinesis",
+            region_name="us-east-1",
+            endpoint_url=handle.endpoint_url,
+            aws_access_key_id="a",
+            aws_secret_access_key="b",
+            verify=handle.certfile,
+        )
+        client.create_stream(StreamName="secure", ShardCount=1)
+        assert client.list_streams()["StreamNames"] == ["secure"]
+    REGISTRY.reset()
+
+
+def test_the_aws_cli_end_to_end(kinesis_server: Any, tmp_path: Any) -> None:
+    import base64
+    import json
+    import shutil
+
+    aws = shutil.which("aws", path=os.path.dirname(sys.executable)) or shutil.which("aws")
+    if aws is None:
+        pytest.skip("the AWS CLI (awscli, a dev extra) is not installed")
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "cli",
+        "AWS_SECRET_ACCESS_KEY": "cli",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+    }
+
+    def cli(*arguments: str) -> Any:
+        output = subprocess.run(
+            [aws, "--endpoint-url", kinesis_server.endpoint_url, "kinesis", *arguments],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+        return json.loads(output) if output.strip() else None
+
+    cli("create-stream", "--stream-name", "cli", "--shard-count", "1")
+    put = cli(
+        "put-record", "--stream-name", "cli", "--partition-key", "k", "--data", "from the CLI"
+    )
+    iterator = cli(
+        "get-shard-iterator",
+        "--stream-name",
+        "cli",
+        "--shard-id",
+        put["ShardId"],
+        "--shard-iterator-type",
+        "TRIM_HORIZON",
+    )["ShardIterator"]
+    records = cli("get-records", "--shard-iterator", iterator)["Records"]
+    assert [base64.b64decode(r["Data"]) for r in records] == [b"from the CLI"]
