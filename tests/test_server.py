@@ -357,3 +357,35 @@ def test_the_aws_cli_end_to_end(kinesis_server: Any, tmp_path: Any) -> None:
     )["ShardIterator"]
     records = cli("get-records", "--shard-iterator", iterator)["Records"]
     assert [base64.b64decode(r["Data"]) for r in records] == [b"from the CLI"]
+
+
+def test_unroutable_requests_are_answered_as_the_service_does(kinesis_server: Any) -> None:
+    url = kinesis_server.endpoint_url + "/"
+    target = {"X-Amz-Target": "Kinesis_20131202.ListStreams"}
+    get = requests.get(url, timeout=5)
+    assert get.status_code == 403
+    assert get.text == (
+        "<MissingAuthenticationTokenException>\n  <Message>Missing Authentication Token"
+        "</Message>\n</MissingAuthenticationTokenException>\n"
+    )
+    wrong_type = requests.post(
+        url,
+        data="{}",
+        headers={**target, "Content-Type": "text/plain", "Authorization": "AWS4-HMAC-SHA256 x"},
+        timeout=5,
+    )
+    assert wrong_type.status_code == 403
+    assert "<Message>Unable to determine service/operation name to be authorized</Message>" in (
+        wrong_type.text
+    )
+    legacy = requests.post(
+        url, data="{}", headers={**target, "Content-Type": "application/json"}, timeout=5
+    )
+    assert legacy.status_code == 200
+    assert legacy.json() == {
+        "Output": {
+            "__type": "com.amazon.coral.service#UnknownOperationException",
+            "message": None,
+        },
+        "Version": "1.0",
+    }

@@ -20,7 +20,7 @@ from .serialization import (
     render_value,
     renderer_for,
 )
-from .wire import Request, Response
+from .wire import Request, Response, WireRefusal
 
 
 class Codec(Protocol):
@@ -102,12 +102,42 @@ def _load_document(body: bytes, loads: Callable[[bytes], Any] = jsonlib.loads) -
     return document
 
 
+_ACCEPTED_TYPES = ("application/x-amz-json-1.0", "application/x-amz-json-1.1", _CBOR)
+
+
+def _xml_error(code: str, message: str) -> bytes:
+    return f"<{code}>\n  <Message>{message}</Message>\n</{code}>\n".encode()
+
+
+def _screen(request: Request) -> None:
+    """What the service answers before routing a raw HTTP request: a GET, or
+    a body type it cannot route, gets a 403 in XML (naming the missing
+    signature if there is none); the legacy ``application/json`` gets the
+    Coral envelope saying the operation is unknown."""
+    content_type = (request.header("Content-Type") or "").split(";")[0].strip()
+    if request.method == "POST" and content_type in _ACCEPTED_TYPES:
+        return
+    if request.method == "POST" and content_type == "application/json":
+        body = (
+            b'{"Output":{"__type":"com.amazon.coral.service#UnknownOperationException",'
+            b'"message":null},"Version":"1.0"}'
+        )
+        raise WireRefusal(Response(200, {"Content-Type": "application/json"}, body))
+    if request.header("Authorization") is None:
+        code, message = "MissingAuthenticationTokenException", "Missing Authentication Token"
+    else:
+        code = "AccessDeniedException"
+        message = "Unable to determine service/operation name to be authorized"
+    raise WireRefusal(Response(403, {"Content-Type": "application/xml"}, _xml_error(code, message)))
+
+
 class JsonCodec:
     """``awsJson1.0`` / ``awsJson1.1``: POST /, ``X-Amz-Target`` names the operation."""
 
     def operation(self, spec: ServiceSpec, request: Request) -> str:
         if request.operation is not None:
             return request.operation
+        _screen(request)
         target = request.header("X-Amz-Target") or ""
         name = spec.operation_for_target(target)
         if name is None:

@@ -19,7 +19,7 @@ from .errors import (
 )
 from .model import partition_for_region, service_spec
 from .validation import validate
-from .wire import Request, Response
+from .wire import Request, Response, WireRefusal
 
 log = logging.getLogger("kinesis_mock")
 
@@ -61,6 +61,9 @@ def handle(service: ServiceDefinition, request: Request) -> Response:
             backend.advance(clock.now())
             result = handler(backend, params)
         return codec.render(spec, operation, result, request_id, request)
+    except WireRefusal as refusal:
+        refusal.response.headers["x-amzn-RequestId"] = request_id
+        return refusal.response
     except CrossAccountAccessDenied as error:
         action = f"{spec.model.signing_name}:{operation}"
         error.message = (

@@ -53,3 +53,12 @@ class Response:
         if isinstance(self.body, bytes):
             return self.body
         return b"".join(self.body)
+
+
+class WireRefusal(Exception):
+    """A request refused before it reaches any operation, answered with a
+    ready-made response (the service's XML for unroutable requests)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status)
+        self.response = response
