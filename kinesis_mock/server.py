@@ -108,8 +108,14 @@ def start(
         loop.call_soon(ready.set)
         await serve(app, config, shutdown_trigger=stopped.wait)  # type: ignore[arg-type]
 
+    def quiet_cancellations(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        # Connections cut by stop() end in CancelledError; nothing went wrong.
+        if not isinstance(context.get("exception"), asyncio.CancelledError):
+            loop.default_exception_handler(context)
+
     def thread_main() -> None:
         asyncio.set_event_loop(loop)
+        loop.set_exception_handler(quiet_cancellations)
         try:
             loop.run_until_complete(run())
         except BaseException as error:  # reported to the caller of start()

@@ -389,3 +389,73 @@ def test_unroutable_requests_are_answered_as_the_service_does(kinesis_server: An
         },
         "Version": "1.0",
     }
+
+
+def test_subscribe_to_shard_over_http2() -> None:
+    import json
+    import ssl
+
+    import httpx
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from botocore.eventstream import EventStreamBuffer
+
+    from kinesis_mock import server
+    from kinesis_mock.registry import REGISTRY
+
+    with server.start(port=0, tls=True) as handle:
+        setup = boto3.client(
+            "kinesis",
+            region_name="us-east-1",
+            endpoint_url=handle.endpoint_url,
+            aws_access_key_id="a",
+            aws_secret_access_key="b",
+            verify=handle.certfile,
+        )
+        setup.create_stream(StreamName="h2", ShardCount=1)
+        arn = setup.describe_stream_summary(StreamName="h2")["StreamDescriptionSummary"][
+            "StreamARN"
+        ]
+        consumer = setup.register_stream_consumer(StreamARN=arn, ConsumerName="c")["Consumer"][
+            "ConsumerARN"
+        ]
+        setup.put_record(StreamName="h2", Data=b"over h2", PartitionKey="k")
+
+        body = json.dumps(
+            {
+                "ConsumerARN": consumer,
+                "ShardId": "shardId-000000000000",
+                "StartingPosition": {"Type": "TRIM_HORIZON"},
+            }
+        ).encode()
+        url = handle.endpoint_url + "/"
+        request = AWSRequest(
+            method="POST",
+            url=url,
+            data=body,
+            headers={
+                "Content-Type": "application/x-amz-json-1.1",
+                "X-Amz-Target": "Kinesis_20131202.SubscribeToShard",
+            },
+        )
+        SigV4Auth(Credentials("a", "b"), "kinesis", "us-east-1").add_auth(request)
+        with (
+            httpx.Client(
+                http2=True, verify=ssl.create_default_context(cafile=handle.certfile)
+            ) as client,
+            client.stream(
+                "POST", url, content=body, headers=dict(request.headers.items())
+            ) as response,
+        ):
+            assert response.http_version == "HTTP/2"
+            assert response.headers["content-type"] == "application/vnd.amazon.eventstream"
+            buffer = EventStreamBuffer()
+            for chunk in response.iter_bytes():
+                buffer.add_data(chunk)
+            messages = list(buffer)
+    REGISTRY.reset()
+    assert messages[0].headers[":event-type"] == "initial-response"
+    event = json.loads(messages[1].payload)
+    assert messages[1].headers[":event-type"] == "SubscribeToShardEvent"
+    assert [r["PartitionKey"] for r in event["Records"]] == ["k"]
