@@ -459,3 +459,20 @@ def test_subscribe_to_shard_over_http2() -> None:
     event = json.loads(messages[1].payload)
     assert messages[1].headers[":event-type"] == "SubscribeToShardEvent"
     assert [r["PartitionKey"] for r in event["Records"]] == ["k"]
+
+
+def test_bodies_beyond_what_the_front_end_reads_get_413(kinesis_server: Any) -> None:
+    from kinesis_mock.transport.server import MAX_BODY
+
+    response = requests.post(
+        kinesis_server.endpoint_url + "/",
+        data=b"{" + b" " * MAX_BODY + b"}",
+        headers={
+            "X-Amz-Target": "Kinesis_20131202.ListStreams",
+            "Content-Type": "application/x-amz-json-1.1",
+        },
+        timeout=30,
+    )
+    assert response.status_code == 413
+    # Still serving.
+    assert _client(kinesis_server).list_streams()["StreamNames"] == []

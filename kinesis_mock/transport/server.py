@@ -27,8 +27,15 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 _KINESIS_TARGET = "Kinesis_20131202."
-# Largest request body read: the service's 10 MiB cap plus room for encoding.
-MAX_BODY = 16 * 1024 * 1024
+# Largest request body read. Bodies up to it reach the pipeline, which answers
+# an oversized request with the service's own errors (a 10 MiB PutRecords
+# batch is ~14 MiB of base64 JSON); beyond it the server answers 413 without
+# buffering the rest, as the service's front end does.
+MAX_BODY = 64 * 1024 * 1024
+
+
+class _TooLarge(Exception):
+    pass
 
 
 def _service_for(request: Request) -> ServiceDefinition:
@@ -53,10 +60,11 @@ async def _body(receive: Receive) -> bytes:
             raise ConnectionAbortedError("client went away mid-request")
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size <= MAX_BODY:
-            chunks.append(chunk)
+        if size > MAX_BODY:
+            raise _TooLarge(size)
+        chunks.append(chunk)
         if not message.get("more_body", False):
-            return b"".join(chunks) if size <= MAX_BODY else b""
+            return b"".join(chunks)
 
 
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -75,6 +83,16 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
         body = await _body(receive)
     except ConnectionAbortedError:
         return  # nothing to answer, nothing stored
+    except _TooLarge:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"text/plain"), (b"connection", b"close")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b"Request Entity Too Large"})
+        return
     headers = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]}
     request = Request(
         method=scope["method"],
