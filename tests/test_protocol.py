@@ -169,10 +169,10 @@ def test_unimplemented_operation_names_itself(kinesis_mock: Any) -> None:
 
     video = boto3.client("kinesisvideo", region_name="us-east-1")
     with pytest.raises(ClientError) as excinfo:
-        video.describe_stream(StreamName="s")
+        video.describe_signaling_channel(ChannelName="c")
     code, message, status = error_of(excinfo)
     assert (code, status) == ("NotImplemented", 501)
-    assert "DescribeStream" in message and "kinesisvideo" in message
+    assert "DescribeSignalingChannel" in message and "kinesisvideo" in message
 
 
 def test_rest_json_operations_are_routed_by_method_and_uri(kinesis_mock: Any) -> None:
@@ -180,10 +180,10 @@ def test_rest_json_operations_are_routed_by_method_and_uri(kinesis_mock: Any) ->
     response = signed_request(
         "{}",
         None,
-        url="https://kinesisvideo.us-east-1.amazonaws.com/describeStream",
+        url="https://kinesisvideo.us-east-1.amazonaws.com/describeSignalingChannel",
         content_type="application/json",
         service="kinesisvideo",
     )
     assert response.status_code == 501
     assert response.headers["x-amzn-ErrorType"] == "NotImplemented"
-    assert "DescribeStream" in response.json()["Message"]
+    assert "DescribeSignalingChannel" in response.json()["Message"]

@@ -79,6 +79,21 @@ def _report(errors: list[str], value: Any, shape: Shape, path: str, rule: str) -
     errors.append(f"Value {shown} at '{path}' failed to satisfy constraint: {rule}")
 
 
+# Java regex classes some models use, in terms Python's re knows (\w is a
+# little wider than \p{L}: it also takes digits and "_").
+_JAVA_CLASSES = {r"\p{L}": r"\w", r"\p{N}": r"\d", r"\p{Z}": r"\s", r"\p{M}": ""}
+
+
+def model_pattern(pattern: str) -> re.Pattern[str]:
+    """A model's pattern compiled for Python (models are written for Java)."""
+    try:
+        return re.compile(pattern, re.DOTALL)
+    except re.error:
+        for java, python in _JAVA_CLASSES.items():
+            pattern = pattern.replace(java, python)
+        return re.compile(pattern, re.DOTALL)
+
+
 def _rules(shape: Shape) -> list[Rule]:
     """The scalar rules of a shape, in the order the service lists violations."""
     meta = shape.metadata
@@ -87,7 +102,7 @@ def _rules(shape: Shape) -> list[Rule]:
     if kind == "string":
         pattern = meta.get("pattern")
         if pattern is not None:
-            compiled = re.compile(pattern, re.DOTALL)
+            compiled = model_pattern(pattern)
             text = f"Member must satisfy regular expression pattern: {pattern}"
             rules.append(lambda v: None if compiled.fullmatch(v) else text)
     sized = kind in ("string", "blob", "list", "map")
@@ -121,7 +136,7 @@ def constraint_expression(shape: Shape, var: str, namespace: dict[str, Any]) -> 
     terms: list[str] = []
     if kind == "string" and meta.get("pattern") is not None:
         name = f"_match{len(namespace)}"
-        namespace[name] = re.compile(meta["pattern"], re.DOTALL).fullmatch
+        namespace[name] = model_pattern(meta["pattern"]).fullmatch
         terms.append(f"{name}({var}) is not None")
     sized = kind in ("string", "blob", "list", "map")
     measured = f"len({var})" if sized else var

@@ -1,6 +1,6 @@
 """Opaque, tamper-evident tokens (pagination tokens, and later iterators).
 
-A token is a base64 payload with an HMAC over it, keyed by a secret made once
+A token is a (standard alphabet) base64 payload with an HMAC over it, keyed by a secret made once
 per process: a token the mock did not issue, or one that was changed, fails
 to open.
 """
@@ -22,13 +22,13 @@ _MAC_SIZE = 16
 def seal(payload: dict[str, Any]) -> str:
     data = json.dumps(payload, separators=(",", ":")).encode()
     mac = hmac.new(_SECRET, data, hashlib.sha256).digest()[:_MAC_SIZE]
-    return base64.urlsafe_b64encode(mac + data).decode("ascii")
+    return base64.b64encode(mac + data).decode("ascii")
 
 
 def unseal(token: str) -> dict[str, Any] | None:
     """The payload of a token this process sealed, or ``None``."""
     try:
-        raw = base64.urlsafe_b64decode(token.encode("ascii"))
+        raw = base64.b64decode(token.encode("ascii"), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError):
         return None
     mac, data = raw[:_MAC_SIZE], raw[_MAC_SIZE:]
