@@ -126,3 +126,143 @@ def test_data_endpoints_reach_the_media_clients_under_the_mock(
     # Answered in process (the media operations come next), never sent.
     assert excinfo.value.response["Error"]["Code"] == "NotImplemented"
     assert no_network == []
+
+
+# -- signaling channels -------------------------------------------------------
+
+
+def test_signaling_channel_lifecycle(video: Any) -> None:
+    with freeze_time("2026-03-01 12:00:00"):
+        arn = video.create_signaling_channel(
+            ChannelName="door", SingleMasterConfiguration={"MessageTtlSeconds": 30}
+        )["ChannelARN"]
+    assert arn == f"arn:aws:kinesisvideo:{REGION}:{ACCOUNT}:channel/door/1772366400000"
+    info = video.describe_signaling_channel(ChannelName="door")["ChannelInfo"]
+    assert (info["ChannelARN"], info["ChannelType"], info["ChannelStatus"]) == (
+        arn,
+        "SINGLE_MASTER",
+        "ACTIVE",
+    )
+    assert info["SingleMasterConfiguration"] == {"MessageTtlSeconds": 30}
+    assert video.describe_signaling_channel(ChannelARN=arn)["ChannelInfo"] == info
+
+    video.update_signaling_channel(
+        ChannelARN=arn,
+        CurrentVersion=info["Version"],
+        SingleMasterConfiguration={"MessageTtlSeconds": 90},
+    )
+    updated = video.describe_signaling_channel(ChannelARN=arn)["ChannelInfo"]
+    assert updated["SingleMasterConfiguration"] == {"MessageTtlSeconds": 90}
+    assert updated["Version"] != info["Version"]
+    # The old version no longer matches: nothing changes.
+    with pytest.raises(video.exceptions.VersionMismatchException):
+        video.update_signaling_channel(
+            ChannelARN=arn,
+            CurrentVersion=info["Version"],
+            SingleMasterConfiguration={"MessageTtlSeconds": 5},
+        )
+    with pytest.raises(video.exceptions.VersionMismatchException):
+        video.delete_signaling_channel(ChannelARN=arn, CurrentVersion=info["Version"])
+    assert video.describe_signaling_channel(ChannelARN=arn)["ChannelInfo"] == updated
+
+    video.delete_signaling_channel(ChannelARN=arn, CurrentVersion=updated["Version"])
+    with pytest.raises(video.exceptions.ResourceNotFoundException):
+        video.describe_signaling_channel(ChannelName="door")
+    assert video.list_signaling_channels()["ChannelInfoList"] == []
+
+
+def test_signaling_channel_defaults_and_duplicates(video: Any) -> None:
+    video.create_signaling_channel(ChannelName="door")
+    info = video.describe_signaling_channel(ChannelName="door")["ChannelInfo"]
+    # AWS keeps undelivered messages 60 seconds unless told otherwise.
+    assert info["SingleMasterConfiguration"] == {"MessageTtlSeconds": 60}
+    with pytest.raises(video.exceptions.ResourceInUseException):
+        video.create_signaling_channel(ChannelName="door")
+    # A stream and a channel may share a name: they are different resources.
+    video.create_stream(StreamName="door")
+
+
+def test_signaling_channel_needs_a_name_or_arn(video: Any) -> None:
+    with pytest.raises(video.exceptions.InvalidArgumentException):
+        video.describe_signaling_channel()
+
+
+def test_message_ttl_outside_5_to_120_seconds_is_refused(video: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        video.create_signaling_channel(
+            ChannelName="door", SingleMasterConfiguration={"MessageTtlSeconds": 121}
+        )
+    # Constraint checks from the model answer as AWS's front end does for
+    # every JSON service (ValidationException, field path in camelCase),
+    # before the handler runs: no channel is created.
+    error = excinfo.value.response["Error"]
+    assert error["Code"] == "ValidationException"
+    assert "'singleMasterConfiguration.messageTtlSeconds'" in error["Message"]
+    assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert video.list_signaling_channels()["ChannelInfoList"] == []
+
+
+def test_list_signaling_channels_by_prefix_and_page(video: Any) -> None:
+    for name in ("door-b", "yard", "door-a", "door-c"):
+        video.create_signaling_channel(ChannelName=name)
+    listed = video.list_signaling_channels(
+        ChannelNameCondition={"ComparisonOperator": "BEGINS_WITH", "ComparisonValue": "door"}
+    )
+    assert [c["ChannelName"] for c in listed["ChannelInfoList"]] == ["door-a", "door-b", "door-c"]
+    pages = video.get_paginator("list_signaling_channels").paginate(
+        PaginationConfig={"PageSize": 3}
+    )
+    names = [c["ChannelName"] for page in pages for c in page["ChannelInfoList"]]
+    assert names == ["door-a", "door-b", "door-c", "yard"]
+
+
+def test_signaling_channel_endpoints_per_protocol(video: Any) -> None:
+    arn = video.create_signaling_channel(ChannelName="door")["ChannelARN"]
+    endpoints = video.get_signaling_channel_endpoint(
+        ChannelARN=arn,
+        SingleMasterChannelEndpointConfiguration={"Protocols": ["WSS", "HTTPS"], "Role": "MASTER"},
+    )["ResourceEndpointList"]
+    assert [e["Protocol"] for e in endpoints] == ["WSS", "HTTPS"]
+    assert endpoints[0]["ResourceEndpoint"].startswith("wss://")
+    assert endpoints[1]["ResourceEndpoint"].startswith("https://")
+    # WEBRTC needs a channel configured for ingestion (media storage).
+    with pytest.raises(video.exceptions.InvalidArgumentException):
+        video.get_signaling_channel_endpoint(
+            ChannelARN=arn,
+            SingleMasterChannelEndpointConfiguration={"Protocols": ["WEBRTC"], "Role": "MASTER"},
+        )
+    with pytest.raises(video.exceptions.ResourceNotFoundException):
+        video.get_signaling_channel_endpoint(ChannelARN=arn + "0")
+
+
+def test_channel_deleting_until_the_delay_passes() -> None:
+    with freeze_time("2026-01-01") as frozen, mock_kinesis(stream_delete_delay=5):
+        video = boto3.client("kinesisvideo", region_name=REGION)
+        arn = video.create_signaling_channel(ChannelName="door")["ChannelARN"]
+        video.delete_signaling_channel(ChannelARN=arn)
+        info = video.describe_signaling_channel(ChannelARN=arn)["ChannelInfo"]
+        assert info["ChannelStatus"] == "DELETING"
+        with pytest.raises(video.exceptions.ResourceInUseException):
+            video.get_signaling_channel_endpoint(ChannelARN=arn)
+        frozen.tick(5)
+        with pytest.raises(video.exceptions.ResourceNotFoundException):
+            video.describe_signaling_channel(ChannelARN=arn)
+        # The name is free again once the channel is gone.
+        video.create_signaling_channel(ChannelName="door")
+
+
+def test_channels_are_tagged_by_arn(video: Any) -> None:
+    arn = video.create_signaling_channel(ChannelName="door", Tags=[{"Key": "site", "Value": "hq"}])[
+        "ChannelARN"
+    ]
+    video.tag_resource(ResourceARN=arn, Tags=[{"Key": "floor", "Value": "2"}])
+    assert video.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"site": "hq", "floor": "2"}
+    # Past 50 tags nothing is added.
+    with pytest.raises(video.exceptions.TagsPerResourceExceededLimitException):
+        video.tag_resource(
+            ResourceARN=arn, Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(49)]
+        )
+    video.untag_resource(ResourceARN=arn, TagKeyList=["site"])
+    assert video.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"floor": "2"}
+    with pytest.raises(video.exceptions.ResourceNotFoundException):
+        video.list_tags_for_resource(ResourceARN=arn.replace("door", "gate"))

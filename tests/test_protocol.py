@@ -164,26 +164,33 @@ def test_modeled_exceptions_can_be_caught_by_class(kinesis: Any) -> None:
 
 
 def test_unimplemented_operation_names_itself(kinesis_mock: Any) -> None:
-    # Kinesis Video operations are not implemented yet (issue 6).
+    # The WebRTC storage data plane has no handlers yet: it answers 501
+    # naming the operation, and the call never leaves the process.
     import boto3
 
-    video = boto3.client("kinesisvideo", region_name="us-east-1")
+    storage = boto3.client("kinesis-video-webrtc-storage", region_name="us-east-1")
     with pytest.raises(ClientError) as excinfo:
-        video.describe_signaling_channel(ChannelName="c")
+        storage.join_storage_session(channelArn="arn:aws:kinesisvideo:us-east-1:1:channel/c/1")
     code, message, status = error_of(excinfo)
     assert (code, status) == ("NotImplemented", 501)
-    assert "DescribeSignalingChannel" in message and "kinesisvideo" in message
+    assert "JoinStorageSession" in message and "kinesis-video-webrtc-storage" in message
 
 
 def test_rest_json_operations_are_routed_by_method_and_uri(kinesis_mock: Any) -> None:
-    # Kinesis Video speaks rest-json: the operation is found from the URI.
-    response = signed_request(
-        "{}",
-        None,
-        url="https://kinesisvideo.us-east-1.amazonaws.com/describeSignalingChannel",
-        content_type="application/json",
-        service="kinesisvideo",
-    )
-    assert response.status_code == 501
-    assert response.headers["x-amzn-ErrorType"] == "NotImplemented"
-    assert "DescribeSignalingChannel" in response.json()["Message"]
+    # Kinesis Video speaks rest-json: the operation is found from the URI, so
+    # the same empty body means different things at different paths.
+    def post(path: str) -> Any:
+        return signed_request(
+            "{}",
+            None,
+            url=f"https://kinesisvideo.us-east-1.amazonaws.com/{path}",
+            content_type="application/json",
+            service="kinesisvideo",
+        )
+
+    listed = post("listSignalingChannels")
+    assert (listed.status_code, listed.json()) == (200, {"ChannelInfoList": []})
+    described = post("describeSignalingChannel")
+    assert described.status_code == 400
+    assert described.headers["x-amzn-ErrorType"].startswith("InvalidArgumentException")
+    assert "ChannelName or ChannelARN" in described.json()["Message"]

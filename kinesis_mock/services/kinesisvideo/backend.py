@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import bisect
 import secrets
 import string
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
+from ...protocol.errors import InvalidArgumentException
 from ...protocol.model import partition_for_region
 from ...settings import Settings
+from .errors import (
+    ResourceInUseException,
+    ResourceNotFoundException,
+    TagsPerResourceExceededLimitException,
+)
 
 _ALPHANUMERIC = string.ascii_letters + string.digits
 
@@ -48,6 +55,104 @@ class VideoStream:
         }
 
 
+@dataclass(eq=False)
+class SignalingChannel:
+    name: str
+    arn: str
+    created_at: float
+    status: str
+    version: str
+    channel_type: str = "SINGLE_MASTER"
+    message_ttl_seconds: int = 60
+    tags: dict[str, str] = field(default_factory=dict)
+    # Set by UpdateMediaStorageConfiguration; WEBRTC endpoints need ingestion.
+    media_storage: dict[str, Any] | None = None
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "ChannelName": self.name,
+            "ChannelARN": self.arn,
+            "ChannelType": self.channel_type,
+            "ChannelStatus": self.status,
+            "CreationTime": self.created_at,
+            "SingleMasterConfiguration": {"MessageTtlSeconds": self.message_ttl_seconds},
+            "Version": self.version,
+        }
+
+
+class _Resource(Protocol):
+    name: str
+    arn: str
+    status: str
+    tags: dict[str, str]
+
+
+ResourceT = TypeVar("ResourceT", bound=_Resource)
+
+
+class ResourceIndex(Generic[ResourceT]):
+    """Resources of one kind by name and by ARN, with names kept in order so
+    that listings and prefix conditions need no scan of every resource."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind  # "stream" or "channel", for messages and parameter names
+        self.by_name: dict[str, ResourceT] = {}
+        self.by_arn: dict[str, ResourceT] = {}
+        self._names: list[str] = []
+
+    def add(self, resource: ResourceT) -> None:
+        self.by_name[resource.name] = resource
+        self.by_arn[resource.arn] = resource
+        bisect.insort(self._names, resource.name)
+
+    def remove(self, resource: ResourceT) -> None:
+        if self.by_name.get(resource.name) is not resource:
+            return  # already gone (a delayed removal after a re-create)
+        del self.by_name[resource.name]
+        del self.by_arn[resource.arn]
+        del self._names[bisect.bisect_left(self._names, resource.name)]
+
+    def find(self, name: str | None, arn: str | None, *, active: bool = False) -> ResourceT:
+        """The resource a request names by name or ARN (both must agree when
+        both are given); ``active`` refuses one that is being created or
+        deleted."""
+        kind = self.kind
+        if name is None and arn is None:
+            raise InvalidArgumentException(
+                f"Either {kind.title()}Name or {kind.title()}ARN must be specified."
+            )
+        if arn is not None:
+            resource = self.by_arn.get(arn)
+            if resource is not None and name is not None and resource.name != name:
+                resource = None
+        else:
+            resource = self.by_name.get(name or "")
+        if resource is None:
+            raise ResourceNotFoundException(f"The requested {kind} is not found or not active.")
+        if active and resource.status != "ACTIVE":
+            raise ResourceInUseException(
+                f"The {kind} {resource.name} is not ACTIVE; it is {resource.status}."
+            )
+        return resource
+
+    def names_beginning_with(self, prefix: str | None) -> list[str]:
+        if not prefix:
+            return self._names
+        start = bisect.bisect_left(self._names, prefix)
+        end = bisect.bisect_left(self._names, prefix + "\U0010ffff", lo=start)
+        return self._names[start:end]
+
+
+MAX_TAGS = 50
+
+
+def add_tags(resource: _Resource, tags: dict[str, str]) -> None:
+    """Adds (or overwrites) tags; over 50 in all adds none."""
+    if len(resource.tags.keys() | tags.keys()) > MAX_TAGS:
+        raise TagsPerResourceExceededLimitException(f"A resource can have at most {MAX_TAGS} tags.")
+    resource.tags.update(tags)
+
+
 class KinesisVideoBackend:
     """Kinesis Video state of one account and region, guarded by ``lock``."""
 
@@ -57,7 +162,8 @@ class KinesisVideoBackend:
         self.settings = settings
         self.partition = partition_for_region(region)
         self.lock = threading.RLock()
-        self.streams: dict[str, VideoStream] = {}
+        self.streams: ResourceIndex[VideoStream] = ResourceIndex("stream")
+        self.channels: ResourceIndex[SignalingChannel] = ResourceIndex("channel")
         self._later: list[tuple[float, Callable[[], None]]] = []
 
     def advance(self, now: float) -> None:
@@ -69,11 +175,45 @@ class KinesisVideoBackend:
     def later(self, when: float, action: Callable[[], None]) -> None:
         self._later.append((when, action))
 
+    def create(self, index: ResourceIndex[ResourceT], resource: ResourceT, now: float) -> None:
+        """Stores a new resource: CREATING until the create delay passes."""
+        if resource.name in index.by_name:
+            raise ResourceInUseException(f"The {index.kind} {resource.name} already exists.")
+        delay = self.settings.stream_create_delay
+        resource.status = "CREATING" if delay > 0 else "ACTIVE"
+        index.add(resource)
+        if delay > 0:
+
+            def activate() -> None:
+                if resource.status == "CREATING":
+                    resource.status = "ACTIVE"
+
+            self.later(now + delay, activate)
+
+    def delete(self, index: ResourceIndex[ResourceT], resource: ResourceT, now: float) -> None:
+        """Removes a resource: DELETING until the delete delay passes."""
+        delay = self.settings.stream_delete_delay
+        if delay <= 0:
+            index.remove(resource)
+            return
+        resource.status = "DELETING"
+        self.later(now + delay, lambda: index.remove(resource))
+
     def stream_arn(self, name: str, created_at: float) -> str:
         return (
             f"arn:{self.partition}:kinesisvideo:{self.region}:{self.account}:stream/"
             f"{name}/{int(created_at * 1000)}"
         )
+
+    def channel_arn(self, name: str, created_at: float) -> str:
+        return (
+            f"arn:{self.partition}:kinesisvideo:{self.region}:{self.account}:channel/"
+            f"{name}/{int(created_at * 1000)}"
+        )
+
+    def resource(self, arn: str) -> VideoStream | SignalingChannel | None:
+        """The stream or signaling channel an ARN names (tagging takes either)."""
+        return self.streams.by_arn.get(arn) or self.channels.by_arn.get(arn)
 
 
 def backend_factory(account: str, region: str, settings: Settings) -> KinesisVideoBackend:

@@ -1,0 +1,107 @@
+"""Kinesis Video signaling channels (WebRTC): create, describe, list, update,
+delete, and the endpoints clients signal through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import clock
+from ...protocol.errors import InvalidArgumentException
+from ..base import Params
+from ..kinesis.paging import page_of
+from .backend import KinesisVideoBackend, SignalingChannel, add_tags, new_version
+from .errors import (
+    AccountChannelLimitExceededException,
+    ResourceInUseException,
+    check_version,
+)
+from .service import KINESIS_VIDEO
+from .streams import name_prefix, random_host_label
+
+# The default quota of signaling channels per account and region.
+MAX_CHANNELS = 5000
+
+
+def channel_named(
+    backend: KinesisVideoBackend, req: Params, *, active: bool = False
+) -> SignalingChannel:
+    """The channel a request names by ChannelName or ChannelARN."""
+    return backend.channels.find(req.get("ChannelName"), req.get("ChannelARN"), active=active)
+
+
+@KINESIS_VIDEO.operation("CreateSignalingChannel")
+def create_signaling_channel(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
+    name: str = req["ChannelName"]
+    if len(backend.channels.by_name) >= MAX_CHANNELS:
+        raise AccountChannelLimitExceededException(
+            f"The account has reached its limit of {MAX_CHANNELS} signaling channels."
+        )
+    now = clock.now()
+    channel = SignalingChannel(
+        name=name,
+        arn=backend.channel_arn(name, now),
+        created_at=now,
+        status="CREATING",
+        version=new_version(),
+        channel_type=req.get("ChannelType", "SINGLE_MASTER"),
+        message_ttl_seconds=req.get("SingleMasterConfiguration", {}).get("MessageTtlSeconds", 60),
+    )
+    add_tags(channel, {tag["Key"]: tag["Value"] for tag in req.get("Tags", [])})
+    backend.create(backend.channels, channel, now)
+    return {"ChannelARN": channel.arn}
+
+
+@KINESIS_VIDEO.operation("DescribeSignalingChannel")
+def describe_signaling_channel(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
+    return {"ChannelInfo": channel_named(backend, req).info()}
+
+
+@KINESIS_VIDEO.operation("ListSignalingChannels")
+def list_signaling_channels(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
+    names = backend.channels.names_beginning_with(name_prefix(req.get("ChannelNameCondition")))
+    scope = f"kvs-channels:{backend.account}:{backend.region}"
+    return page_of(
+        req, scope, names, "ChannelInfoList", lambda name: backend.channels.by_name[name].info()
+    )
+
+
+@KINESIS_VIDEO.operation("UpdateSignalingChannel")
+def update_signaling_channel(backend: KinesisVideoBackend, req: Params) -> None:
+    channel = channel_named(backend, {"ChannelARN": req["ChannelARN"]}, active=True)
+    check_version("channel", channel.version, req["CurrentVersion"])
+    ttl = req.get("SingleMasterConfiguration", {}).get("MessageTtlSeconds")
+    if ttl is not None:
+        channel.message_ttl_seconds = ttl
+    channel.version = new_version()
+
+
+@KINESIS_VIDEO.operation("DeleteSignalingChannel")
+def delete_signaling_channel(backend: KinesisVideoBackend, req: Params) -> None:
+    channel = channel_named(backend, {"ChannelARN": req["ChannelARN"]})
+    check_version("channel", channel.version, req.get("CurrentVersion"))
+    if channel.status == "DELETING":
+        raise ResourceInUseException(f"The channel {channel.name} is already being deleted.")
+    backend.delete(backend.channels, channel, clock.now())
+
+
+# The host label prefixes AWS uses: "m-" for WSS signaling, "r-" for HTTPS
+# (ICE servers, single-message API), "w-" for WebRTC ingestion.
+_HOST_PREFIX = {"WSS": ("wss", "m-"), "HTTPS": ("https", "r-"), "WEBRTC": ("https", "w-")}
+
+
+@KINESIS_VIDEO.operation("GetSignalingChannelEndpoint")
+def get_signaling_channel_endpoint(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
+    channel = channel_named(backend, {"ChannelARN": req["ChannelARN"]}, active=True)
+    config = req.get("SingleMasterChannelEndpointConfiguration", {})
+    protocols: list[str] = config.get("Protocols") or ["WSS", "HTTPS"]
+    if "WEBRTC" in protocols and not (channel.media_storage or {}).get("Status") == "ENABLED":
+        raise InvalidArgumentException(
+            "The WEBRTC protocol needs a signaling channel configured for ingestion "
+            "(UpdateMediaStorageConfiguration)."
+        )
+    endpoints = []
+    for protocol in dict.fromkeys(protocols):
+        scheme, prefix = _HOST_PREFIX[protocol]
+        host = f"{prefix}{random_host_label()}.kinesisvideo.{backend.region}.amazonaws.com"
+        endpoints.append({"Protocol": protocol, "ResourceEndpoint": f"{scheme}://{host}"})
+    return {"ResourceEndpointList": endpoints}
