@@ -266,3 +266,208 @@ def test_channels_are_tagged_by_arn(video: Any) -> None:
     assert video.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"floor": "2"}
     with pytest.raises(video.exceptions.ResourceNotFoundException):
         video.list_tags_for_resource(ResourceARN=arn.replace("door", "gate"))
+
+
+# -- configurations -------------------------------------------------------------
+
+IMAGES = {
+    "Status": "ENABLED",
+    "ImageSelectorType": "SERVER_TIMESTAMP",
+    "DestinationConfig": {"Uri": "s3://bucket/images", "DestinationRegion": REGION},
+    "SamplingInterval": 3000,
+    "Format": "JPEG",
+    "WidthPixels": 640,
+}
+
+
+def test_image_generation_configuration(video: Any) -> None:
+    video.create_stream(StreamName="cam", DataRetentionInHours=24)
+    described = video.describe_image_generation_configuration(StreamName="cam")
+    assert "ImageGenerationConfiguration" not in described
+    video.update_image_generation_configuration(
+        StreamName="cam", ImageGenerationConfiguration=IMAGES
+    )
+    described = video.describe_image_generation_configuration(StreamName="cam")
+    assert described["ImageGenerationConfiguration"] == IMAGES
+    # AWS: updating with no configuration deletes it.
+    video.update_image_generation_configuration(StreamName="cam")
+    described = video.describe_image_generation_configuration(StreamName="cam")
+    assert "ImageGenerationConfiguration" not in described
+
+
+def test_configurations_need_a_stream_that_retains_data(video: Any) -> None:
+    video.create_stream(StreamName="cam")  # DataRetentionInHours defaults to 0
+    with pytest.raises(video.exceptions.NoDataRetentionException):
+        video.update_image_generation_configuration(
+            StreamName="cam", ImageGenerationConfiguration=IMAGES
+        )
+    with pytest.raises(video.exceptions.NoDataRetentionException):
+        video.update_notification_configuration(
+            StreamName="cam",
+            NotificationConfiguration={
+                "Status": "ENABLED",
+                "DestinationConfig": {"Uri": "arn:aws:sns:us-east-1:123456789012:topic"},
+            },
+        )
+    assert "ImageGenerationConfiguration" not in video.describe_image_generation_configuration(
+        StreamName="cam"
+    )
+
+
+def test_image_width_is_validated_by_the_model(video: Any) -> None:
+    video.create_stream(StreamName="cam", DataRetentionInHours=24)
+    with pytest.raises(ClientError) as excinfo:
+        video.update_image_generation_configuration(
+            StreamName="cam", ImageGenerationConfiguration={**IMAGES, "WidthPixels": 4000}
+        )
+    assert excinfo.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_notification_configuration(video: Any) -> None:
+    video.create_stream(StreamName="cam", DataRetentionInHours=1)
+    config = {
+        "Status": "ENABLED",
+        "DestinationConfig": {"Uri": "arn:aws:sns:us-east-1:123456789012:topic"},
+    }
+    video.update_notification_configuration(StreamName="cam", NotificationConfiguration=config)
+    described = video.describe_notification_configuration(StreamName="cam")
+    assert described["NotificationConfiguration"] == config
+    with pytest.raises(video.exceptions.ResourceNotFoundException):
+        video.describe_notification_configuration(StreamName="other")
+
+
+def test_stream_storage_configuration(video: Any) -> None:
+    arn = video.create_stream(StreamName="cam")["StreamARN"]
+    described = video.describe_stream_storage_configuration(StreamARN=arn)
+    assert described["StreamStorageConfiguration"] == {"DefaultStorageTier": "HOT"}
+    assert (described["StreamName"], described["StreamARN"]) == ("cam", arn)
+    version = video.describe_stream(StreamARN=arn)["StreamInfo"]["Version"]
+    video.update_stream_storage_configuration(
+        StreamARN=arn,
+        CurrentVersion=version,
+        StreamStorageConfiguration={"DefaultStorageTier": "WARM"},
+    )
+    described = video.describe_stream_storage_configuration(StreamName="cam")
+    assert described["StreamStorageConfiguration"] == {"DefaultStorageTier": "WARM"}
+    with pytest.raises(video.exceptions.VersionMismatchException):
+        video.update_stream_storage_configuration(
+            StreamARN=arn,
+            CurrentVersion=version,
+            StreamStorageConfiguration={"DefaultStorageTier": "HOT"},
+        )
+    assert video.describe_stream_storage_configuration(StreamName="cam")[
+        "StreamStorageConfiguration"
+    ] == {"DefaultStorageTier": "WARM"}
+
+
+def test_media_storage_maps_a_channel_to_a_stream(video: Any) -> None:
+    stream_arn = video.create_stream(StreamName="cam", DataRetentionInHours=24)["StreamARN"]
+    channel_arn = video.create_signaling_channel(ChannelName="door")["ChannelARN"]
+    assert video.describe_media_storage_configuration(ChannelARN=channel_arn)[
+        "MediaStorageConfiguration"
+    ] == {"Status": "DISABLED"}
+    assert (
+        video.describe_mapped_resource_configuration(StreamARN=stream_arn)[
+            "MappedResourceConfigurationList"
+        ]
+        == []
+    )
+
+    storage = {"StreamARN": stream_arn, "Status": "ENABLED"}
+    video.update_media_storage_configuration(
+        ChannelARN=channel_arn, MediaStorageConfiguration=storage
+    )
+    assert (
+        video.describe_media_storage_configuration(ChannelName="door")["MediaStorageConfiguration"]
+        == storage
+    )
+    assert video.describe_mapped_resource_configuration(StreamName="cam")[
+        "MappedResourceConfigurationList"
+    ] == [{"Type": "SIGNALING_CHANNEL", "ARN": channel_arn}]
+    # Ingestion enabled: the WEBRTC endpoint is now available.
+    endpoints = video.get_signaling_channel_endpoint(
+        ChannelARN=channel_arn,
+        SingleMasterChannelEndpointConfiguration={"Protocols": ["WEBRTC"], "Role": "MASTER"},
+    )["ResourceEndpointList"]
+    assert [e["Protocol"] for e in endpoints] == ["WEBRTC"]
+
+    # A second channel cannot store its media in the same stream.
+    other = video.create_signaling_channel(ChannelName="gate")["ChannelARN"]
+    with pytest.raises(video.exceptions.ResourceInUseException):
+        video.update_media_storage_configuration(
+            ChannelARN=other, MediaStorageConfiguration=storage
+        )
+
+    # Deleting the channel unmaps it.
+    video.delete_signaling_channel(ChannelARN=channel_arn)
+    assert (
+        video.describe_mapped_resource_configuration(StreamName="cam")[
+            "MappedResourceConfigurationList"
+        ]
+        == []
+    )
+
+
+def test_media_storage_needs_a_retaining_stream(video: Any) -> None:
+    stream_arn = video.create_stream(StreamName="cam")["StreamARN"]
+    channel_arn = video.create_signaling_channel(ChannelName="door")["ChannelARN"]
+    with pytest.raises(video.exceptions.NoDataRetentionException):
+        video.update_media_storage_configuration(
+            ChannelARN=channel_arn,
+            MediaStorageConfiguration={"StreamARN": stream_arn, "Status": "ENABLED"},
+        )
+    with pytest.raises(video.exceptions.ResourceNotFoundException):
+        video.update_media_storage_configuration(
+            ChannelARN=channel_arn,
+            MediaStorageConfiguration={"StreamARN": stream_arn + "1", "Status": "ENABLED"},
+        )
+    assert video.describe_media_storage_configuration(ChannelARN=channel_arn)[
+        "MediaStorageConfiguration"
+    ] == {"Status": "DISABLED"}
+
+
+HUB = "arn:aws:iot:us-east-1:123456789012:thing/hub"
+EDGE = {
+    "HubDeviceArn": HUB,
+    "RecorderConfig": {
+        "MediaSourceConfig": {
+            "MediaUriSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:cam",
+            "MediaUriType": "RTSP_URI",
+        }
+    },
+    "DeletionConfig": {"EdgeRetentionInHours": 24},
+}
+
+
+def test_edge_configuration_lifecycle() -> None:
+    with freeze_time("2026-01-01") as frozen, mock_kinesis(stream_update_delay=10):
+        video = boto3.client("kinesisvideo", region_name=REGION)
+        video.create_stream(StreamName="cam", DataRetentionInHours=24)
+        with pytest.raises(video.exceptions.StreamEdgeConfigurationNotFoundException):
+            video.describe_edge_configuration(StreamName="cam")
+        started = video.start_edge_configuration_update(StreamName="cam", EdgeConfig=EDGE)
+        assert (started["SyncStatus"], started["EdgeConfig"]) == ("SYNCING", EDGE)
+        # A second update while the first syncs is refused.
+        with pytest.raises(video.exceptions.ResourceInUseException):
+            video.start_edge_configuration_update(StreamName="cam", EdgeConfig=EDGE)
+        frozen.tick(10)
+        described = video.describe_edge_configuration(StreamName="cam")
+        assert described["SyncStatus"] == "IN_SYNC"
+        listed = video.list_edge_agent_configurations(HubDeviceArn=HUB)["EdgeConfigs"]
+        assert [(c["StreamName"], c["SyncStatus"]) for c in listed] == [("cam", "IN_SYNC")]
+        assert video.list_edge_agent_configurations(HubDeviceArn=HUB + "2")["EdgeConfigs"] == []
+
+        video.delete_edge_configuration(StreamName="cam")
+        assert video.describe_edge_configuration(StreamName="cam")["SyncStatus"] == "DELETING"
+        frozen.tick(10)
+        with pytest.raises(video.exceptions.StreamEdgeConfigurationNotFoundException):
+            video.describe_edge_configuration(StreamName="cam")
+        assert video.list_edge_agent_configurations(HubDeviceArn=HUB)["EdgeConfigs"] == []
+
+
+def test_edge_configuration_needs_retention(video: Any) -> None:
+    video.create_stream(StreamName="cam")
+    with pytest.raises(video.exceptions.NoDataRetentionException):
+        video.start_edge_configuration_update(StreamName="cam", EdgeConfig=EDGE)
+    with pytest.raises(video.exceptions.StreamEdgeConfigurationNotFoundException):
+        video.delete_edge_configuration(StreamName="cam")

@@ -28,6 +28,17 @@ def new_version() -> str:
 
 
 @dataclass(eq=False)
+class EdgeConfiguration:
+    """A stream's edge agent configuration and where its sync stands."""
+
+    hub_device_arn: str
+    config: dict[str, Any]
+    created_at: float
+    updated_at: float
+    sync_status: str
+
+
+@dataclass(eq=False)
 class VideoStream:
     name: str
     arn: str
@@ -39,7 +50,12 @@ class VideoStream:
     kms_key_id: str | None = None
     data_retention_hours: int = 0
     tags: dict[str, str] = field(default_factory=dict)
-    storage: dict[str, Any] | None = None
+    storage: dict[str, Any] = field(default_factory=lambda: {"DefaultStorageTier": "HOT"})
+    image_generation: dict[str, Any] | None = None
+    notification: dict[str, Any] | None = None
+    edge: EdgeConfiguration | None = None
+    # ARNs of the signaling channels whose media is stored in this stream.
+    mapped_channels: list[str] = field(default_factory=list)
 
     def info(self) -> dict[str, Any]:
         return {
@@ -164,6 +180,8 @@ class KinesisVideoBackend:
         self.lock = threading.RLock()
         self.streams: ResourceIndex[VideoStream] = ResourceIndex("stream")
         self.channels: ResourceIndex[SignalingChannel] = ResourceIndex("channel")
+        # Hub device ARN -> stream ARN -> the stream, for ListEdgeAgentConfigurations.
+        self.edge_streams: dict[str, dict[str, VideoStream]] = {}
         self._later: list[tuple[float, Callable[[], None]]] = []
 
     def advance(self, now: float) -> None:
@@ -198,6 +216,34 @@ class KinesisVideoBackend:
             return
         resource.status = "DELETING"
         self.later(now + delay, lambda: index.remove(resource))
+
+    def map_channel(self, channel: SignalingChannel, storage: dict[str, Any]) -> None:
+        """Sets a channel's media storage, keeping the stream's list of mapped
+        channels (DescribeMappedResourceConfiguration) in step."""
+        self.unmap_channel(channel)
+        channel.media_storage = storage
+        if storage.get("Status") == "ENABLED":
+            stream = self.streams.by_arn.get(storage.get("StreamARN", ""))
+            if stream is not None:
+                stream.mapped_channels.append(channel.arn)
+
+    def unmap_channel(self, channel: SignalingChannel) -> None:
+        previous = channel.media_storage or {}
+        stream = self.streams.by_arn.get(previous.get("StreamARN", ""))
+        if stream is not None and channel.arn in stream.mapped_channels:
+            stream.mapped_channels.remove(channel.arn)
+        channel.media_storage = None
+
+    def set_edge(self, stream: VideoStream, edge: EdgeConfiguration | None) -> None:
+        """Sets or clears a stream's edge configuration and the hub index."""
+        if stream.edge is not None:
+            on_hub = self.edge_streams.get(stream.edge.hub_device_arn, {})
+            on_hub.pop(stream.arn, None)
+            if not on_hub:
+                self.edge_streams.pop(stream.edge.hub_device_arn, None)
+        stream.edge = edge
+        if edge is not None:
+            self.edge_streams.setdefault(edge.hub_device_arn, {})[stream.arn] = stream
 
     def stream_arn(self, name: str, created_at: float) -> str:
         return (

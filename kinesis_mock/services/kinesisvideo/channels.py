@@ -81,6 +81,7 @@ def delete_signaling_channel(backend: KinesisVideoBackend, req: Params) -> None:
     check_version("channel", channel.version, req.get("CurrentVersion"))
     if channel.status == "DELETING":
         raise ResourceInUseException(f"The channel {channel.name} is already being deleted.")
+    backend.unmap_channel(channel)
     backend.delete(backend.channels, channel, clock.now())
 
 

@@ -41,7 +41,7 @@ def create_stream(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
         kms_key_id=req.get("KmsKeyId")
         or f"arn:{backend.partition}:kms:{backend.region}:{backend.account}:alias/aws/kinesisvideo",
         data_retention_hours=req.get("DataRetentionInHours", 0),
-        storage=req.get("StreamStorageConfiguration"),
+        storage=req.get("StreamStorageConfiguration", {"DefaultStorageTier": "HOT"}),
     )
     add_tags(stream, req.get("Tags", {}))
     backend.create(backend.streams, stream, now)
@@ -94,6 +94,7 @@ def update_data_retention(backend: KinesisVideoBackend, req: Params) -> None:
 def delete_stream(backend: KinesisVideoBackend, req: Params) -> None:
     stream = stream_named(backend, {"StreamARN": req["StreamARN"]})
     check_version("stream", stream.version, req.get("CurrentVersion"))
+    backend.set_edge(stream, None)
     backend.delete(backend.streams, stream, clock.now())
 
 
