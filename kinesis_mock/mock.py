@@ -17,6 +17,7 @@ from . import clock
 from .environment import DEFAULT_REGION, FakeEnvironment
 from .registry import REGISTRY
 from .services.kinesis.backend import KinesisBackend
+from .services.kinesisvideo.backend import KinesisVideoBackend
 from .settings import Settings
 from .transport import botocore_hook, requests_hook
 
@@ -190,10 +191,15 @@ class KinesisMock:
     def account_id(self) -> str:
         return REGISTRY.settings.default_account()
 
+    @staticmethod
+    def _region(region: str | None) -> str:
+        return region or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+
     def _backend(self, region: str | None, account_id: str | None) -> KinesisBackend | None:
-        region = region or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
         account = account_id or self.account_id
-        backend: KinesisBackend | None = REGISTRY.backends("kinesis").get((account, region))
+        backend: KinesisBackend | None = REGISTRY.backends("kinesis").get(
+            (account, self._region(region))
+        )
         return backend
 
     def streams(
@@ -251,9 +257,52 @@ class KinesisMock:
                 )
         return found
 
+    def put_media(
+        self,
+        stream_name: str,
+        payload: bytes,
+        *,
+        producer_timestamp: datetime | float | None = None,
+        server_timestamp: datetime | float | None = None,
+        duration_ms: int = 2000,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> str:
+        """Adds one media fragment to a Kinesis Video stream, as a producer's
+        PutMedia would, and returns its fragment number.
+
+        ``payload`` is stored as given (an MKV cluster, or any bytes the code
+        under test expects back). Timestamps default to the mock clock; the
+        producer timestamp defaults to the server one. GetMedia,
+        ListFragments, GetMediaForFragmentList, GetClip, GetImages and the
+        HLS/DASH session URLs answer from these fragments.
+        """
+        backend: KinesisVideoBackend | None = REGISTRY.backends("kinesisvideo").get(
+            (account_id or self.account_id, self._region(region))
+        )
+        missing = KeyError(f"no video stream {stream_name!r} in this account and region")
+        if backend is None:
+            raise missing
+        with backend.lock:
+            backend.advance(clock.now())
+            stream = backend.streams.by_name.get(stream_name)
+            if stream is None:
+                raise missing
+            server = _epoch_ms(server_timestamp if server_timestamp is not None else clock.now())
+            producer = _epoch_ms(producer_timestamp) if producer_timestamp is not None else server
+            return stream.media.add(bytes(payload), producer, server, duration_ms).number
+
     def reset(self) -> None:
         """Forget every stream, keeping the mock active."""
         REGISTRY.reset(REGISTRY.settings)
+
+
+def _epoch_ms(moment: datetime | float) -> int:
+    if isinstance(moment, datetime):
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return round(moment.timestamp() * 1000)
+    return round(moment * 1000)
 
 
 @overload

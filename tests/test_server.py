@@ -476,3 +476,30 @@ def test_bodies_beyond_what_the_front_end_reads_get_413(kinesis_server: Any) -> 
     assert response.status_code == 413
     # Still serving.
     assert _client(kinesis_server).list_streams()["StreamNames"] == []
+
+
+def test_kinesis_video_media_over_http(kinesis_server: Any) -> None:
+    # Fragments added through a mock handle are served by the server in the
+    # same process; the media payload streams back as the body.
+    from kinesis_mock import KinesisMock
+
+    def client(service: str) -> Any:
+        return boto3.client(
+            service,
+            region_name="us-east-1",
+            endpoint_url=kinesis_server.endpoint_url,
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="secret",
+        )
+
+    video = client("kinesisvideo")
+    video.create_stream(StreamName="cam", DataRetentionInHours=1)
+    handle = KinesisMock()
+    number = handle.put_media("cam", b"\x1a\x45\xdf\xa3" + b"\x00" * 100_000, region="us-east-1")
+    media = client("kinesis-video-media").get_media(
+        StreamName="cam", StartSelector={"StartSelectorType": "EARLIEST"}
+    )
+    assert media["ContentType"] == "video/webm"
+    assert media["Payload"].read() == b"\x1a\x45\xdf\xa3" + b"\x00" * 100_000
+    fragments = client("kinesis-video-archived-media").list_fragments(StreamName="cam")
+    assert [f["FragmentNumber"] for f in fragments["Fragments"]] == [number]

@@ -21,10 +21,13 @@ def page_of(
     items: Sequence[Any],
     key: str,
     render: Callable[[Any], dict[str, Any]],
+    *,
+    default: int = PAGE_LIMIT,
+    most: int = PAGE_LIMIT,
 ) -> dict[str, Any]:
-    """One page of ``items`` under ``key``, from ``MaxResults`` (at most 100)
-    and ``NextToken``; a token is good only for the listing (``scope``) that
-    issued it."""
+    """One page of ``items`` under ``key``, from ``MaxResults`` (``default``
+    when absent, at most ``most``) and ``NextToken``; a token is good only for
+    the listing (``scope``) that issued it."""
     offset = 0
     token = req.get("NextToken")
     if token is not None:
@@ -36,7 +39,7 @@ def page_of(
                 "The pagination token passed to the operation is expired."
             )
         offset = int(payload["o"])
-    limit = min(req.get("MaxResults", PAGE_LIMIT), PAGE_LIMIT)
+    limit = min(req.get("MaxResults", default), most)
     result: dict[str, Any] = {key: [render(item) for item in items[offset : offset + limit]]}
     if offset + limit < len(items):
         result["NextToken"] = seal({"k": "page", "s": scope, "o": offset + limit, "t": clock.now()})

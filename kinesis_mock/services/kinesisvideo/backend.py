@@ -27,6 +27,88 @@ def new_version() -> str:
     return "".join(secrets.choice(_ALPHANUMERIC) for _ in range(20))
 
 
+@dataclass(eq=False, slots=True)
+class Fragment:
+    number: str
+    payload: bytes
+    producer_ms: int
+    server_ms: int
+    duration_ms: int
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "FragmentNumber": self.number,
+            "FragmentSizeInBytes": len(self.payload),
+            "ProducerTimestamp": self.producer_ms / 1000,
+            "ServerTimestamp": self.server_ms / 1000,
+            "FragmentLengthInMilliseconds": self.duration_ms,
+        }
+
+
+# AWS fragment numbers are long decimal strings that grow with each fragment.
+_FRAGMENT_NUMBER_BASE = 91343852333181432392682062607743920146264440923
+
+
+class FragmentLog:
+    """A stream's media fragments in server-timestamp order, with sorted
+    indexes by fragment number and producer timestamp so range reads bisect
+    instead of scanning."""
+
+    def __init__(self) -> None:
+        self.fragments: list[Fragment] = []
+        self._server_ms: list[int] = []
+        self._by_number: dict[str, Fragment] = {}
+        self._producer: list[tuple[int, int]] = []  # (producer ms, serial)
+        self._serial: dict[int, Fragment] = {}
+        self._count = 0
+        self.longest_ms = 1  # the longest fragment yet, to bound overlap searches
+
+    def add(self, payload: bytes, producer_ms: int, server_ms: int, duration_ms: int) -> Fragment:
+        self._count += 1
+        fragment = Fragment(
+            str(_FRAGMENT_NUMBER_BASE + self._count), payload, producer_ms, server_ms, duration_ms
+        )
+        at = bisect.bisect_right(self._server_ms, server_ms)
+        self._server_ms.insert(at, server_ms)
+        self.fragments.insert(at, fragment)
+        self._by_number[fragment.number] = fragment
+        bisect.insort(self._producer, (producer_ms, self._count))
+        self._serial[self._count] = fragment
+        self.longest_ms = max(self.longest_ms, duration_ms)
+        return fragment
+
+    def get(self, number: str) -> Fragment | None:
+        return self._by_number.get(number)
+
+    def between(self, by_producer: bool, start_ms: int, end_ms: int) -> list[Fragment]:
+        """Fragments whose timestamp of the chosen kind is in [start, end]."""
+        if by_producer:
+            lo = bisect.bisect_left(self._producer, (start_ms, -1))
+            hi = bisect.bisect_right(self._producer, (end_ms, 1 << 62))
+            return [self._serial[serial] for _, serial in self._producer[lo:hi]]
+        lo = bisect.bisect_left(self._server_ms, start_ms)
+        hi = bisect.bisect_right(self._server_ms, end_ms)
+        return self.fragments[lo:hi]
+
+    def position(self, fragment: Fragment) -> int:
+        """The index of a fragment in server order."""
+        at = bisect.bisect_left(self._server_ms, fragment.server_ms)
+        while self.fragments[at] is not fragment:
+            at += 1
+        return at
+
+    def from_server_ms(self, start_ms: int) -> int:
+        return bisect.bisect_left(self._server_ms, start_ms)
+
+    def from_producer_ms(self, start_ms: int) -> int:
+        """The server-order index of the first fragment produced at or after
+        ``start_ms`` (GetMedia's PRODUCER_TIMESTAMP start)."""
+        lo = bisect.bisect_left(self._producer, (start_ms, -1))
+        if lo == len(self._producer):
+            return len(self.fragments)
+        return self.position(self._serial[self._producer[lo][1]])
+
+
 @dataclass(eq=False)
 class EdgeConfiguration:
     """A stream's edge agent configuration and where its sync stands."""
@@ -56,6 +138,7 @@ class VideoStream:
     edge: EdgeConfiguration | None = None
     # ARNs of the signaling channels whose media is stored in this stream.
     mapped_channels: list[str] = field(default_factory=list)
+    media: FragmentLog = field(default_factory=FragmentLog)
 
     def info(self) -> dict[str, Any]:
         return {

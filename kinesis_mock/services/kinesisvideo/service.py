@@ -5,20 +5,20 @@ from __future__ import annotations
 from ..base import ServiceDefinition
 from .backend import backend_factory
 
-KINESIS_VIDEO = ServiceDefinition(
-    name="kinesisvideo", state_name="kinesisvideo", backend_factory=backend_factory
-)
 
-# The data-plane clients share the control plane's state.
+def _sharing_state(name: str) -> ServiceDefinition:
+    # The data-plane clients share the control plane's state.
+    return ServiceDefinition(name=name, state_name="kinesisvideo", backend_factory=backend_factory)
+
+
+KINESIS_VIDEO = _sharing_state("kinesisvideo")
+KINESIS_VIDEO_MEDIA = _sharing_state("kinesis-video-media")
+KINESIS_VIDEO_ARCHIVED_MEDIA = _sharing_state("kinesis-video-archived-media")
+
 KINESIS_VIDEO_SERVICES = (
     KINESIS_VIDEO,
-    *(
-        ServiceDefinition(name=name, state_name="kinesisvideo", backend_factory=backend_factory)
-        for name in (
-            "kinesis-video-media",
-            "kinesis-video-archived-media",
-            "kinesis-video-signaling",
-            "kinesis-video-webrtc-storage",
-        )
-    ),
+    KINESIS_VIDEO_MEDIA,
+    KINESIS_VIDEO_ARCHIVED_MEDIA,
+    _sharing_state("kinesis-video-signaling"),
+    _sharing_state("kinesis-video-webrtc-storage"),
 )

@@ -1,0 +1,264 @@
+"""The Kinesis Video media data plane: GetMedia (kinesis-video-media) and the
+archived-media reads (ListFragments, GetMediaForFragmentList, GetClip,
+GetImages, HLS and DASH session URLs) over the fragments a test adds through
+the mock handle (``KinesisMock.put_media``).
+
+Fragments are opaque bytes: reads return them as stored, concatenated in
+order (the service would wrap them in MKV, or remux them to MP4 for GetClip),
+and GetImages answers placeholder stills of the requested size and format."""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import secrets
+from datetime import datetime
+from typing import Any
+
+from ... import clock
+from ...protocol.errors import InvalidArgumentException
+from ..base import Params
+from ..kinesis.paging import page_of
+from .backend import Fragment, KinesisVideoBackend, VideoStream
+from .configurations import NoDataRetentionException
+from .errors import ResourceNotFoundException
+from .images import grey_jpeg, grey_png
+from .service import KINESIS_VIDEO_ARCHIVED_MEDIA, KINESIS_VIDEO_MEDIA
+from .streams import random_host_label, stream_named
+
+# LIVE sessions need a fragment this recent (AWS: "within the last 30 seconds").
+LIVE_WINDOW_MS = 30_000
+# GetImages: at most 300 seconds per request, 25 images a page by default.
+IMAGES_RANGE_MS = 300_000
+IMAGES_PAGE = 25
+DEFAULT_SAMPLING_MS = 3000
+# GetClip: a clip spans at most 24 hours.
+CLIP_RANGE_MS = 24 * 3600 * 1000
+
+
+def _ms(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)
+
+
+def _oldest_retained_ms(stream: VideoStream) -> int:
+    """Fragments received before this server time have expired (a stream
+    with no retention keeps what the test added, for GetMedia)."""
+    if stream.data_retention_hours == 0:
+        return -(1 << 62)
+    return round(clock.now() * 1000) - stream.data_retention_hours * 3600 * 1000
+
+
+def _retained(stream: VideoStream) -> list[Fragment]:
+    log = stream.media
+    return log.fragments[log.from_server_ms(_oldest_retained_ms(stream)) :]
+
+
+def _in_range(
+    stream: VideoStream, selector_type: str, start_ms: int, end_ms: int
+) -> list[Fragment]:
+    found = stream.media.between(selector_type == "PRODUCER_TIMESTAMP", start_ms, end_ms)
+    oldest = _oldest_retained_ms(stream)
+    return [fragment for fragment in found if fragment.server_ms >= oldest]
+
+
+def _require_retention(stream: VideoStream) -> None:
+    if stream.data_retention_hours == 0:
+        raise NoDataRetentionException(
+            f"The stream {stream.name} keeps no data (DataRetentionInHours is 0)."
+        )
+
+
+def _payload(fragments: list[Fragment], content_type: str) -> dict[str, Any]:
+    return {"ContentType": content_type, "Payload": b"".join(f.payload for f in fragments)}
+
+
+@KINESIS_VIDEO_MEDIA.operation("GetMedia")
+def get_media(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
+    stream = stream_named(backend, req)
+    selector: dict[str, Any] = req["StartSelector"]
+    kind: str = selector["StartSelectorType"]
+    log = stream.media
+    if kind == "EARLIEST":
+        start = log.from_server_ms(_oldest_retained_ms(stream))
+    elif kind == "NOW":
+        start = len(log.fragments)  # only media that arrives later
+    elif kind in ("FRAGMENT_NUMBER", "CONTINUATION_TOKEN"):
+        field = "AfterFragmentNumber" if kind == "FRAGMENT_NUMBER" else "ContinuationToken"
+        number = selector.get(field)
+        if number is None:
+            raise InvalidArgumentException(f"{field} must be specified for {kind}.")
+        fragment = log.get(number)
+        if fragment is None:
+            raise ResourceNotFoundException(f"The fragment {number} is not found.")
+        start = log.position(fragment)
+        # A continuation token names the last fragment read: resume after it.
+        if kind == "CONTINUATION_TOKEN":
+            start += 1
+    else:
+        moment = selector.get("StartTimestamp")
+        if moment is None:
+            raise InvalidArgumentException(f"StartTimestamp must be specified for {kind}.")
+        if kind == "SERVER_TIMESTAMP":
+            start = log.from_server_ms(_ms(moment))
+        else:
+            start = log.from_producer_ms(_ms(moment))
+    return _payload(log.fragments[start:], "video/webm")
+
+
+@KINESIS_VIDEO_ARCHIVED_MEDIA.operation("ListFragments")
+def list_fragments(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
+    stream = stream_named(backend, req)
+    selector = req.get("FragmentSelector")
+    if selector is None:
+        fragments = _retained(stream)
+    else:
+        span = selector["TimestampRange"]
+        fragments = _in_range(
+            stream,
+            selector["FragmentSelectorType"],
+            _ms(span["StartTimestamp"]),
+            _ms(span["EndTimestamp"]),
+        )
+    return page_of(
+        req,
+        f"kvs-fragments:{stream.arn}:{req.get('FragmentSelector')!r}",
+        fragments,
+        "Fragments",
+        Fragment.view,
+        default=1000,
+        most=1000,
+    )
+
+
+@KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetMediaForFragmentList")
+def get_media_for_fragment_list(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
+    stream = stream_named(backend, req)
+    fragments = []
+    for number in req["Fragments"]:
+        fragment = stream.media.get(number)
+        if fragment is None:
+            raise ResourceNotFoundException(f"The fragment {number} is not found.")
+        fragments.append(fragment)
+    return _payload(fragments, "video/webm")
+
+
+@KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetClip")
+def get_clip(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
+    stream = stream_named(backend, req)
+    _require_retention(stream)
+    selector = req["ClipFragmentSelector"]
+    start_ms = _ms(selector["TimestampRange"]["StartTimestamp"])
+    end_ms = _ms(selector["TimestampRange"]["EndTimestamp"])
+    if end_ms <= start_ms or end_ms - start_ms > CLIP_RANGE_MS:
+        raise InvalidArgumentException(
+            "The clip's EndTimestamp must be after its StartTimestamp, at most 24 hours later."
+        )
+    fragments = _in_range(stream, selector["FragmentSelectorType"], start_ms, end_ms)
+    if not fragments:
+        raise ResourceNotFoundException("No fragments found in the requested time range.")
+    return _payload(fragments, "video/mp4")
+
+
+def _session_fragments(stream: VideoStream, req: Params, selector_key: str) -> list[Fragment]:
+    """The fragments a HLS or DASH session would play, by its playback mode."""
+    _require_retention(stream)
+    mode = req.get("PlaybackMode", "LIVE")
+    selector = req.get(selector_key) or {}
+    kind = selector.get("FragmentSelectorType", "SERVER_TIMESTAMP")
+    span = selector.get("TimestampRange") or {}
+    now_ms = round(clock.now() * 1000)
+    if mode == "LIVE":
+        if span:
+            raise InvalidArgumentException("TimestampRange must not be set in LIVE playback mode.")
+        return _in_range(stream, "SERVER_TIMESTAMP", now_ms - LIVE_WINDOW_MS, now_ms)
+    start = span.get("StartTimestamp")
+    end = span.get("EndTimestamp")
+    if start is None or (mode == "ON_DEMAND" and end is None):
+        raise InvalidArgumentException(
+            f"{mode} playback needs a TimestampRange with a StartTimestamp"
+            + (" and an EndTimestamp." if mode == "ON_DEMAND" else ".")
+        )
+    return _in_range(stream, kind, _ms(start), _ms(end) if end is not None else now_ms)
+
+
+def _session_url(backend: KinesisVideoBackend, path: str) -> str:
+    token = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode().rstrip("=")
+    host = f"b-{random_host_label()}.kinesisvideo.{backend.region}.amazonaws.com"
+    return f"https://{host}/{path}?SessionToken={token}"
+
+
+@KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetHLSStreamingSessionURL")
+def get_hls_streaming_session_url(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
+    stream = stream_named(backend, req)
+    if not _session_fragments(stream, req, "HLSFragmentSelector"):
+        raise ResourceNotFoundException("No fragments found in the requested time range.")
+    return {"HLSStreamingSessionURL": _session_url(backend, "hls/v1/getHLSMasterPlaylist.m3u8")}
+
+
+@KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetDASHStreamingSessionURL")
+def get_dash_streaming_session_url(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
+    stream = stream_named(backend, req)
+    if not _session_fragments(stream, req, "DASHFragmentSelector"):
+        raise ResourceNotFoundException("No fragments found in the requested time range.")
+    return {"DASHStreamingSessionURL": _session_url(backend, "dash/v1/getDASHManifest.mpd")}
+
+
+def _size(req: Params) -> tuple[int, int]:
+    # Without the source's resolution the mock assumes 1280x720, keeping
+    # its 16:9 aspect when only one side is given.
+    width: int | None = req.get("WidthPixels")
+    height: int | None = req.get("HeightPixels")
+    if height is not None:
+        return (width or max(1, round(height * 16 / 9))), height
+    if width is not None:
+        return width, max(1, round(width * 9 / 16))
+    return 1280, 720
+
+
+@KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetImages")
+def get_images(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
+    stream = stream_named(backend, req)
+    _require_retention(stream)
+    start_ms, end_ms = _ms(req["StartTimestamp"]), _ms(req["EndTimestamp"])
+    if end_ms < start_ms or end_ms - start_ms > IMAGES_RANGE_MS:
+        raise InvalidArgumentException(
+            "The EndTimestamp must be at most 300 seconds after the StartTimestamp."
+        )
+    interval = req.get("SamplingInterval", DEFAULT_SAMPLING_MS)
+    if interval < 200:
+        raise InvalidArgumentException("The SamplingInterval must be at least 200 milliseconds.")
+    by_producer = req["ImageSelectorType"] == "PRODUCER_TIMESTAMP"
+    log = stream.media
+    # Only fragments that can cover the window: those beginning at most the
+    # longest fragment's length before it, found by bisection.
+    fragments = _in_range(stream, req["ImageSelectorType"], start_ms - log.longest_ms, end_ms)
+    begins = [f.producer_ms if by_producer else f.server_ms for f in fragments]
+    width, height = _size(req)
+    encode = grey_png if req["Format"] == "PNG" else grey_jpeg
+    image = base64.b64encode(encode(width, height)).decode("ascii")
+
+    def covered(moment_ms: int) -> bool:
+        # Media exists at a moment when a fragment begins at or before it and
+        # lasts past it; walk back only over fragments that could still last.
+        at = bisect.bisect_right(begins, moment_ms) - 1
+        while at >= 0 and begins[at] + log.longest_ms > moment_ms:
+            if moment_ms < begins[at] + max(fragments[at].duration_ms, 1):
+                return True
+            at -= 1
+        return False
+
+    def render(moment_ms: int) -> dict[str, Any]:
+        if covered(moment_ms):
+            return {"TimeStamp": moment_ms / 1000, "ImageContent": image}
+        return {"TimeStamp": moment_ms / 1000, "Error": "NO_MEDIA"}
+
+    moments = range(start_ms, end_ms + 1, interval)
+    return page_of(
+        req,
+        f"kvs-images:{stream.arn}:{start_ms}:{end_ms}:{interval}",
+        moments,
+        "Images",
+        render,
+        default=IMAGES_PAGE,
+        most=100,
+    )
