@@ -202,6 +202,14 @@ class KinesisMock:
         )
         return backend
 
+    def _video_backend(self, region: str | None, account_id: str | None) -> KinesisVideoBackend:
+        from .services.kinesisvideo import KINESIS_VIDEO
+
+        backend: KinesisVideoBackend = REGISTRY.backend(
+            KINESIS_VIDEO, account_id or self.account_id, self._region(region)
+        )
+        return backend
+
     def streams(
         self, region: str | None = None, account_id: str | None = None
     ) -> dict[str, StreamInfo]:
@@ -277,12 +285,8 @@ class KinesisMock:
         ListFragments, GetMediaForFragmentList, GetClip, GetImages and the
         HLS/DASH session URLs answer from these fragments.
         """
-        backend: KinesisVideoBackend | None = REGISTRY.backends("kinesisvideo").get(
-            (account_id or self.account_id, self._region(region))
-        )
+        backend = self._video_backend(region, account_id)
         missing = KeyError(f"no video stream {stream_name!r} in this account and region")
-        if backend is None:
-            raise missing
         with backend.lock:
             backend.advance(clock.now())
             stream = backend.streams.by_name.get(stream_name)
@@ -291,6 +295,23 @@ class KinesisMock:
             server = _epoch_ms(server_timestamp if server_timestamp is not None else clock.now())
             producer = _epoch_ms(producer_timestamp) if producer_timestamp is not None else server
             return stream.media.add(bytes(payload), producer, server, duration_ms).number
+
+    def connect_master(
+        self,
+        channel_name: str,
+        answer: Callable[[str], str] | str,
+        *,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> None:
+        """Connects a master peer to a signaling channel: SendAlexaOfferToMaster
+        returns ``answer`` (or ``answer(offer)``, given the offer payload)."""
+        backend = self._video_backend(region, account_id)
+        with backend.lock:
+            channel = backend.channels.by_name.get(channel_name)
+            if channel is None:
+                raise KeyError(f"no signaling channel {channel_name!r} in this account and region")
+            channel.master = answer if callable(answer) else (lambda _offer: answer)
 
     def reset(self) -> None:
         """Forget every stream, keeping the mock active."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kinesis_mock.operations import missing, readme_table
 
 
@@ -13,10 +15,18 @@ def test_every_kinesis_operation_has_a_handler() -> None:
     assert missing()["kinesis"] == []
 
 
-def test_every_kinesis_video_control_plane_operation_has_a_handler() -> None:
-    # The media data-plane clients (kinesis-video-media, ...-archived-media,
-    # ...) are intercepted but still being filled in (issue 6).
-    assert missing()["kinesisvideo"] == []
+@pytest.mark.parametrize(
+    "service",
+    [
+        "kinesisvideo",
+        "kinesis-video-media",
+        "kinesis-video-archived-media",
+        "kinesis-video-signaling",
+        "kinesis-video-webrtc-storage",
+    ],
+)
+def test_every_kinesis_video_operation_has_a_handler(service: str) -> None:
+    assert missing()[service] == []
 
 
 def test_readme_lists_what_the_code_implements() -> None:

@@ -166,6 +166,8 @@ class SignalingChannel:
     tags: dict[str, str] = field(default_factory=dict)
     # Set by UpdateMediaStorageConfiguration; WEBRTC endpoints need ingestion.
     media_storage: dict[str, Any] | None = None
+    # The master a test connects (KinesisMock.connect_master): offer -> answer.
+    master: Callable[[str], str] | None = None
 
     def info(self) -> dict[str, Any]:
         return {

@@ -15,10 +15,13 @@ KINESIS_VIDEO = _sharing_state("kinesisvideo")
 KINESIS_VIDEO_MEDIA = _sharing_state("kinesis-video-media")
 KINESIS_VIDEO_ARCHIVED_MEDIA = _sharing_state("kinesis-video-archived-media")
 
+KINESIS_VIDEO_SIGNALING = _sharing_state("kinesis-video-signaling")
+KINESIS_VIDEO_WEBRTC_STORAGE = _sharing_state("kinesis-video-webrtc-storage")
+
 KINESIS_VIDEO_SERVICES = (
     KINESIS_VIDEO,
     KINESIS_VIDEO_MEDIA,
     KINESIS_VIDEO_ARCHIVED_MEDIA,
-    _sharing_state("kinesis-video-signaling"),
-    _sharing_state("kinesis-video-webrtc-storage"),
+    KINESIS_VIDEO_SIGNALING,
+    KINESIS_VIDEO_WEBRTC_STORAGE,
 )
