@@ -469,3 +469,12 @@ def test_edge_configuration_needs_retention(video: Any) -> None:
         video.start_edge_configuration_update(StreamName="cam", EdgeConfig=EDGE)
     with pytest.raises(video.exceptions.StreamEdgeConfigurationNotFoundException):
         video.delete_edge_configuration(StreamName="cam")
+
+
+def test_listings_page_as_the_model_allows(video: Any) -> None:
+    # ListStreams pages up to 10,000 (AWS's default), not Kinesis's 100.
+    for n in range(150):
+        video.create_stream(StreamName=f"cam-{n:03d}")
+    listed = video.list_streams()
+    assert len(listed["StreamInfoList"]) == 150 and "NextToken" not in listed
+    assert len(video.list_streams(MaxResults=120)["StreamInfoList"]) == 120

@@ -60,8 +60,16 @@ def describe_signaling_channel(backend: KinesisVideoBackend, req: Params) -> dic
 def list_signaling_channels(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     names = backend.channels.names_beginning_with(name_prefix(req.get("ChannelNameCondition")))
     scope = f"kvs-channels:{backend.account}:{backend.region}"
+    # The model allows pages of up to 10,000; the mock defaults to that too
+    # (the documented default is not stated), as ListStreams does.
     return page_of(
-        req, scope, names, "ChannelInfoList", lambda name: backend.channels.by_name[name].info()
+        req,
+        scope,
+        names,
+        "ChannelInfoList",
+        lambda name: backend.channels.by_name[name].info(),
+        default=10_000,
+        most=10_000,
     )
 
 

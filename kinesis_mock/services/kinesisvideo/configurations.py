@@ -134,6 +134,8 @@ def describe_mapped_resource_configuration(
         stream.mapped_channels,
         "MappedResourceConfigurationList",
         lambda arn: {"Type": "SIGNALING_CHANNEL", "ARN": arn},
+        default=1,  # the model allows one per page
+        most=1,
     )
 
 
@@ -231,4 +233,6 @@ def list_edge_agent_configurations(backend: KinesisVideoBackend, req: Params) ->
         streams,
         "EdgeConfigs",
         lambda stream: _edge_view(stream, _edge_of(stream)),
+        default=5,  # AWS's default page; the model allows up to 10
+        most=10,
     )

@@ -57,8 +57,15 @@ def describe_stream(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]
 def list_streams(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     names = backend.streams.names_beginning_with(name_prefix(req.get("StreamNameCondition")))
     scope = f"kvs-streams:{backend.account}:{backend.region}"
+    # AWS pages up to 10,000 streams, which is also the default.
     return page_of(
-        req, scope, names, "StreamInfoList", lambda name: backend.streams.by_name[name].info()
+        req,
+        scope,
+        names,
+        "StreamInfoList",
+        lambda name: backend.streams.by_name[name].info(),
+        default=10_000,
+        most=10_000,
     )
 
 
