@@ -478,3 +478,28 @@ def test_listings_page_as_the_model_allows(video: Any) -> None:
     listed = video.list_streams()
     assert len(listed["StreamInfoList"]) == 150 and "NextToken" not in listed
     assert len(video.list_streams(MaxResults=120)["StreamInfoList"]) == 120
+
+
+def test_stream_deleting_until_the_delay_passes() -> None:
+    with freeze_time("2026-01-01") as frozen, mock_kinesis(stream_delete_delay=5):
+        video = boto3.client("kinesisvideo", region_name=REGION)
+        arn = video.create_stream(StreamName="cam")["StreamARN"]
+        video.delete_stream(StreamARN=arn)
+        assert video.describe_stream(StreamARN=arn)["StreamInfo"]["Status"] == "DELETING"
+        # A stream being deleted takes no updates.
+        version = video.describe_stream(StreamARN=arn)["StreamInfo"]["Version"]
+        with pytest.raises(video.exceptions.ResourceInUseException):
+            video.update_stream(StreamARN=arn, CurrentVersion=version, DeviceName="x")
+        frozen.tick(5)
+        with pytest.raises(video.exceptions.ResourceNotFoundException):
+            video.describe_stream(StreamARN=arn)
+        assert video.list_streams()["StreamInfoList"] == []
+
+
+def test_mock_kinesisvideo_is_the_same_mock() -> None:
+    from kinesis_mock import mock_kinesisvideo
+
+    with mock_kinesisvideo():
+        video = boto3.client("kinesisvideo", region_name=REGION)
+        video.create_stream(StreamName="cam")
+        assert [s["StreamName"] for s in video.list_streams()["StreamInfoList"]] == ["cam"]
