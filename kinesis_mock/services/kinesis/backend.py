@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import heapq
-import itertools
 import re
 import secrets
 import string
@@ -21,6 +19,7 @@ from ...protocol.errors import (
 )
 from ...protocol.model import partition_for_region
 from ...settings import Settings
+from ..schedule import Schedule
 from .records import ShardLog
 
 HASH_KEY_SPACE = 1 << 128
@@ -255,9 +254,7 @@ class KinesisBackend:
         self.streams: dict[str, Stream] = {}
         self._names: list[str] = []  # sorted, for ListStreams
         self._by_id: dict[str, Stream] = {}
-        # (due time, tie-breaker, what happens then)
-        self._transitions: list[tuple[float, int, Callable[[float], None]]] = []
-        self._tie = itertools.count()
+        self._schedule = Schedule()
         # Other resources of the account and region (queues, channels), by kind and name.
         self.resources: dict[str, dict[str, Any]] = {}
         # Account-level settings (DescribeAccountSettings / UpdateAccountSettings).
@@ -266,14 +263,11 @@ class KinesisBackend:
     # -- clock-driven state changes -------------------------------------
 
     def advance(self, now: float) -> None:
-        transitions = self._transitions
-        while transitions and transitions[0][0] <= now:
-            due, _, action = heapq.heappop(transitions)
-            action(due)
+        self._schedule.advance(now)
 
     def later(self, due: float, action: Callable[[float], None]) -> None:
         """Run ``action`` (given the time it was due) once the clock reaches ``due``."""
-        heapq.heappush(self._transitions, (due, next(self._tie), action))
+        self._schedule.later(due, action)
 
     def schedule(
         self,

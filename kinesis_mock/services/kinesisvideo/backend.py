@@ -13,6 +13,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from ...protocol.errors import InvalidArgumentException
 from ...protocol.model import partition_for_region
 from ...settings import Settings
+from ..schedule import Schedule
 from .errors import (
     ResourceInUseException,
     ResourceNotFoundException,
@@ -58,8 +59,9 @@ class FragmentLog:
         self.fragments: list[Fragment] = []
         self._server_ms: list[int] = []
         self._by_number: dict[str, Fragment] = {}
-        self._producer: list[tuple[int, int]] = []  # (producer ms, serial)
-        self._serial: dict[int, Fragment] = {}
+        # (producer ms, serial, fragment): the serial breaks ties, so
+        # fragments themselves are never compared.
+        self._producer: list[tuple[int, int, Fragment]] = []
         self._count = 0
         self.longest_ms = 1  # the longest fragment yet, to bound overlap searches
 
@@ -72,8 +74,7 @@ class FragmentLog:
         self._server_ms.insert(at, server_ms)
         self.fragments.insert(at, fragment)
         self._by_number[fragment.number] = fragment
-        bisect.insort(self._producer, (producer_ms, self._count))
-        self._serial[self._count] = fragment
+        bisect.insort(self._producer, (producer_ms, self._count, fragment))
         self.longest_ms = max(self.longest_ms, duration_ms)
         return fragment
 
@@ -85,7 +86,7 @@ class FragmentLog:
         if by_producer:
             lo = bisect.bisect_left(self._producer, (start_ms, -1))
             hi = bisect.bisect_right(self._producer, (end_ms, 1 << 62))
-            return [self._serial[serial] for _, serial in self._producer[lo:hi]]
+            return [fragment for _, _, fragment in self._producer[lo:hi]]
         lo = bisect.bisect_left(self._server_ms, start_ms)
         hi = bisect.bisect_right(self._server_ms, end_ms)
         return self.fragments[lo:hi]
@@ -106,7 +107,7 @@ class FragmentLog:
         lo = bisect.bisect_left(self._producer, (start_ms, -1))
         if lo == len(self._producer):
             return len(self.fragments)
-        return self.position(self._serial[self._producer[lo][1]])
+        return self.position(self._producer[lo][2])
 
 
 @dataclass(eq=False)
@@ -267,16 +268,14 @@ class KinesisVideoBackend:
         self.channels: ResourceIndex[SignalingChannel] = ResourceIndex("channel")
         # Hub device ARN -> stream ARN -> the stream, for ListEdgeAgentConfigurations.
         self.edge_streams: dict[str, dict[str, VideoStream]] = {}
-        self._later: list[tuple[float, Callable[[], None]]] = []
+        self._schedule = Schedule()
 
     def advance(self, now: float) -> None:
-        due = [action for when, action in self._later if when <= now]
-        self._later = [(when, action) for when, action in self._later if when > now]
-        for action in due:
-            action()
+        self._schedule.advance(now)
 
-    def later(self, when: float, action: Callable[[], None]) -> None:
-        self._later.append((when, action))
+    def later(self, due: float, action: Callable[[float], None]) -> None:
+        """Run ``action`` (given the time it was due) once the clock reaches ``due``."""
+        self._schedule.later(due, action)
 
     def create(self, index: ResourceIndex[ResourceT], resource: ResourceT, now: float) -> None:
         """Stores a new resource: CREATING until the create delay passes."""
@@ -287,7 +286,7 @@ class KinesisVideoBackend:
         index.add(resource)
         if delay > 0:
 
-            def activate() -> None:
+            def activate(_due: float) -> None:
                 if resource.status == "CREATING":
                     resource.status = "ACTIVE"
 
@@ -300,7 +299,7 @@ class KinesisVideoBackend:
             index.remove(resource)
             return
         resource.status = "DELETING"
-        self.later(now + delay, lambda: index.remove(resource))
+        self.later(now + delay, lambda _due: index.remove(resource))
 
     def map_channel(self, channel: SignalingChannel, storage: dict[str, Any]) -> None:
         """Sets a channel's media storage, keeping the stream's list of mapped

@@ -12,28 +12,14 @@ from ..base import Params
 from ..kinesis.paging import page_of
 from .backend import EdgeConfiguration, KinesisVideoBackend, VideoStream, new_version
 from .channels import channel_named
-from .errors import ResourceInUseException, check_version
+from .errors import ResourceInUseException, check_version, require_retention
 from .service import KINESIS_VIDEO
 from .streams import stream_named
-
-
-class NoDataRetentionException(ServiceError):
-    code = "NoDataRetentionException"
 
 
 class StreamEdgeConfigurationNotFoundException(ServiceError):
     code = "StreamEdgeConfigurationNotFoundException"
     status = 404
-
-
-def _require_retention(stream: VideoStream) -> None:
-    # Images, notifications, edge recording and WebRTC ingestion all read
-    # media back from the stream, so it must keep some.
-    if stream.data_retention_hours == 0:
-        raise NoDataRetentionException(
-            f"The data retention of stream {stream.name} is 0 hours; "
-            "this configuration needs a stream that retains data."
-        )
 
 
 # -- image generation and notifications ---------------------------------------
@@ -44,7 +30,7 @@ def update_image_generation_configuration(backend: KinesisVideoBackend, req: Par
     stream = stream_named(backend, req, active=True)
     config = req.get("ImageGenerationConfiguration")
     if config is not None:  # AWS: a null configuration deletes it
-        _require_retention(stream)
+        require_retention(stream.name, stream.data_retention_hours)
     stream.image_generation = config
 
 
@@ -61,7 +47,7 @@ def update_notification_configuration(backend: KinesisVideoBackend, req: Params)
     stream = stream_named(backend, req, active=True)
     config = req.get("NotificationConfiguration")
     if config is not None:
-        _require_retention(stream)
+        require_retention(stream.name, stream.data_retention_hours)
     stream.notification = config
 
 
@@ -106,7 +92,7 @@ def update_media_storage_configuration(backend: KinesisVideoBackend, req: Params
                 "MediaStorageConfiguration needs a StreamARN when its Status is ENABLED."
             )
         stream = stream_named(backend, {"StreamARN": stream_arn}, active=True)
-        _require_retention(stream)
+        require_retention(stream.name, stream.data_retention_hours)
         # One channel stores its media in a stream; a stream takes one channel.
         if any(arn != channel.arn for arn in stream.mapped_channels):
             raise ResourceInUseException(
@@ -164,7 +150,7 @@ def _edge_view(stream: VideoStream, edge: EdgeConfiguration) -> dict[str, Any]:
 @KINESIS_VIDEO.operation("StartEdgeConfigurationUpdate")
 def start_edge_configuration_update(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     stream = stream_named(backend, req, active=True)
-    _require_retention(stream)
+    require_retention(stream.name, stream.data_retention_hours)
     previous = stream.edge
     if previous is not None and previous.sync_status in ("SYNCING", "DELETING"):
         raise ResourceInUseException(
@@ -183,7 +169,7 @@ def start_edge_configuration_update(backend: KinesisVideoBackend, req: Params) -
     backend.set_edge(stream, edge)
     view = _edge_view(stream, edge)
 
-    def synced() -> None:
+    def synced(_due: float) -> None:
         if stream.edge is edge and edge.sync_status == "SYNCING":
             edge.sync_status = "IN_SYNC"
 
@@ -192,7 +178,7 @@ def start_edge_configuration_update(backend: KinesisVideoBackend, req: Params) -
     if delay > 0:
         backend.later(now + delay, synced)
     else:
-        synced()
+        synced(now)
     return view
 
 
@@ -212,7 +198,7 @@ def delete_edge_configuration(backend: KinesisVideoBackend, req: Params) -> None
     edge.sync_status = "DELETING"
     edge.updated_at = now
 
-    def deleted() -> None:
+    def deleted(_due: float) -> None:
         if stream.edge is edge:
             backend.set_edge(stream, None)
 
@@ -220,7 +206,7 @@ def delete_edge_configuration(backend: KinesisVideoBackend, req: Params) -> None
     if delay > 0:
         backend.later(now + delay, deleted)
     else:
-        deleted()
+        deleted(now)
 
 
 @KINESIS_VIDEO.operation("ListEdgeAgentConfigurations")

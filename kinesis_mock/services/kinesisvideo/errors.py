@@ -22,6 +22,10 @@ class TagsPerResourceExceededLimitException(ServiceError):
     code = "TagsPerResourceExceededLimitException"
 
 
+class NoDataRetentionException(ServiceError):
+    code = "NoDataRetentionException"
+
+
 class AccountChannelLimitExceededException(ServiceError):
     code = "AccountChannelLimitExceededException"
 
@@ -31,4 +35,13 @@ def check_version(kind: str, version: str, current: str | None) -> None:
     if current is not None and current != version:
         raise VersionMismatchException(
             f"The {kind} version {current} does not match the current version {version}."
+        )
+
+
+def require_retention(name: str, retention_hours: int) -> None:
+    """Images, notifications, edge recording, WebRTC ingestion and archived
+    playback all read media back from the stream, so it must keep some."""
+    if retention_hours == 0:
+        raise NoDataRetentionException(
+            f"The stream {name} keeps no data (DataRetentionInHours is 0)."
         )

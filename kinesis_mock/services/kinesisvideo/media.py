@@ -20,8 +20,7 @@ from ...protocol.errors import InvalidArgumentException
 from ..base import Params
 from ..kinesis.paging import page_of
 from .backend import Fragment, KinesisVideoBackend, VideoStream
-from .configurations import NoDataRetentionException
-from .errors import ResourceNotFoundException
+from .errors import ResourceNotFoundException, require_retention
 from .images import grey_jpeg, grey_png
 from .service import KINESIS_VIDEO_ARCHIVED_MEDIA, KINESIS_VIDEO_MEDIA
 from .streams import random_host_label, stream_named
@@ -59,13 +58,6 @@ def _in_range(
     found = stream.media.between(selector_type == "PRODUCER_TIMESTAMP", start_ms, end_ms)
     oldest = _oldest_retained_ms(stream)
     return [fragment for fragment in found if fragment.server_ms >= oldest]
-
-
-def _require_retention(stream: VideoStream) -> None:
-    if stream.data_retention_hours == 0:
-        raise NoDataRetentionException(
-            f"The stream {stream.name} keeps no data (DataRetentionInHours is 0)."
-        )
 
 
 def _payload(fragments: list[Fragment], content_type: str) -> dict[str, Any]:
@@ -145,7 +137,7 @@ def get_media_for_fragment_list(backend: KinesisVideoBackend, req: Params) -> di
 @KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetClip")
 def get_clip(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     stream = stream_named(backend, req)
-    _require_retention(stream)
+    require_retention(stream.name, stream.data_retention_hours)
     selector = req["ClipFragmentSelector"]
     start_ms = _ms(selector["TimestampRange"]["StartTimestamp"])
     end_ms = _ms(selector["TimestampRange"]["EndTimestamp"])
@@ -161,7 +153,7 @@ def get_clip(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
 
 def _session_fragments(stream: VideoStream, req: Params, selector_key: str) -> list[Fragment]:
     """The fragments a HLS or DASH session would play, by its playback mode."""
-    _require_retention(stream)
+    require_retention(stream.name, stream.data_retention_hours)
     mode = req.get("PlaybackMode", "LIVE")
     selector = req.get(selector_key) or {}
     kind = selector.get("FragmentSelectorType", "SERVER_TIMESTAMP")
@@ -218,7 +210,7 @@ def _size(req: Params) -> tuple[int, int]:
 @KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetImages")
 def get_images(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     stream = stream_named(backend, req)
-    _require_retention(stream)
+    require_retention(stream.name, stream.data_retention_hours)
     start_ms, end_ms = _ms(req["StartTimestamp"]), _ms(req["EndTimestamp"])
     if end_ms < start_ms or end_ms - start_ms > IMAGES_RANGE_MS:
         raise InvalidArgumentException(
