@@ -17,9 +17,9 @@ from ...protocol.errors import (
     ResourceNotFoundException,
 )
 from ..base import Params
+from ..paging import page_of
 from .backend import ACTIVE, CREATING, ON_DEMAND, KinesisBackend, Stream
 from .lifecycle import created, deleted
-from .paging import page_of
 from .service import KINESIS
 from .tags import check_tag_characters, check_tag_count
 

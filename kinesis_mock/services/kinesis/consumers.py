@@ -15,9 +15,9 @@ from ...protocol.errors import (
     ResourceNotFoundException,
 )
 from ..base import Params
+from ..paging import page_of
 from .backend import ACTIVE, CREATING, DELETING, KinesisBackend, Stream
 from .lifecycle import created, deleted
-from .paging import page_of
 from .service import KINESIS
 
 MAX_CONSUMERS_PER_STREAM = 20

@@ -25,10 +25,10 @@ from ...protocol.errors import (
     ResourceNotFoundException,
 )
 from ..base import Params
+from ..paging import page_of
 from ..tokens import seal, unseal
 from .backend import ACTIVE, CREATING, ON_DEMAND, KinesisBackend, Shard, Stream
 from .lifecycle import created, deleted
-from .paging import page_of
 from .service import KINESIS
 from .tags import check_tag_characters, check_tag_count
 

@@ -8,7 +8,7 @@ from typing import Any
 from ... import clock
 from ...protocol.errors import InvalidArgumentException
 from ..base import Params
-from ..kinesis.paging import page_of
+from ..paging import page_of
 from .backend import KinesisVideoBackend, SignalingChannel, add_tags, new_version
 from .errors import (
     AccountChannelLimitExceededException,

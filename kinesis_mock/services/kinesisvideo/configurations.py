@@ -9,7 +9,7 @@ from typing import Any
 from ... import clock
 from ...protocol.errors import InvalidArgumentException, ServiceError
 from ..base import Params
-from ..kinesis.paging import page_of
+from ..paging import page_of
 from .backend import EdgeConfiguration, KinesisVideoBackend, VideoStream, new_version
 from .channels import channel_named
 from .errors import ResourceInUseException, check_version, require_retention

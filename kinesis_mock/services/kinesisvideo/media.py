@@ -18,7 +18,7 @@ from typing import Any
 from ... import clock
 from ...protocol.errors import InvalidArgumentException
 from ..base import Params
-from ..kinesis.paging import page_of
+from ..paging import page_of
 from .backend import Fragment, KinesisVideoBackend, VideoStream
 from .errors import ResourceNotFoundException, require_retention
 from .images import grey_jpeg, grey_png

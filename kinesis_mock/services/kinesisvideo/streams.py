@@ -10,7 +10,7 @@ from typing import Any
 from ... import clock
 from ...protocol.errors import InvalidArgumentException
 from ..base import Params
-from ..kinesis.paging import page_of
+from ..paging import page_of
 from .backend import KinesisVideoBackend, VideoStream, add_tags, new_version
 from .errors import check_version
 from .service import KINESIS_VIDEO

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ... import clock
-from ...protocol.errors import ExpiredNextTokenException, InvalidArgumentException
-from ..base import Params
-from ..tokens import seal, unseal
+from .. import clock
+from ..protocol.errors import ExpiredNextTokenException, InvalidArgumentException
+from .base import Params
+from .tokens import seal, unseal
 
 PAGE_LIMIT = 100
 NEXT_TOKEN_LIFETIME = 300.0
