@@ -14,6 +14,7 @@ import threading
 from collections.abc import Sequence
 
 from . import server
+from .registry import Registry
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -57,13 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _create_stream(name: str, shards: int, region: str) -> None:
+def _create_stream(registry: Registry, name: str, shards: int, region: str) -> None:
     """Create a stream at start, through the engine itself."""
-    from .registry import REGISTRY
     from .services.kinesis import KINESIS
 
-    backend = REGISTRY.backend(KINESIS, REGISTRY.settings.default_account(), region)
-    with backend.lock:
+    with registry.open(KINESIS, registry.settings.default_account(), region) as backend:
         KINESIS.handlers["CreateStream"](backend, {"StreamName": name, "ShardCount": shards})
 
 
@@ -86,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     for spec in args.stream:
         name, shards, *region = spec.split(":")
-        _create_stream(name, int(shards), region[0] if region else args.region)
+        _create_stream(handle.registry, name, int(shards), region[0] if region else args.region)
     print(f"kinesis-mock serving on {handle.endpoint_url}", flush=True)
     if args.tls and not args.certfile:
         print(f"self-signed certificate: {handle.certfile}", flush=True)

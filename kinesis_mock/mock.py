@@ -8,6 +8,7 @@ import os
 import threading
 import unittest
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from types import TracebackType
@@ -15,8 +16,11 @@ from typing import Any, TypeVar, overload
 
 from . import clock
 from .environment import DEFAULT_REGION, FakeEnvironment
-from .registry import REGISTRY
+from .registry import REGISTRY, Registry
+from .services.base import ServiceDefinition
+from .services.kinesis import KINESIS
 from .services.kinesis.backend import KinesisBackend
+from .services.kinesisvideo import KINESIS_VIDEO
 from .services.kinesisvideo.backend import KinesisVideoBackend
 from .settings import Settings
 from .transport import botocore_hook, requests_hook
@@ -75,6 +79,15 @@ class KinesisMock:
         self._options = settings
         self._intercept_requests = intercept_requests
         self._saved: list[dict[str, Any]] = []
+        # Whose state the inspection methods read: the in-process mock's, or
+        # a server's (see ``ServerHandle.state``).
+        self._registry = REGISTRY
+
+    @classmethod
+    def _inspecting(cls, registry: Registry) -> KinesisMock:
+        handle = cls()
+        handle._registry = registry
+        return handle
 
     # -- activation -------------------------------------------------------
 
@@ -185,39 +198,35 @@ class KinesisMock:
     @property
     def settings(self) -> Settings:
         """The active settings; change delays or limits mid-test through them."""
-        return REGISTRY.settings
+        return self._registry.settings
 
     @property
     def account_id(self) -> str:
-        return REGISTRY.settings.default_account()
+        return self._registry.settings.default_account()
 
     @staticmethod
     def _region(region: str | None) -> str:
         return region or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
-    def _backend(self, region: str | None, account_id: str | None) -> KinesisBackend | None:
-        account = account_id or self.account_id
-        backend: KinesisBackend | None = REGISTRY.backends("kinesis").get(
-            (account, self._region(region))
-        )
-        return backend
+    def _open(
+        self, service: ServiceDefinition, region: str | None, account_id: str | None
+    ) -> AbstractContextManager[Any]:
+        """The backend, locked and with due transitions applied, exactly as
+        an API call sees it."""
+        return self._registry.open(service, account_id or self.account_id, self._region(region))
 
-    def _video_backend(self, region: str | None, account_id: str | None) -> KinesisVideoBackend:
-        from .services.kinesisvideo import KINESIS_VIDEO
-
-        backend: KinesisVideoBackend = REGISTRY.backend(
-            KINESIS_VIDEO, account_id or self.account_id, self._region(region)
-        )
-        return backend
+    def _missing(
+        self, what: str, name: str, region: str | None, account_id: str | None
+    ) -> KeyError:
+        account, where = account_id or self.account_id, self._region(region)
+        return KeyError(f"no {what} {name!r} in account {account}, region {where}")
 
     def streams(
         self, region: str | None = None, account_id: str | None = None
     ) -> dict[str, StreamInfo]:
         """The Kinesis streams of an account and region, by name."""
-        backend = self._backend(region, account_id)
-        if backend is None:
-            return {}
-        with backend.lock:
+        backend: KinesisBackend
+        with self._open(KINESIS, region, account_id) as backend:
             return {
                 stream.name: StreamInfo(
                     name=stream.name,
@@ -240,13 +249,13 @@ class KinesisMock:
         Reads the stored records directly, so a test can check what a
         producer wrote without writing a consumer.
         """
-        backend = self._backend(region, account_id)
-        stream = backend.streams.get(stream_name) if backend is not None else None
-        if backend is None or stream is None:
-            raise KeyError(f"no stream {stream_name!r} in this account and region")
-        now = clock.now()
         found: list[RecordInfo] = []
-        with backend.lock:
+        backend: KinesisBackend
+        with self._open(KINESIS, region, account_id) as backend:
+            stream = backend.streams.get(stream_name)
+            if stream is None:
+                raise self._missing("stream", stream_name, region, account_id)
+            now = clock.now()
             for shard in stream.shards:
                 stream.trim_expired(shard, now)
                 stored, _ = shard.log.read(shard.log.first_index, len(shard.log), 1 << 62)
@@ -285,13 +294,11 @@ class KinesisMock:
         ListFragments, GetMediaForFragmentList, GetClip, GetImages and the
         HLS/DASH session URLs answer from these fragments.
         """
-        backend = self._video_backend(region, account_id)
-        missing = KeyError(f"no video stream {stream_name!r} in this account and region")
-        with backend.lock:
-            backend.advance(clock.now())
+        backend: KinesisVideoBackend
+        with self._open(KINESIS_VIDEO, region, account_id) as backend:
             stream = backend.streams.by_name.get(stream_name)
             if stream is None:
-                raise missing
+                raise self._missing("video stream", stream_name, region, account_id)
             server = _epoch_ms(server_timestamp if server_timestamp is not None else clock.now())
             producer = _epoch_ms(producer_timestamp) if producer_timestamp is not None else server
             return stream.media.add(bytes(payload), producer, server, duration_ms).number
@@ -306,16 +313,16 @@ class KinesisMock:
     ) -> None:
         """Connects a master peer to a signaling channel: SendAlexaOfferToMaster
         returns ``answer`` (or ``answer(offer)``, given the offer payload)."""
-        backend = self._video_backend(region, account_id)
-        with backend.lock:
+        backend: KinesisVideoBackend
+        with self._open(KINESIS_VIDEO, region, account_id) as backend:
             channel = backend.channels.by_name.get(channel_name)
             if channel is None:
-                raise KeyError(f"no signaling channel {channel_name!r} in this account and region")
+                raise self._missing("signaling channel", channel_name, region, account_id)
             channel.master = answer if callable(answer) else (lambda _offer: answer)
 
     def reset(self) -> None:
         """Forget every stream, keeping the mock active."""
-        REGISTRY.reset(REGISTRY.settings)
+        self._registry.reset(self._registry.settings)
 
 
 def _epoch_ms(moment: datetime | float) -> int:

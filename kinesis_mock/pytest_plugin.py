@@ -21,13 +21,12 @@ def kinesis_mock() -> Iterator[KinesisMock]:
 @pytest.fixture
 def kinesis_server() -> Iterator[Any]:
     """A kinesis-mock HTTP server on a free port, for clients outside the
-    process (needs the ``server`` extra); state resets when the test ends."""
+    process (needs the ``server`` extra), with state of its own that ends
+    with the test."""
     from . import server
-    from .registry import REGISTRY
 
     handle = server.start(port=0)
     try:
         yield handle
     finally:
         handle.stop()
-        REGISTRY.reset()

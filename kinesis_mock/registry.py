@@ -1,19 +1,28 @@
-"""Backends keyed by (service, account id, region), reset when a mock ends."""
+"""Backends keyed by (service, account id, region).
+
+The in-process mock has one registry (:data:`REGISTRY`), reset when the
+outermost mock ends; every server started with :func:`kinesis_mock.server.start`
+has its own, so a mock starting or ending in the same process never touches
+a server's streams.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from . import clock
 from .services.base import Backend, ServiceDefinition
 from .settings import Settings
 
 
 class Registry:
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
         self._lock = threading.Lock()
         self._backends: dict[tuple[str, str, str], Backend] = {}
-        self.settings = Settings()
+        self.settings = settings if settings is not None else Settings()
 
     def backend(self, service: ServiceDefinition, account: str, region: str) -> Any:
         key = (service.state_name, account, region)
@@ -25,6 +34,16 @@ class Registry:
                     backend = service.backend_factory(account, region, self.settings)
                     self._backends[key] = backend
         return backend
+
+    @contextmanager
+    def open(self, service: ServiceDefinition, account: str, region: str) -> Iterator[Any]:
+        """The backend of ``service`` in an account and region, locked and
+        with every clock-driven transition due by now applied: the one way
+        anything (a request, the test handle, the CLI) reads or changes state."""
+        backend = self.backend(service, account, region)
+        with backend.lock:
+            backend.advance(clock.now())
+            yield backend
 
     def backends(self, state_name: str) -> dict[tuple[str, str], Any]:
         """The existing backends of one service, by (account, region)."""
@@ -41,4 +60,5 @@ class Registry:
             self.settings = settings if settings is not None else Settings()
 
 
+# The in-process mock's state.
 REGISTRY = Registry()

@@ -16,10 +16,13 @@ import asyncio
 import socket
 import threading
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .registry import REGISTRY
+from .registry import Registry
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .mock import KinesisMock
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4567
@@ -34,16 +37,26 @@ class ServerHandle:
     port: int
     scheme: str
     certfile: str | None
+    # This server's own state (a mock_kinesis() in the same process has another).
+    registry: Registry = field(repr=False)
     _loop: asyncio.AbstractEventLoop = field(repr=False)
     _stopped: asyncio.Event = field(repr=False)
     _thread: threading.Thread = field(repr=False)
+
+    @property
+    def state(self) -> KinesisMock:
+        """A handle on this server's state, as ``mock_kinesis()`` gives for
+        the in-process mock (``streams()``, ``records()``, ``put_media()``...)."""
+        from .mock import KinesisMock
+
+        return KinesisMock._inspecting(self.registry)
 
     @property
     def endpoint_url(self) -> str:
         return f"{self.scheme}://{self.host}:{self.port}"
 
     def stop(self) -> None:
-        """Stop serving (state is kept until the process ends or is reset)."""
+        """Stop serving (the state stays readable through ``registry``)."""
         if self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._stopped.set)
             self._thread.join(timeout=10)
@@ -79,14 +92,14 @@ def start(
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
 
-    from .transport.server import app
+    from .transport.server import make_app
 
     known = {f.name for f in fields(Settings)}
     unknown = set(settings) - known
     if unknown:
         raise TypeError(f"unknown server options: {', '.join(sorted(unknown))}")
-    for key, value in settings.items():
-        setattr(REGISTRY.settings, key, value)
+    registry = Registry(Settings(**settings))
+    app = make_app(registry)
 
     if tls and certfile is None:
         certfile, keyfile = self_signed_certificate(host)
@@ -134,6 +147,7 @@ def start(
         port=bound_port,
         scheme="https" if certfile else "http",
         certfile=certfile,
+        registry=registry,
         _loop=loop,
         _stopped=stopped,
         _thread=thread,

@@ -297,7 +297,6 @@ def test_cbor_requests_get_cbor_answers(kinesis_server: Any) -> None:
 
 def test_tls_with_a_self_signed_certificate() -> None:
     from kinesis_mock import server
-    from kinesis_mock.registry import REGISTRY
 
     with server.start(port=0, tls=True) as handle:
         assert handle.endpoint_url.startswith("https://127.0.0.1:")
@@ -311,7 +310,6 @@ def test_tls_with_a_self_signed_certificate() -> None:
         )
         client.create_stream(StreamName="secure", ShardCount=1)
         assert client.list_streams()["StreamNames"] == ["secure"]
-    REGISTRY.reset()
 
 
 def test_the_aws_cli_end_to_end(kinesis_server: Any, tmp_path: Any) -> None:
@@ -402,7 +400,6 @@ def test_subscribe_to_shard_over_http2() -> None:
     from botocore.eventstream import EventStreamBuffer
 
     from kinesis_mock import server
-    from kinesis_mock.registry import REGISTRY
 
     with server.start(port=0, tls=True) as handle:
         setup = boto3.client(
@@ -454,7 +451,6 @@ def test_subscribe_to_shard_over_http2() -> None:
             for chunk in response.iter_bytes():
                 buffer.add_data(chunk)
             messages = list(buffer)
-    REGISTRY.reset()
     assert messages[0].headers[":event-type"] == "initial-response"
     event = json.loads(messages[1].payload)
     assert messages[1].headers[":event-type"] == "SubscribeToShardEvent"
@@ -479,10 +475,8 @@ def test_bodies_beyond_what_the_front_end_reads_get_413(kinesis_server: Any) -> 
 
 
 def test_kinesis_video_media_over_http(kinesis_server: Any) -> None:
-    # Fragments added through a mock handle are served by the server in the
-    # same process; the media payload streams back as the body.
-    from kinesis_mock import KinesisMock
-
+    # Fragments added through the server's state handle are served by it;
+    # the media payload streams back as the body.
     def client(service: str) -> Any:
         return boto3.client(
             service,
@@ -494,8 +488,9 @@ def test_kinesis_video_media_over_http(kinesis_server: Any) -> None:
 
     video = client("kinesisvideo")
     video.create_stream(StreamName="cam", DataRetentionInHours=1)
-    handle = KinesisMock()
-    number = handle.put_media("cam", b"\x1a\x45\xdf\xa3" + b"\x00" * 100_000, region="us-east-1")
+    number = kinesis_server.state.put_media(
+        "cam", b"\x1a\x45\xdf\xa3" + b"\x00" * 100_000, region="us-east-1"
+    )
     media = client("kinesis-video-media").get_media(
         StreamName="cam", StartSelector={"StartSelectorType": "EARLIEST"}
     )

@@ -6,8 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from .. import clock
-from ..registry import REGISTRY
+from ..registry import REGISTRY, Registry
 from ..services.base import ServiceDefinition
 from .auth import account_for_access_key, check_signature, credential_scope
 from .codecs import CODECS
@@ -26,13 +25,14 @@ log = logging.getLogger("kinesis_mock")
 DEFAULT_REGION = "us-east-1"
 
 
-def handle(service: ServiceDefinition, request: Request) -> Response:
-    """Answer one request to ``service`` as the real service would."""
+def handle(service: ServiceDefinition, request: Request, registry: Registry = REGISTRY) -> Response:
+    """Answer one request to ``service`` as the real service would, from the
+    state in ``registry`` (the in-process mock's unless a server passes its own)."""
     spec = service_spec(service.name)
     codec = CODECS[spec.protocol]
     request_id = str(uuid.uuid4())
     operation = request.operation or "?"
-    account = REGISTRY.settings.default_account()
+    account = registry.settings.default_account()
     region = DEFAULT_REGION
     try:
         operation = codec.operation(spec, request)
@@ -56,9 +56,7 @@ def handle(service: ServiceDefinition, request: Request) -> Response:
         scope = credential_scope(request)
         account = account_for_access_key(scope.access_key, account)
         region = scope.region or DEFAULT_REGION
-        backend = REGISTRY.backend(service, account, region)
-        with backend.lock:
-            backend.advance(clock.now())
+        with registry.open(service, account, region) as backend:
             result = handler(backend, params)
         return codec.render(spec, operation, result, request_id, request)
     except WireRefusal as refusal:

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 from ..protocol.auth import credential_scope
 from ..protocol.dispatch import handle
 from ..protocol.wire import Request, Response
+from ..registry import Registry
 from ..services.base import ServiceDefinition
 from ..services.catalog import SERVICES, service_for_signing_name
 
@@ -67,8 +68,19 @@ async def _body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-async def app(scope: Scope, receive: Receive, send: Send) -> None:
-    """The ASGI entry point."""
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def make_app(registry: Registry) -> App:
+    """The ASGI application answering from ``registry``'s state."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await _serve(registry, scope, receive, send)
+
+    return app
+
+
+async def _serve(registry: Registry, scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         while True:
             message = await receive()
@@ -104,7 +116,7 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     )
     loop = asyncio.get_running_loop()
     service = _service_for(request)
-    response: Response = await loop.run_in_executor(None, handle, service, request)
+    response: Response = await loop.run_in_executor(None, handle, service, request, registry)
     log.info(
         "%s %s %s -> %d",
         request.method,
