@@ -11,6 +11,7 @@ def test_pipeline():
 from .clock import set_clock
 from .mock import KinesisMock, RecordInfo, StreamInfo, mock_kinesis
 from .settings import Settings
+from .transport.seal import UnmockedServiceCall
 
 mock_kinesisvideo = mock_kinesis
 
@@ -19,6 +20,7 @@ __all__ = [
     "RecordInfo",
     "Settings",
     "StreamInfo",
+    "UnmockedServiceCall",
     "mock_kinesis",
     "mock_kinesisvideo",
     "set_clock",

@@ -44,6 +44,8 @@ class FakeEnvironment:
         self._saved: dict[str, str | None] = {}
         self._session: Any = None
         self._session_credentials: Any = None
+        # boto3's default session when the mock started (None if there was none).
+        self._default_session: Any = None
 
     def _set(self, key: str, value: str | None) -> None:
         if key not in self._saved:
@@ -77,6 +79,7 @@ class FakeEnvironment:
         # reload the service models.
         boto3 = sys.modules.get("boto3")
         session = getattr(boto3, "DEFAULT_SESSION", None)
+        self._default_session = session
         if session is None:
             return
         core = session._session
@@ -93,6 +96,16 @@ class FakeEnvironment:
             else:
                 os.environ[key] = value
         self._saved.clear()
+        boto3 = sys.modules.get("boto3")
+        if (
+            boto3 is not None
+            and getattr(boto3, "DEFAULT_SESSION", None) is not self._default_session
+        ):
+            # Made under the mock, it holds the fake credentials and the
+            # config read from empty files: code after the mock gets the
+            # session it had before (or a fresh one from the real config).
+            setattr(boto3, "DEFAULT_SESSION", self._default_session)  # noqa: B010
+        self._default_session = None
         if self._session is not None:
             self._session._credentials = self._session_credentials
             self._session = None

@@ -24,6 +24,7 @@ from .services.kinesisvideo import KINESIS_VIDEO
 from .services.kinesisvideo.backend import KinesisVideoBackend
 from .settings import Settings
 from .transport import botocore_hook, requests_hook
+from .transport.seal import SEAL
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -71,13 +72,20 @@ class KinesisMock:
     while it is active.
     """
 
-    def __init__(self, intercept_requests: bool = True, **settings: Any) -> None:
+    def __init__(
+        self,
+        intercept_requests: bool = True,
+        refuse_other_services: bool = False,
+        **settings: Any,
+    ) -> None:
         known = {f.name for f in fields(Settings)}
         unknown = set(settings) - known
         if unknown:
             raise TypeError(f"unknown mock_kinesis options: {', '.join(sorted(unknown))}")
+        Settings(**settings)  # a bad value is refused now, not when the mock starts
         self._options = settings
         self._intercept_requests = intercept_requests
+        self._refuse_other_services = refuse_other_services
         self._saved: list[dict[str, Any]] = []
         # Whose state the inspection methods read: the in-process mock's, or
         # a server's (see ``ServerHandle.state``).
@@ -95,6 +103,9 @@ class KinesisMock:
         global _environment, _requests_mock
         with _lifecycle:
             depth = botocore_hook.SWITCH.enter()
+            botocore_hook.ensure_guards()
+            if self._refuse_other_services:
+                SEAL.enter()
             if depth == 1:
                 REGISTRY.reset(Settings(**self._options))
                 self._saved.append({})
@@ -117,6 +128,8 @@ class KinesisMock:
                 raise RuntimeError("mock_kinesis.stop() called on a mock that is not active")
             previous = self._saved.pop()
             depth = botocore_hook.SWITCH.exit()
+            if self._refuse_other_services:
+                SEAL.exit()
             if depth == 0:
                 REGISTRY.reset()
                 if _environment is not None:
@@ -155,7 +168,7 @@ class KinesisMock:
 
     def _fresh(self) -> KinesisMock:
         # Each call of a decorated function gets its own activation.
-        return KinesisMock(self._intercept_requests, **self._options)
+        return KinesisMock(self._intercept_requests, self._refuse_other_services, **self._options)
 
     def _decorate_function(self, func: F) -> F:
         if inspect.iscoroutinefunction(func):
@@ -191,7 +204,61 @@ class KinesisMock:
         for name, member in list(vars(cls).items()):
             if name.startswith("test") and inspect.isfunction(member):
                 setattr(cls, name, self._decorate_function(member))
+        self._span(cls, "setup_method", "teardown_method", per_class=False)
+        if "setup_class" in vars(cls):
+            self._span(cls, "setup_class", "teardown_class", per_class=True)
         return cls
+
+    def _span(self, cls: type[Any], setup: str, teardown: str, *, per_class: bool) -> None:
+        """Make one mock span pytest's ``setup`` hook, the test(s) and the
+        ``teardown`` hook of a plain test class (added if the class has none).
+
+        A ``setup_class`` mock spans every test of the class, so what it
+        creates is there for each of them; ``setup_method`` gets one per test.
+        """
+        owner = self
+        attribute = f"_kinesis_mock_{setup}"
+
+        def unwrap(member: Any) -> Any:
+            return member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+
+        original_setup = unwrap(vars(cls).get(setup))
+        original_teardown = unwrap(vars(cls).get(teardown))
+
+        # pytest passes the method (or class) only to hooks that take it.
+        def call(hook: Any, target: Any, argument: Any) -> None:
+            if hook.__code__.co_argcount >= 2:
+                hook(target, argument)
+            else:
+                hook(target)
+
+        def run_setup(target: Any, argument: Any = None) -> None:
+            mock = owner._fresh().start()
+            setattr(target, attribute, mock)
+            if original_setup is not None:
+                try:
+                    call(original_setup, target, argument)
+                except BaseException:
+                    mock.stop()  # pytest skips the teardown of a failed setup
+                    delattr(target, attribute)
+                    raise
+
+        def run_teardown(target: Any, argument: Any = None) -> None:
+            try:
+                if original_teardown is not None:
+                    call(original_teardown, target, argument)
+            finally:
+                mock = target.__dict__.get(attribute)
+                if mock is not None:
+                    delattr(target, attribute)
+                    mock.stop()
+
+        if per_class:
+            setattr(cls, setup, classmethod(run_setup))
+            setattr(cls, teardown, classmethod(run_teardown))
+        else:
+            setattr(cls, setup, run_setup)
+            setattr(cls, teardown, run_teardown)
 
     # -- inspection -------------------------------------------------------
 

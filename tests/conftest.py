@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from helpers import REGION
+from helpers import REGION, socket_guard
 
 from kinesis_mock import KinesisMock
 
@@ -28,17 +28,6 @@ def raw_kinesis(kinesis_mock: KinesisMock) -> Any:
 
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Fail any attempt to open a connection; yields the addresses tried."""
-    import socket
-
-    attempts: list[str] = []
-    original = socket.socket.connect
-
-    def refuse(self: socket.socket, address: Any) -> None:
-        if isinstance(address, tuple) and address[0] in ("127.0.0.1", "::1", "localhost"):
-            return original(self, address)
-        attempts.append(str(address))
-        raise AssertionError(f"a mocked call tried to reach the network: {address}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    yield attempts
+    """A socket guard: records and refuses every connection (and name
+    lookup) that would leave this machine; yields what was tried."""
+    yield from socket_guard(monkeypatch)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -43,3 +46,49 @@ def signed_request(
     request = AWSRequest(method="POST", url=url, data=body, headers=headers)
     SigV4Auth(Credentials(access_key, "secret"), service, region).add_auth(request)
     return requests.post(url, data=body, headers=dict(request.headers.items()), timeout=5)
+
+
+def _is_local(host: Any) -> bool:
+    if host is None or not isinstance(host, str) or host == "localhost":
+        return host in (None, "localhost")
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def socket_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Refuse (with an AssertionError, which no HTTP client swallows) and
+    record every non-loopback connect and name lookup."""
+    attempts: list[str] = []
+    connect, connect_ex, getaddrinfo = (
+        socket.socket.connect,
+        socket.socket.connect_ex,
+        socket.getaddrinfo,
+    )
+
+    def refuse(what: Any) -> AssertionError:
+        attempts.append(str(what))
+        return AssertionError(f"a call tried to reach the network: {what}")
+
+    def guarded_connect(self: socket.socket, address: Any) -> Any:
+        if isinstance(address, tuple) and not _is_local(address[0]):
+            raise refuse(address)
+        return connect(self, address)
+
+    def guarded_connect_ex(self: socket.socket, address: Any) -> Any:
+        if isinstance(address, tuple) and not _is_local(address[0]):
+            raise refuse(address)
+        return connect_ex(self, address)
+
+    def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, bytes):
+            host = host.decode()
+        if not _is_local(host):
+            raise refuse(host)
+        return getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    yield attempts

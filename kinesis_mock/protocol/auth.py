@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import IncompleteSignatureException, MissingAuthenticationTokenException
+from .errors import (
+    IncompleteSignatureException,
+    InvalidSignatureException,
+    MissingAuthenticationTokenException,
+)
 from .wire import Request
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -46,7 +50,8 @@ def check_signature(request: Request) -> None:
     header = request.header("Authorization")
     if header is None:
         if request.query.get("X-Amz-Credential") and request.query.get("X-Amz-Signature"):
-            return  # a presigned request
+            _check_scope(request)  # a presigned request
+            return
         raise MissingAuthenticationTokenException("Missing Authentication Token")
     problems = [
         f"Authorization header requires '{part}' parameter."
@@ -59,3 +64,14 @@ def check_signature(request: Request) -> None:
         )
     if not header.startswith("AWS4-HMAC-SHA256 ") or problems:
         raise IncompleteSignatureException(" ".join([*problems, f"Authorization={header}"]))
+    _check_scope(request)
+
+
+def _check_scope(request: Request) -> None:
+    expected = request.signing_name
+    signed_for = credential_scope(request).service
+    if expected is not None and signed_for is not None and signed_for != expected:
+        # The service's own text, trailing space included.
+        raise InvalidSignatureException(
+            f"Credential should be scoped to correct service: '{expected}'. "
+        )

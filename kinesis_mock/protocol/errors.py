@@ -57,6 +57,10 @@ class IncompleteSignatureException(ServiceError):
     code = "IncompleteSignatureException"
 
 
+class InvalidSignatureException(ServiceError):
+    code = "InvalidSignatureException"
+
+
 class InvalidArgumentException(ServiceError):
     code = "InvalidArgumentException"
 

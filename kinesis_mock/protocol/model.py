@@ -103,6 +103,17 @@ def _loader():  # type: ignore[no-untyped-def]
     return create_loader()
 
 
+def partition_dns_suffixes() -> set[str]:
+    """Every DNS suffix of every partition's endpoints (plain and dual-stack)."""
+    suffixes: set[str] = set()
+    for partition in _loader().load_data("partitions")["partitions"]:
+        outputs = partition.get("outputs", {})
+        suffixes.update(
+            outputs[key] for key in ("dnsSuffix", "dualStackDnsSuffix") if outputs.get(key)
+        )
+    return suffixes
+
+
 @functools.cache
 def partition_for_region(region: str) -> str:
     """The ARN partition of a region, from botocore's partition data."""

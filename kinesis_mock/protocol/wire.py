@@ -26,6 +26,9 @@ class Request:
     # Whether to refuse requests without a well-formed SigV4 signature, as the
     # service does (botocore always signs, so only raw HTTP needs the check).
     verify_signature: bool = False
+    # The signing name the service requires of a credential scope, when the
+    # transport knows it (a raw request signed for another service is refused).
+    signing_name: str | None = None
 
     def header(self, name: str) -> str | None:
         """Case-insensitive header lookup."""

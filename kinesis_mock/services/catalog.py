@@ -7,6 +7,9 @@ from .base import ServiceDefinition
 from .kinesis import KINESIS
 from .kinesisvideo import KINESIS_VIDEO_SERVICES
 
+# What every Kinesis Video client signs its requests for.
+KINESIS_VIDEO_SIGNING_NAME = "kinesisvideo"
+
 SERVICES: dict[str, ServiceDefinition] = {
     service.name: service for service in (KINESIS, *KINESIS_VIDEO_SERVICES)
 }
@@ -32,7 +35,7 @@ def service_for_signing_name(signing_name: str | None, path: str) -> ServiceDefi
     """
     if signing_name == "kinesis":
         return KINESIS
-    if signing_name == "kinesisvideo":
+    if signing_name == KINESIS_VIDEO_SIGNING_NAME:
         for service in KINESIS_VIDEO_SERVICES:
             spec = service_spec(service.name)
             if any(route.pattern.fullmatch(path) for route in spec.routes):

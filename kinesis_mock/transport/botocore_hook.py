@@ -1,13 +1,15 @@
 """botocore transport: a ``before-send`` handler answers mocked services.
 
-The handler is registered in botocore's built-in handlers when kinesis_mock
-is imported, so every session and client created afterwards carries it; it
-answers only while a mock is active and only for the services we mock, which
-it learns from the event name botocore gives (``before-send.<service id>.<op>``).
+The handler is registered first among botocore's built-in handlers when
+kinesis_mock is imported, so every session and client created afterwards
+runs it before any other (moto's included); it answers only while a mock is
+active and only for the services we mock, which it learns from the event
+name botocore gives (``before-send.<service id>.<op>``).
 
 Clients created before kinesis_mock was imported do not carry the handler;
-for them a guard on ``Endpoint._send`` answers mocked services from the
-request's signature scope, so a mocked call never reaches the network.
+for them a guard on ``Endpoint._send`` (and aiobotocore's ``AioEndpoint._send``)
+recognises mocked services from every signal the request carries (see
+:mod:`.recognise`), so a mocked call never reaches the network, signed or not.
 """
 
 from __future__ import annotations
@@ -16,16 +18,19 @@ import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from botocore import handlers as botocore_handlers
 from botocore.awsrequest import AWSResponse
 from botocore.endpoint import Endpoint
 
-from ..protocol.auth import credential_scope
 from ..protocol.dispatch import handle
 from ..protocol.wire import Response
-from ..services.catalog import service_for_event_id, service_for_signing_name
+from ..services.catalog import service_for_event_id
+from .aio import to_aio_response
 from .convert import to_request
+from .recognise import LOCAL_SERVERS, recognise
+from .seal import refuse_if_sealed
 
 
 class _Switch:
@@ -84,32 +89,96 @@ def before_send(request: Any, event_name: str = "", **kwargs: Any) -> AWSRespons
         return None
     service_id, _, operation = event_name.partition(".")[2].partition(".")
     service = service_for_event_id(service_id)
-    if service is None:
+    if service is None or (LOCAL_SERVERS and urlsplit(request.url).netloc in LOCAL_SERVERS):
         return None
     plain = to_request(request.method, request.url, request.headers, request.body, operation)
     return to_botocore_response(request.url, handle(service, plain))
+
+
+def _answer_unhandled(endpoint: Any, request: Any) -> AWSResponse | None:
+    """For a request no before-send handler answered (its client predates
+    the handler): our answer if it is ours; otherwise ``None`` to send it,
+    unless the active mock refuses other services."""
+    if not SWITCH.active:
+        return None
+    prefix = getattr(endpoint, "_endpoint_prefix", None)
+    recognised = recognise(request.url, request.headers, prefix)
+    if recognised is None:
+        refuse_if_sealed(request.url, prefix, any_endpoint=True)
+        return None
+    plain = to_request(request.method, request.url, request.headers, request.body)
+    return to_botocore_response(request.url, handle(recognised.service, plain))
 
 
 _original_send = Endpoint._send
 
 
 def _guarded_send(self: Endpoint, request: Any) -> Any:
-    if SWITCH.active:
-        plain = to_request(request.method, request.url, request.headers, request.body)
-        service = service_for_signing_name(credential_scope(plain).service, plain.path)
-        if service is not None:
-            return to_botocore_response(request.url, handle(service, plain))
+    answer = _answer_unhandled(self, request)
+    if answer is not None:
+        return answer
     return _original_send(self, request)
 
 
-_HANDLER_SPEC = ("before-send", before_send)
+# First among the built-in handlers: a mocked call is ours even when another
+# mock (moto's) also registered a before-send handler.
+_HANDLER_SPEC = ("before-send", before_send, botocore_handlers.REGISTER_FIRST)
 
 
 def install() -> None:
-    """Register the handler for sessions created from now on (idempotent)."""
+    """Register the handler for sessions created from now on, and guard the
+    send paths of clients made before (idempotent)."""
     if _HANDLER_SPEC not in botocore_handlers.BUILTIN_HANDLERS:
         botocore_handlers.BUILTIN_HANDLERS.append(_HANDLER_SPEC)
     Endpoint._send = _guarded_send
+    _guard_aiobotocore()
+
+
+def _guard_aiobotocore() -> None:
+    """aiobotocore's endpoint has its own (async) send path; guard it too if
+    aiobotocore is imported. Called on import and whenever a mock starts."""
+    module = sys.modules.get("aiobotocore.endpoint")
+    endpoint = getattr(module, "AioEndpoint", None)
+    if endpoint is None or getattr(endpoint._send, "_kinesis_mock_guard", False):
+        return
+    original = endpoint._send
+
+    async def guarded(self: Any, request: Any) -> Any:
+        answer = _answer_unhandled(self, request)
+        if answer is not None:
+            return to_aio_response(answer)
+        return await original(self, request)
+
+    guarded._kinesis_mock_guard = True  # type: ignore[attr-defined]
+    endpoint._send = guarded
+
+
+def ensure_guards() -> None:
+    """Re-check the guards when a mock starts: aiobotocore may have been
+    imported since, and moto's stubber must leave our services to us."""
+    _guard_aiobotocore()
+    _defer_moto()
+
+
+def _defer_moto() -> None:
+    """moto's before-send stubber answers every AWS service it knows. On a
+    session made before our handler existed, it would answer Kinesis calls
+    from its own state; while a mock of ours is active it declines them."""
+    module = sys.modules.get("moto.core.botocore_stubber")
+    stubber = getattr(module, "BotocoreStubber", None)
+    if stubber is None or getattr(stubber.__call__, "_kinesis_mock_guard", False):
+        return
+    original = stubber.__call__
+
+    def call(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        if SWITCH.active and (
+            service_for_event_id(event_name.partition(".")[2].partition(".")[0]) is not None
+        ):
+            return None
+        return original(self, event_name, request, **kwargs)
+
+    call._kinesis_mock_guard = True  # type: ignore[attr-defined]
+    stubber.__call__ = call
 
 
 def _default_session() -> Any:
@@ -127,4 +196,6 @@ def register_on_default_session() -> None:
     """Add the handler to boto3's default session if it was made before import."""
     session = _default_session()
     if session is not None and session is _SESSION_BEFORE_IMPORT:
-        session._session.register("before-send", before_send, unique_id="kinesis-mock")
+        session._session.get_component("event_emitter").register_first(
+            "before-send", before_send, unique_id="kinesis-mock"
+        )

@@ -19,9 +19,14 @@ def body_bytes(body: Any) -> bytes:
     if isinstance(body, str):
         return body.encode("utf-8")
     if hasattr(body, "read"):
-        position = body.tell() if hasattr(body, "tell") else None
+        # Only a request that is ours is read; a seekable body is put back
+        # where it was (botocore may read it again on a retry).
+        try:
+            position: int | None = body.tell()
+        except (AttributeError, OSError):
+            position = None  # a pipe or a socket: read once
         data = body.read()
-        if position is not None and hasattr(body, "seek"):
+        if position is not None:
             body.seek(position)
         return data if isinstance(data, bytes) else str(data).encode("utf-8")
     # An iterable of chunks.

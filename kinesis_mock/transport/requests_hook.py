@@ -1,8 +1,10 @@
 """``requests`` transport: code that signs and sends raw HTTP requests to
 Kinesis endpoints is answered through the ``responses`` library.
 
-A request is ours when its SigV4 scope names a mocked service (or, unsigned,
-when its host is a Kinesis endpoint); everything else passes through.
+Whether a request is ours is decided from its method, URL and headers (see
+:mod:`.recognise`) before anything reads it: a request that is not ours goes
+on, body untouched, to whatever ``requests`` would have sent it with when the
+mock started (the network, or another mock such as moto's).
 """
 
 from __future__ import annotations
@@ -10,49 +12,46 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import requests.adapters
 import responses
 
-from ..protocol.auth import credential_scope
 from ..protocol.dispatch import handle
-from ..services.base import ServiceDefinition
-from ..services.catalog import SERVICES, service_for_signing_name
 from .convert import to_request
-
-_KINESIS_HOST = re.compile(
-    r"https?://([0-9]{12}\.(control|data)-)?kinesis(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?(:\d+)?/"
-)
-_METHODS = ("GET", "POST", "PUT", "DELETE")
+from .recognise import Recognised, recognise
+from .seal import refuse_if_sealed
 
 
-def _service_for(request: Any) -> ServiceDefinition | None:
-    plain = to_request(request.method, request.url, request.headers, request.body)
-    scope = credential_scope(plain)
-    if scope.service is not None:
-        return service_for_signing_name(scope.service, plain.path)
-    if _KINESIS_HOST.match(request.url):
-        return SERVICES["kinesis"]
-    return None
+class _KinesisRequestsMock(responses.RequestsMock):
+    """Answers our requests; hands every other one on before ``responses``
+    looks at it (``responses`` reads file-like bodies of every request)."""
 
+    def __init__(self, send_on: Any) -> None:
+        super().__init__(assert_all_requests_are_fired=False)
+        self._send_on = send_on
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+            self.add_callback(method, re.compile(".*"), callback=_callback)
 
-def _matcher(request: Any) -> tuple[bool, str]:
-    if _service_for(request) is None:
-        return False, "not a mocked Kinesis service"
-    return True, ""
+    def _on_request(self, adapter: Any, request: Any, **kwargs: Any) -> Any:
+        recognised = recognise(request.url, request.headers)
+        if recognised is None:
+            refuse_if_sealed(request.url, None, any_endpoint=False)
+            return self._send_on(adapter, request, **kwargs)
+        request.kinesis_mock_service = recognised
+        return super()._on_request(adapter, request, **kwargs)
 
 
 def _callback(request: Any) -> tuple[int, dict[str, str], bytes]:
-    service = _service_for(request)
-    assert service is not None  # the matcher only lets mocked services through
+    recognised: Recognised = request.kinesis_mock_service
     plain = to_request(request.method, request.url, request.headers, request.body)
     plain.verify_signature = True
-    response = handle(service, plain)
+    plain.signing_name = recognised.signing_name
+    response = handle(recognised.service, plain)
     return response.status, response.headers, response.content()
 
 
 def start() -> responses.RequestsMock:
-    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-    for method in _METHODS:
-        mock.add_callback(method, re.compile(".*"), callback=_callback, match=[_matcher])
-    mock.add_passthru(re.compile(".*"))
+    # Whatever sends requests now (the network, or a mock started before
+    # ours, such as moto's) gets every request that is not ours.
+    mock = _KinesisRequestsMock(send_on=requests.adapters.HTTPAdapter.send)
     mock.start()
     return mock

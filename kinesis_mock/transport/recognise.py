@@ -1,0 +1,138 @@
+"""Which HTTP requests are ours, decided from the method, URL and headers
+alone: a request that is not ours is never read (its body may be a stream,
+a pipe or a generator that only its real destination may consume).
+
+Every signal counts, so no Kinesis call leaves the process whatever the
+client: the SigV4 signing name (Authorization header or presigned query),
+the host (every endpoint variant of every partition: FIPS, dual-stack,
+account- and resource-specific, VPC endpoints, Kinesis Video data
+endpoints), the ``X-Amz-Target`` header, and botocore's endpoint prefix.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from ..protocol.model import partition_dns_suffixes
+from ..services.base import ServiceDefinition
+from ..services.catalog import KINESIS_VIDEO_SIGNING_NAME, SERVICES, service_for_signing_name
+
+KINESIS_TARGET_PREFIX = "Kinesis_20131202."
+# host:port of the servers this process runs (kinesis_mock.server.start): a
+# client given one as endpoint_url reaches that server, even inside a mock.
+LOCAL_SERVERS: set[str] = set()
+_SIGNING_NAMES = ("kinesis", KINESIS_VIDEO_SIGNING_NAME)
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """A request for a mocked service, and the signing name it must carry
+    (the service refuses a credential scoped to another one)."""
+
+    service: ServiceDefinition
+    signing_name: str
+
+
+def _header(headers: Mapping[str, Any], name: str) -> str | None:
+    value = headers.get(name)
+    if value is None:
+        lowered = name.lower()
+        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
+    if value is None:
+        return None
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
+def signing_name_of(headers: Mapping[str, Any], query: str) -> str | None:
+    """The service a SigV4 request was signed for, if it is signed."""
+    text = _header(headers, "Authorization")
+    if text is None and "X-Amz-Credential" in query:
+        credential = parse_qs(query).get("X-Amz-Credential")
+        text = f"Credential={credential[0]}" if credential else None
+    if not text:
+        return None
+    start = text.find("Credential=")
+    if start < 0:
+        return None
+    parts = text[start + len("Credential=") :].split(",")[0].split("/")
+    # access key / date / region / service / aws4_request
+    return parts[3].strip() if len(parts) >= 5 else None
+
+
+@functools.cache
+def _suffixes() -> tuple[str, ...]:
+    # Longest first, so "amazonaws.com.cn" is tried before "amazonaws.com".
+    return tuple(sorted(partition_dns_suffixes(), key=len, reverse=True))
+
+
+def _endpoint_labels(host: str) -> list[str] | None:
+    """The labels of an AWS endpoint host before its partition's DNS suffix
+    (and a VPC endpoint's ``vpce``), or ``None`` for any other host."""
+    host = host.lower().rstrip(".")
+    for suffix in _suffixes():
+        if host.endswith("." + suffix):
+            labels = host[: -len(suffix) - 1].split(".")
+            break
+    else:
+        return None
+    if labels[-1:] == ["vpce"]:
+        labels.pop()
+    return labels
+
+
+def signing_name_for_any_aws_host(host: str) -> str | None:
+    """The service label of any AWS endpoint host (``sqs``, ``s3``...)."""
+    labels = _endpoint_labels(host)
+    if not labels:
+        return None
+    return labels[-2] if len(labels) >= 2 else labels[-1]
+
+
+def signing_name_for_host(host: str) -> str | None:
+    """``kinesis`` or ``kinesisvideo`` when ``host`` is one of their endpoints.
+
+    Endpoint hosts end ``<service label>.<region>.[vpce.]<partition suffix>``;
+    the label is ``kinesis``, ``kinesis-fips``, ``data-kinesis``,
+    ``control-kinesis-fips``, ``kinesisvideo``... with any labels before it
+    (an account id, a VPC endpoint id, a Kinesis Video data endpoint's id).
+    """
+    labels = _endpoint_labels(host)
+    if labels is None or len(labels) < 2:
+        return None
+    tokens = labels[-2].split("-")  # labels[-1] is the region
+    if KINESIS_VIDEO_SIGNING_NAME in tokens:
+        return KINESIS_VIDEO_SIGNING_NAME
+    if "kinesis" in tokens:
+        return "kinesis"
+    return None
+
+
+def recognise(
+    url: str, headers: Mapping[str, Any], endpoint_prefix: str | None = None
+) -> Recognised | None:
+    """The mocked service a request is for, or ``None`` when it is not ours."""
+    parts = urlsplit(url)
+    if LOCAL_SERVERS and parts.netloc in LOCAL_SERVERS:
+        return None
+    signed_for = signing_name_of(headers, parts.query)
+    by_host = signing_name_for_host(parts.hostname or "")
+    target = _header(headers, "X-Amz-Target") or ""
+    candidates = [
+        signed_for,
+        by_host,
+        "kinesis" if target.startswith(KINESIS_TARGET_PREFIX) else None,
+        endpoint_prefix,
+    ]
+    name = next((c for c in candidates if c in _SIGNING_NAMES), None)
+    if name is None:
+        return None
+    service = service_for_signing_name(name, parts.path or "/")
+    if service is None:
+        # A Kinesis Video host, but no operation's URI: the control plane
+        # answers it (with the service's unknown-operation error).
+        service = SERVICES["kinesisvideo"]
+    return Recognised(service, name)
