@@ -34,7 +34,6 @@ botocore_hook.install()
 _lifecycle = threading.RLock()
 # What the outermost mock set up, undone when it ends.
 _environment: FakeEnvironment | None = None
-_requests_mock: Any = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ class KinesisMock:
     # -- activation -------------------------------------------------------
 
     def start(self) -> KinesisMock:
-        global _environment, _requests_mock
+        global _environment
         with _lifecycle:
             depth = botocore_hook.SWITCH.enter()
             botocore_hook.ensure_guards()
@@ -113,7 +112,7 @@ class KinesisMock:
                 _environment.apply()
                 botocore_hook.register_on_default_session()
                 if self._intercept_requests:
-                    _requests_mock = requests_hook.start()
+                    requests_hook.start()
             else:
                 current = REGISTRY.settings
                 self._saved.append({key: getattr(current, key) for key in self._options})
@@ -122,7 +121,7 @@ class KinesisMock:
         return self
 
     def stop(self) -> None:
-        global _environment, _requests_mock
+        global _environment
         with _lifecycle:
             if not self._saved:
                 raise RuntimeError("mock_kinesis.stop() called on a mock that is not active")
@@ -135,9 +134,7 @@ class KinesisMock:
                 if _environment is not None:
                     _environment.restore()
                     _environment = None
-                if _requests_mock is not None:
-                    _requests_mock.stop(allow_assert=False)
-                    _requests_mock = None
+                requests_hook.stop()
             else:
                 for key, value in previous.items():
                     setattr(REGISTRY.settings, key, value)

@@ -51,6 +51,23 @@ def test_moto_inside_kinesis_mock(no_network: list[str]) -> None:
     assert no_network == []
 
 
+@pytest.mark.parametrize("moto_inside", [True, False])
+def test_raw_requests_to_kinesis_are_ours_beside_moto(
+    moto_inside: bool, no_network: list[str]
+) -> None:
+    from helpers import signed_request
+
+    mocks = (mock_kinesis(), moto.mock_aws()) if moto_inside else (moto.mock_aws(), mock_kinesis())
+    with mocks[0], mocks[1]:
+        created = signed_request('{"StreamName": "raw", "ShardCount": 1}', "CreateStream")
+        assert created.status_code == 200
+        assert boto3.client("kinesis", region_name="us-east-1").list_streams()["StreamNames"] == [
+            "raw"
+        ]
+        assert _moto_kinesis_streams() == {}
+    assert no_network == []
+
+
 def test_a_sealed_mock_lets_moto_answer_the_other_services(no_network: list[str]) -> None:
     with mock_kinesis(refuse_other_services=True), moto.mock_aws():
         sqs = boto3.client("sqs", region_name="us-east-1")

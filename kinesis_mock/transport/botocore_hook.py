@@ -158,6 +158,7 @@ def ensure_guards() -> None:
     imported since, and moto's stubber must leave our services to us."""
     _guard_aiobotocore()
     _defer_moto()
+    _defer_moto_requests()
 
 
 def _defer_moto() -> None:
@@ -179,6 +180,24 @@ def _defer_moto() -> None:
 
     call._kinesis_mock_guard = True  # type: ignore[attr-defined]
     stubber.__call__ = call
+
+
+def _defer_moto_requests() -> None:
+    """moto's ``responses`` mock sees raw ``requests`` calls before ours when
+    it started after ours; it hands ours back."""
+    from . import requests_hook
+
+    moto_mock = getattr(sys.modules.get("moto.core.models"), "responses_mock", None)
+    if moto_mock is None or getattr(moto_mock._on_request, "_kinesis_mock_guard", False):
+        return
+    original = moto_mock._on_request
+
+    def on_request(adapter: Any, request: Any, **kwargs: Any) -> Any:
+        answer = requests_hook.answer_if_ours(adapter, request, **kwargs)
+        return answer if answer is not None else original(adapter, request, **kwargs)
+
+    on_request._kinesis_mock_guard = True  # type: ignore[attr-defined]
+    moto_mock._on_request = on_request
 
 
 def _default_session() -> Any:

@@ -49,9 +49,29 @@ def _callback(request: Any) -> tuple[int, dict[str, str], bytes]:
     return response.status, response.headers, response.content()
 
 
-def start() -> responses.RequestsMock:
+_active: _KinesisRequestsMock | None = None
+
+
+def start() -> None:
+    global _active
     # Whatever sends requests now (the network, or a mock started before
     # ours, such as moto's) gets every request that is not ours.
     mock = _KinesisRequestsMock(send_on=requests.adapters.HTTPAdapter.send)
     mock.start()
-    return mock
+    _active = mock
+
+
+def stop() -> None:
+    global _active
+    if _active is not None:
+        _active.stop(allow_assert=False)
+        _active = None
+
+
+def answer_if_ours(adapter: Any, request: Any, **kwargs: Any) -> Any:
+    """Our answer to a request another ``responses`` mock (moto's) caught
+    first, or ``None`` when it is not ours or no mock of ours is active."""
+    mock = _active
+    if mock is None or recognise(request.url, request.headers) is None:
+        return None
+    return mock._on_request(adapter, request, **kwargs)
