@@ -64,6 +64,25 @@ def _signed(
     return dict(request.headers.items())
 
 
+def _kinesis_call(
+    host: str,
+    signed_for: str | None = "kinesis",
+    operation: str = "ListStreams",
+    document: dict[str, Any] | None = None,
+) -> requests.Response:
+    """A raw Kinesis call with ``requests``, SigV4-signed for ``signed_for``
+    (unsigned when ``None``)."""
+    url = f"https://{host}/"
+    body = json.dumps(document or {}).encode()
+    headers = {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": f"Kinesis_20131202.{operation}",
+    }
+    if signed_for is not None:
+        headers = _signed("POST", url, body, headers, signed_for)
+    return requests.post(url, data=body, headers=headers, timeout=5)
+
+
 _KINESIS_HOSTS = [
     "kinesis.us-east-1.amazonaws.com",
     "kinesis-fips.us-east-1.amazonaws.com",
@@ -83,19 +102,11 @@ _KINESIS_HOSTS = [
 def test_raw_requests_to_every_kinesis_host_are_answered(
     kinesis_mock: Any, no_network: list[str], host: str
 ) -> None:
-    url = f"https://{host}/"
-    body = b"{}"
-    headers = {
-        "Content-Type": "application/x-amz-json-1.1",
-        "X-Amz-Target": "Kinesis_20131202.ListStreams",
-    }
-    signed = requests.post(
-        url, data=body, headers=_signed("POST", url, body, headers, "kinesis"), timeout=5
-    )
+    signed = _kinesis_call(host)
     assert signed.status_code == 200
     assert signed.json()["StreamNames"] == []
     # Unsigned, the service refuses it; it is still answered here.
-    unsigned = requests.post(url, data=body, headers=headers, timeout=5)
+    unsigned = _kinesis_call(host, signed_for=None)
     assert unsigned.status_code == 400
     assert unsigned.json()["__type"] == "MissingAuthenticationTokenException"
     assert no_network == []
@@ -128,15 +139,7 @@ def test_raw_requests_to_kinesis_video_hosts_are_answered(
 def test_a_request_signed_for_another_service_sent_to_kinesis_is_refused_as_aws_does(
     kinesis_mock: Any, no_network: list[str]
 ) -> None:
-    url = "https://kinesis.us-east-1.amazonaws.com/"
-    body = b"{}"
-    headers = {
-        "Content-Type": "application/x-amz-json-1.1",
-        "X-Amz-Target": "Kinesis_20131202.ListStreams",
-    }
-    response = requests.post(
-        url, data=body, headers=_signed("POST", url, body, headers, "sqs"), timeout=5
-    )
+    response = _kinesis_call("kinesis.us-east-1.amazonaws.com", signed_for="sqs")
     # The service's answer, trailing space included.
     assert response.status_code == 400
     assert response.json() == {
@@ -149,15 +152,7 @@ def test_a_request_signed_for_another_service_sent_to_kinesis_is_refused_as_aws_
 def test_a_request_signed_for_kinesis_sent_to_another_host_is_answered(
     kinesis_mock: Any, no_network: list[str]
 ) -> None:
-    url = "https://sqs.us-east-1.amazonaws.com/"
-    body = b"{}"
-    headers = {
-        "Content-Type": "application/x-amz-json-1.1",
-        "X-Amz-Target": "Kinesis_20131202.ListStreams",
-    }
-    response = requests.post(
-        url, data=body, headers=_signed("POST", url, body, headers, "kinesis"), timeout=5
-    )
+    response = _kinesis_call("sqs.us-east-1.amazonaws.com")
     assert response.status_code == 200
     assert no_network == []
 
@@ -353,14 +348,10 @@ def test_a_default_session_made_under_the_mock_is_not_kept(
 
 def test_json_body_of_a_mocked_call_is_still_read(kinesis_mock: Any) -> None:
     # The guard decides from headers, but reads a request that is ours.
-    url = "https://kinesis.us-east-1.amazonaws.com/"
-    body = json.dumps({"StreamName": "s", "ShardCount": 1}).encode()
-    headers = {
-        "Content-Type": "application/x-amz-json-1.1",
-        "X-Amz-Target": "Kinesis_20131202.CreateStream",
-    }
-    response = requests.post(
-        url, data=body, headers=_signed("POST", url, body, headers, "kinesis"), timeout=5
+    response = _kinesis_call(
+        "kinesis.us-east-1.amazonaws.com",
+        operation="CreateStream",
+        document={"StreamName": "s", "ShardCount": 1},
     )
     assert response.status_code == 200
     assert list(kinesis_mock.streams()) == ["s"]

@@ -15,7 +15,6 @@ recognises mocked services from every signal the request carries (see
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,32 +29,10 @@ from ..services.catalog import service_for_event_id
 from .aio import to_aio_response
 from .convert import to_request
 from .recognise import LOCAL_SERVERS, recognise
-from .seal import refuse_if_sealed
+from .seal import Depth, refuse_if_sealed
 
-
-class _Switch:
-    """How many mocks are active; the transports answer only while it is > 0."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.depth = 0
-
-    def enter(self) -> int:
-        with self._lock:
-            self.depth += 1
-            return self.depth
-
-    def exit(self) -> int:
-        with self._lock:
-            self.depth -= 1
-            return self.depth
-
-    @property
-    def active(self) -> bool:
-        return self.depth > 0
-
-
-SWITCH = _Switch()
+# Active mocks: the transports answer only while there is one.
+SWITCH = Depth()
 
 
 class _RawBody:

@@ -20,21 +20,30 @@ class UnmockedServiceCall(RuntimeError):
     active mock was started with ``refuse_other_services=True``."""
 
 
-class _Seal:
+class Depth:
+    """How many active mocks hold a switch on; it is on while any does."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.depth = 0
 
-    def enter(self) -> None:
+    def enter(self) -> int:
         with self._lock:
             self.depth += 1
+            return self.depth
 
-    def exit(self) -> None:
+    def exit(self) -> int:
         with self._lock:
             self.depth -= 1
+            return self.depth
+
+    @property
+    def active(self) -> bool:
+        return self.depth > 0
 
 
-SEAL = _Seal()
+# Mocks started with refuse_other_services=True.
+SEAL = Depth()
 
 
 def is_loopback(host: str) -> bool:
@@ -50,7 +59,7 @@ def refuse_if_sealed(url: str, service: str | None, *, any_endpoint: bool) -> No
     """Raise when sealed and ``url`` leaves the process for another AWS
     service. ``any_endpoint``: the caller is an AWS SDK, so any endpoint off
     this machine is an AWS service (raw HTTP counts only AWS hosts)."""
-    if SEAL.depth <= 0:
+    if not SEAL.active:
         return
     host = urlsplit(url).hostname or ""
     if is_loopback(host):
