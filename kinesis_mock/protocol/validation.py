@@ -7,7 +7,7 @@ Paths use lower-camel member names; list elements of structures are
 ``records.1.member.partitionKey``. Within a member the pattern is checked
 before the lengths, and a collection's own length before its elements. Lists
 and maps of scalars are reported once, at the collection, naming the element
-rules.
+rules; a null list element at its own path, as a missing member.
 
 Each shape is compiled once into a checker; members without constraints cost
 nothing per request.
@@ -34,6 +34,7 @@ except ImportError:  # pragma: no cover - google-re2 is a dependency; re still a
 
 
 MAX_REPORTED = 10
+_NOT_NULL = "Member must not be null"
 
 # check(value, path, errors) appends the violations of ``value`` at ``path``.
 Check = Callable[[Any, str, list[str]], None]
@@ -258,7 +259,9 @@ def _build(shape: Shape) -> Check | None:
     rules = _rules(shape)
     elements: Check | None = None
     if kind == "list":
-        elements = _elements_check(shape, shape.member, "Member", by_key=False)
+        elements = _null_elements(
+            shape, _elements_check(shape, shape.member, "Member", by_key=False)
+        )
     elif kind == "map":
         key_check = _elements_check(shape, shape.key, "Map keys", by_key=True)
         value_check = _elements_check(shape, shape.value, "Map value", by_key=False)
@@ -281,6 +284,22 @@ def _build(shape: Shape) -> Check | None:
                     _report(errors, value, shape, path, broken)
         if elements is not None:
             elements(value, path, errors)
+
+    return check
+
+
+def _null_elements(collection: Shape, each: Check | None) -> Check:
+    """A list's null elements are violations at their own paths, as the
+    service's Java validator words a missing member; then the element rules."""
+    element = collection.member
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if None in value:
+            for index, item in enumerate(value, start=1):
+                if item is None:
+                    _report(errors, None, element, f"{path}.{index}.member", _NOT_NULL)
+        if each is not None:
+            each(value, path, errors)
 
     return check
 
@@ -335,7 +354,7 @@ def _structure_check(shape: Shape, order: Sequence[str] | None) -> Check | None:
             item = value.get(name)
             if item is None:
                 if is_required:
-                    _report(errors, None, member, prefix + lowered, "Member must not be null")
+                    _report(errors, None, member, prefix + lowered, _NOT_NULL)
             elif member_check is not None:
                 member_check(item, prefix + lowered, errors)
 
@@ -381,4 +400,4 @@ def validation_error(violations: Sequence[str]) -> ValidationException:
 
 def missing_member(path: str) -> str:
     """The violation of a member that must be present and is not."""
-    return f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
+    return f"Value null at '{path}' failed to satisfy constraint: {_NOT_NULL}"
