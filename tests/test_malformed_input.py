@@ -357,3 +357,25 @@ def test_a_pattern_re2_cannot_compile_is_matched_by_re() -> None:
     assert matches("abc")
     assert not matches("xabc")
     assert not matches("abc\n")
+
+
+# -- handler bugs the fuzz test found -------------------------------------------
+
+
+def test_list_queues_filters_by_a_list_of_streams(kinesis: Any) -> None:
+    # StreamFilter is a list (QueueStreamFilterList); the handler read it as
+    # one filter and answered InternalFailure.
+    if "ListQueues" not in kinesis.meta.service_model.operation_names:
+        pytest.skip("this botocore's kinesis model has no queues (they came in 1.44)")
+    for name in ("a", "b"):
+        kinesis.create_stream(StreamName=name, StreamModeDetails={"StreamMode": "ON_DEMAND"})
+        kinesis.create_queue(
+            QueueName=f"q{name}",
+            StreamConfigurationList=[
+                {"StreamARN": f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/{name}"}
+            ],
+        )
+    listed = kinesis.list_queues(
+        StreamFilter=[{"StreamARN": f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/b"}]
+    )
+    assert [q["QueueName"] for q in listed["QueueSummaries"]] == ["qb"]
