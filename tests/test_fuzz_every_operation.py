@@ -38,10 +38,24 @@ OPERATIONS = [
 ]
 
 HUGE = ("arn:aws" + ":kinesis:123456789012:stream/" * 3_500)[:100_000] + " "
-# Stands for a value nested deeper than any reader walks; spliced into the body.
+# Stand-ins for what json.dumps cannot write, spliced into the body as
+# (JSON text, CBOR value): nesting deeper than any reader walks (and past
+# cbor2's own limit of 400), and a number of 5,000 digits.
 DEEP = "\x00deep\x00"
-DEEP_JSON = "[" * 20_000 + "]" * 20_000
-DEEP_CBOR_DEPTH = 500  # past cbor2's own limit (400)
+BIGNUM = "\x00bignum\x00"
+
+
+def _nested(depth: int) -> list[Any]:
+    nested: list[Any] = []
+    for _ in range(depth):
+        nested = [nested]
+    return nested
+
+
+SPLICED = {
+    DEEP: ("[" * 20_000 + "]" * 20_000, _nested(500)),
+    BIGNUM: ("9" * 5_000, 10**5_000),
+}
 
 # Names that exist (besides the sentinel, which nothing here names), so that
 # handlers get past their lookups: by what a member's name says it holds.
@@ -75,7 +89,7 @@ HINTS = {
     "Fragments": ["91343852333181432392682062607743920146264743990"],
 }
 VOCABULARY = sorted({value for values in HINTS.values() for value in values})
-ODD_STRINGS = [HUGE, "\ud800", "a\udfffb", "", " ", "\x00", "é" * 3, DEEP]
+ODD_STRINGS = [HUGE, "\ud800", "a\udfffb", "", " ", "\x00", "é" * 3, DEEP, BIGNUM]
 ODD_VALUES = [
     None,
     True,
@@ -92,6 +106,7 @@ ODD_VALUES = [
     [None],
     {"a": None},
     DEEP,
+    BIGNUM,
 ]
 TIMESTAMPS = [
     MADE_AT.timestamp() + 1,
@@ -185,18 +200,17 @@ MUTATED = _Values(mutated=True)
 
 def _json_body(document: Any) -> bytes:
     text = json.dumps(document)  # NaN and Infinity as the literals
-    return text.replace(json.dumps(DEEP), DEEP_JSON).encode("utf-8", "surrogatepass")
+    for stand_in, (spliced, _) in SPLICED.items():
+        text = text.replace(json.dumps(stand_in), spliced)
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _for_cbor(value: Any) -> Any:
     """CBOR carries no lone surrogates: such text goes as the bytes it would
     encode to (a type mismatch of its own)."""
-    if value == DEEP:
-        nested: list[Any] = []
-        for _ in range(DEEP_CBOR_DEPTH):
-            nested = [nested]
-        return nested
     if isinstance(value, str):
+        if value in SPLICED:
+            return SPLICED[value][1]
         try:
             value.encode()
         except UnicodeEncodeError:
@@ -210,7 +224,7 @@ def _for_cbor(value: Any) -> Any:
 
 
 def _cbor_key(key: str) -> Any:
-    return key if key == DEEP else _for_cbor(key)
+    return key if key in SPLICED else _for_cbor(key)
 
 
 def _cbor_body(document: Any) -> bytes:

@@ -336,16 +336,20 @@ def test_cbor_map_keys_that_are_not_text_are_serialization_exceptions(
     sentinel.assert_intact()
 
 
-def test_cbor_nan_for_an_integer_is_a_serialization_exception(sentinel: Sentinel) -> None:
-    for value in [float("nan"), float("inf")]:
-        assert _cbor_answer({"StreamName": "x", "ShardCount": value}, "CreateStream") == (
-            400,
-            {
-                "__type": "SerializationException",
-                "Message": "class com.amazon.coral.value.json.numbers.TruncatingBigNumber "
-                "can not be converted to an Integer",
-            },
-        )
+def test_cbor_numbers_no_integer_holds_are_serialization_exceptions(sentinel: Sentinel) -> None:
+    # NaN and the infinities, and bignums longer than any JSON number can be
+    # (4,300 digits): Python would not even print them in a message.
+    for target, member in [("CreateStream", "ShardCount"), ("ListStreams", "Limit")]:
+        for value in [float("nan"), float("inf"), 10**5000, -(10**5000)]:
+            document = {"StreamName": "x", member: value}
+            assert _cbor_answer(document, target) == (
+                400,
+                {
+                    "__type": "SerializationException",
+                    "Message": "class com.amazon.coral.value.json.numbers.TruncatingBigNumber "
+                    "can not be converted to an Integer",
+                },
+            ), (target, value)
     sentinel.assert_intact()
 
 

@@ -113,6 +113,9 @@ def _not_boolean(value: Any) -> SerializationException:
     return _mismatch(value, "Boolean")
 
 
+# The integers a JSON body can carry: Python reads and prints at most 4,300 digits.
+_INT_BOUND = 10**4300
+
 _JAVA_NAMES = {"integer": "Integer", "long": "Long", "float": "Float", "double": "Double"}
 
 
@@ -149,6 +152,9 @@ def _scalar_code(shape: Shape, namespace: dict[str, Any]) -> list[str]:
             "        v = int(v)",
             "    except (ValueError, OverflowError):",  # NaN and the infinities
             f"        raise _mismatch(v, {java!r}) from None",
+            # A CBOR bignum may be longer than JSON (or str()) allows.
+            "elif not -_INT_BOUND < v < _INT_BOUND:",
+            f"    raise _mismatch(v, {java!r})",
         ]
     elif kind in ("float", "double"):
         java = _JAVA_NAMES[kind]
@@ -183,6 +189,7 @@ def _namespace() -> dict[str, Any]:
         "_clear_before_two": _UNUSED_BITS_CLEAR[2],
         "_keep_only": _keep_only,
         "_parse_timestamp": _parse_timestamp,
+        "_INT_BOUND": _INT_BOUND,
     }
 
 
