@@ -113,6 +113,9 @@ def _not_boolean(value: Any) -> SerializationException:
     return _mismatch(value, "Boolean")
 
 
+# The integers a JSON body can carry: Python reads and prints at most 4,300 digits.
+_INT_BOUND = 10**4300
+
 _JAVA_NAMES = {"integer": "Integer", "long": "Long", "float": "Float", "double": "Double"}
 
 
@@ -145,7 +148,13 @@ def _scalar_code(shape: Shape, namespace: dict[str, Any]) -> list[str]:
             "if type(v) is not int:",
             "    if type(v) is not float:",
             f"        raise _mismatch(v, {java!r})",
-            "    v = int(v)",
+            "    try:",
+            "        v = int(v)",
+            "    except (ValueError, OverflowError):",  # NaN and the infinities
+            f"        raise _mismatch(v, {java!r}) from None",
+            # A CBOR bignum may be longer than JSON (or str()) allows.
+            "elif not -_INT_BOUND < v < _INT_BOUND:",
+            f"    raise _mismatch(v, {java!r})",
         ]
     elif kind in ("float", "double"):
         java = _JAVA_NAMES[kind]
@@ -180,6 +189,7 @@ def _namespace() -> dict[str, Any]:
         "_clear_before_two": _UNUSED_BITS_CLEAR[2],
         "_keep_only": _keep_only,
         "_parse_timestamp": _parse_timestamp,
+        "_INT_BOUND": _INT_BOUND,
     }
 
 
@@ -271,8 +281,9 @@ def _build_reader(compile_: _Compiler, shape: Shape) -> Read:
             "    out = []",
             "    ok = True",
             "    for item in value:",
-            "        if item is None:",
+            "        if item is None:",  # the validator names the element
             "            out.append(None)",
+            "            ok = False",
             "            continue",
             *(f"        {line}" for line in element),
             "        out.append(entry)",
@@ -292,6 +303,8 @@ def _build_reader(compile_: _Compiler, shape: Shape) -> Read:
             "    out = {}",
             "    ok = True",
             "    for key, item in value.items():",
+            "        if type(key) is not str:",  # CBOR maps may have other keys
+            "            raise _mismatch(key, 'String')",
             "        if item is not None:",
             "            item, good = _item(item)",
             "            if not good:",
@@ -366,17 +379,28 @@ def _parse_timestamp(value: Any) -> datetime:
     if isinstance(value, bool):
         raise _mismatch(value, "Date")
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        return _from_epoch(value, value)
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             try:
-                return datetime.fromtimestamp(float(value), tz=timezone.utc)
+                seconds = float(value)
             except ValueError as error:
                 raise _mismatch(value, "Date") from error
+            return _from_epoch(seconds, value)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
     raise _mismatch(value, "Date")
+
+
+def _from_epoch(seconds: float, value: Any) -> datetime:
+    # Beyond the years 1-9999 (or NaN) is not a date the engine can hold: the
+    # service's own reading of such numbers is not known, so they are refused
+    # as a type mismatch.
+    try:
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise _mismatch(value, "Date") from None
 
 
 reader_for = _Compiler(_build_reader)

@@ -7,7 +7,7 @@ Paths use lower-camel member names; list elements of structures are
 ``records.1.member.partitionKey``. Within a member the pattern is checked
 before the lengths, and a collection's own length before its elements. Lists
 and maps of scalars are reported once, at the collection, naming the element
-rules.
+rules; a null list element at its own path, as a missing member.
 
 Each shape is compiled once into a checker; members without constraints cost
 nothing per request.
@@ -15,6 +15,7 @@ nothing per request.
 
 from __future__ import annotations
 
+import importlib
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -24,7 +25,16 @@ from botocore.model import Shape
 
 from .errors import ValidationException
 
+# google-re2 ships no type information: it is used as Any.
+re2: Any
+try:
+    re2 = importlib.import_module("re2")
+except ImportError:  # pragma: no cover - google-re2 is a dependency; re still answers
+    re2 = None
+
+
 MAX_REPORTED = 10
+_NOT_NULL = "Member must not be null"
 
 # check(value, path, errors) appends the violations of ``value`` at ``path``.
 Check = Callable[[Any, str, list[str]], None]
@@ -80,18 +90,49 @@ def _report(errors: list[str], value: Any, shape: Shape, path: str, rule: str) -
 
 
 # Java regex classes some models use, in terms Python's re knows (\w is a
-# little wider than \p{L}: it also takes digits and "_").
+# little wider than \p{L}: it also takes digits and "_"). Only for patterns
+# RE2 cannot compile.
 _JAVA_CLASSES = {r"\p{L}": r"\w", r"\p{N}": r"\d", r"\p{Z}": r"\s", r"\p{M}": ""}
 
+Matches = Callable[[str], bool]
 
-def model_pattern(pattern: str) -> re.Pattern[str]:
-    """A model's pattern compiled for Python (models are written for Java)."""
+
+def model_pattern(pattern: str) -> Matches:
+    """Whether a whole value matches a model's pattern (models are written for
+    Java), in time linear in the value's length.
+
+    Python's re backtracks: the ARN patterns' ``.*:\\d{12}:.*`` took seconds
+    on a few thousand characters. RE2 does not; a pattern it cannot compile
+    falls back to re.
+    """
+    if re2 is not None:
+        options = re2.Options()
+        options.dot_nl = True
+        options.log_errors = False
+        try:
+            regex = re2.compile(pattern, options)
+            whole = re2.Set.FullMatchSet(options)
+            whole.Add(pattern)
+            whole.Compile()
+        except re2.error:
+            pass
+        else:
+            # The set (a DFA, no captures) answers a match fastest; a miss is
+            # confirmed by the full engine, which falls back to its NFA where
+            # the DFA runs out of memory instead of answering "no".
+            match_set, fullmatch = whole.Match, regex.fullmatch
+
+            def matches(text: str) -> bool:
+                return match_set(text) is not None or fullmatch(text) is not None
+
+            return matches
     try:
-        return re.compile(pattern, re.DOTALL)
+        compiled = re.compile(pattern, re.DOTALL)
     except re.error:
         for java, python in _JAVA_CLASSES.items():
             pattern = pattern.replace(java, python)
-        return re.compile(pattern, re.DOTALL)
+        compiled = re.compile(pattern, re.DOTALL)
+    return lambda text: compiled.fullmatch(text) is not None
 
 
 def _rules(shape: Shape) -> list[Rule]:
@@ -102,9 +143,9 @@ def _rules(shape: Shape) -> list[Rule]:
     if kind == "string":
         pattern = meta.get("pattern")
         if pattern is not None:
-            compiled = model_pattern(pattern)
+            matches = model_pattern(pattern)
             text = f"Member must satisfy regular expression pattern: {pattern}"
-            rules.append(lambda v: None if compiled.fullmatch(v) else text)
+            rules.append(lambda v: None if matches(v) else text)
     sized = kind in ("string", "blob", "list", "map")
     noun = "length" if sized else "value"
     if sized or kind in ("integer", "long", "float", "double"):
@@ -134,22 +175,23 @@ def constraint_expression(shape: Shape, var: str, namespace: dict[str, Any]) -> 
     meta = shape.metadata
     kind = shape.type_name
     terms: list[str] = []
-    if kind == "string" and meta.get("pattern") is not None:
-        name = f"_match{len(namespace)}"
-        namespace[name] = model_pattern(meta["pattern"]).fullmatch
-        terms.append(f"{name}({var}) is not None")
     sized = kind in ("string", "blob", "list", "map")
     measured = f"len({var})" if sized else var
     low = meta.get("min")
     if sized and low == 0:
         low = None  # every length is at least 0
     high = meta.get("max")
+    # Lengths first: a value far too long never reaches the pattern here.
     if low is not None and high is not None:
         terms.append(f"{low!r} <= {measured} <= {high!r}")
     elif low is not None:
         terms.append(f"{measured} >= {low!r}")
     elif high is not None:
         terms.append(f"{measured} <= {high!r}")
+    if kind == "string" and meta.get("pattern") is not None:
+        name = f"_match{len(namespace)}"
+        namespace[name] = model_pattern(meta["pattern"])
+        terms.append(f"{name}({var})")
     if kind == "string" and shape.enum:
         name = f"_allowed{len(namespace)}"
         namespace[name] = frozenset(shape.enum)
@@ -217,7 +259,9 @@ def _build(shape: Shape) -> Check | None:
     rules = _rules(shape)
     elements: Check | None = None
     if kind == "list":
-        elements = _elements_check(shape, shape.member, "Member", by_key=False)
+        elements = _null_elements(
+            shape, _elements_check(shape, shape.member, "Member", by_key=False)
+        )
     elif kind == "map":
         key_check = _elements_check(shape, shape.key, "Map keys", by_key=True)
         value_check = _elements_check(shape, shape.value, "Map value", by_key=False)
@@ -240,6 +284,22 @@ def _build(shape: Shape) -> Check | None:
                     _report(errors, value, shape, path, broken)
         if elements is not None:
             elements(value, path, errors)
+
+    return check
+
+
+def _null_elements(collection: Shape, each: Check | None) -> Check:
+    """A list's null elements are violations at their own paths, as the
+    service's Java validator words a missing member; then the element rules."""
+    element = collection.member
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if None in value:
+            for index, item in enumerate(value, start=1):
+                if item is None:
+                    _report(errors, None, element, f"{path}.{index}.member", _NOT_NULL)
+        if each is not None:
+            each(value, path, errors)
 
     return check
 
@@ -294,7 +354,7 @@ def _structure_check(shape: Shape, order: Sequence[str] | None) -> Check | None:
             item = value.get(name)
             if item is None:
                 if is_required:
-                    _report(errors, None, member, prefix + lowered, "Member must not be null")
+                    _report(errors, None, member, prefix + lowered, _NOT_NULL)
             elif member_check is not None:
                 member_check(item, prefix + lowered, errors)
 
@@ -340,4 +400,4 @@ def validation_error(violations: Sequence[str]) -> ValidationException:
 
 def missing_member(path: str) -> str:
     """The violation of a member that must be present and is not."""
-    return f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
+    return f"Value null at '{path}' failed to satisfy constraint: {_NOT_NULL}"

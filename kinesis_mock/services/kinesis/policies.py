@@ -7,9 +7,9 @@ other accounts (a stream ARN of another account answers AccessDenied).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from ...protocol import jsonlib
 from ...protocol.errors import (
     InvalidArgumentException,
     ResourceInUseException,
@@ -41,7 +41,8 @@ def put_resource_policy(backend: KinesisBackend, req: Params) -> None:
         )
     policy: str = req["Policy"]
     try:
-        document = json.loads(policy)
+        # Not NaN, and not nested past what can be walked: neither is a policy.
+        document = jsonlib.loads(policy)
     except ValueError:
         document = None
     if not isinstance(document, dict):

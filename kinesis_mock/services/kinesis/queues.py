@@ -207,10 +207,10 @@ def delete_queue(backend: KinesisBackend, req: Params) -> None:
 @KINESIS.operation("ListQueues")
 def list_queues(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     queues = sorted(_queues(backend).values(), key=lambda q: q.name)
-    stream_filter = req.get("StreamFilter")
-    if stream_filter is not None:
-        stream = backend.find_stream({"StreamARN": stream_filter["StreamARN"]})
-        queues = [q for q in queues if any(s is stream for s, _ in q.streams)]
+    filters = req.get("StreamFilter")  # a list, as ListChannels' is
+    if filters:
+        wanted = [backend.find_stream({"StreamARN": f["StreamARN"]}) for f in filters]
+        queues = [q for q in queues if any(s is w for s, _ in q.streams for w in wanted)]
     return page_of(
         req,
         f"queues:{backend.account}:{backend.region}",
