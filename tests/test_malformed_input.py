@@ -119,6 +119,25 @@ def test_huge_arns_are_refused_at_once_with_the_pattern_listed_first(sentinel: S
     sentinel.assert_intact()
 
 
+def test_a_huge_authorization_header_is_read_at_once(sentinel: Sentinel) -> None:
+    # The credential scope used to be found by a regex search, quadratic on
+    # "Credential=" repeated: 100,000 characters took seconds per read.
+    import requests
+
+    headers = {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": "Kinesis_20131202.ListStreams",
+        "X-Amz-Date": "20260101T000000Z",
+        "Authorization": "AWS4-HMAC-SHA256 " + "Credential=" * 9_000 + ", Signature=x",
+    }
+    response = requests.post(
+        f"https://kinesis.{REGION}.amazonaws.com/", data=b"{}", headers=headers, timeout=5
+    )
+    assert response.status_code == 400
+    assert response.json()["__type"] == "IncompleteSignatureException"
+    sentinel.assert_intact()
+
+
 # -- no input gets a 500 ---------------------------------------------------------
 
 

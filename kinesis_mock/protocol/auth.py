@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .errors import (
@@ -12,8 +11,6 @@ from .errors import (
 )
 from .wire import Request
 
-_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
-
 
 @dataclass(frozen=True)
 class CredentialScope:
@@ -22,16 +19,37 @@ class CredentialScope:
     service: str | None
 
 
+_NO_SCOPE = CredentialScope(None, None, None)
+
+
+def parse_credential(text: str | None) -> CredentialScope:
+    """The scope in ``Credential=<key>/<date>/<region>/<service>/aws4_request``
+    (an Authorization header, or ``Credential=`` and a presigned URL's value).
+
+    Read with string operations, in time linear in the text, however long
+    and odd a header a client sends.
+    """
+    if not text:
+        return _NO_SCOPE
+    start = text.find("Credential=")
+    if start < 0:
+        return _NO_SCOPE
+    parts = text[start + len("Credential=") :].split(",", 1)[0].strip().split("/")
+    if len(parts) != 5 or parts[4] != "aws4_request":
+        return _NO_SCOPE
+    key, date, region, service, _ = parts
+    if not key or not (len(date) == 8 and date.isdigit()) or not region or not service:
+        return _NO_SCOPE
+    return CredentialScope(key, region, service)
+
+
 def credential_scope(request: Request) -> CredentialScope:
     """The access key, region and signing name the request was signed with."""
     text = request.header("Authorization")
     if text is None:
         presigned = request.query.get("X-Amz-Credential")
         text = f"Credential={presigned[0]}" if presigned else None
-    match = _CREDENTIAL.search(text) if text else None
-    if match is None:
-        return CredentialScope(None, None, None)
-    return CredentialScope(match.group(1), match.group(2), match.group(3))
+    return parse_credential(text)
 
 
 def account_for_access_key(access_key: str | None, default: str) -> str:

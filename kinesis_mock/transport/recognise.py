@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ..protocol.auth import parse_credential
 from ..protocol.model import partition_dns_suffixes
 from ..services.base import ServiceDefinition
 from ..services.catalog import KINESIS_VIDEO_SIGNING_NAME, SERVICES, service_for_signing_name
@@ -53,14 +54,7 @@ def signing_name_of(headers: Mapping[str, Any], query: str) -> str | None:
     if text is None and "X-Amz-Credential" in query:
         credential = parse_qs(query).get("X-Amz-Credential")
         text = f"Credential={credential[0]}" if credential else None
-    if not text:
-        return None
-    start = text.find("Credential=")
-    if start < 0:
-        return None
-    parts = text[start + len("Credential=") :].split(",")[0].split("/")
-    # access key / date / region / service / aws4_request
-    return parts[3].strip() if len(parts) >= 5 else None
+    return parse_credential(text).service
 
 
 @functools.cache
