@@ -92,3 +92,27 @@ def socket_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
     yield attempts
+
+
+class Sentinel:
+    """A stream holding one known record, read back through the API."""
+
+    NAME = "sentinel"
+
+    def __init__(self, kinesis: Any) -> None:
+        self.kinesis = kinesis
+        kinesis.create_stream(StreamName=self.NAME, ShardCount=1)
+        put = kinesis.put_record(StreamName=self.NAME, Data=b"kept \x00\xff", PartitionKey="pk")
+        self.sequence_number = put["SequenceNumber"]
+
+    def assert_intact(self) -> None:
+        iterator = self.kinesis.get_shard_iterator(
+            StreamName=self.NAME, ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        records = self.kinesis.get_records(ShardIterator=iterator)["Records"]
+        assert [(r["SequenceNumber"], r["PartitionKey"], r["Data"]) for r in records] == [
+            (self.sequence_number, "pk", b"kept \x00\xff")
+        ]
+        summary = self.kinesis.describe_stream_summary(StreamName=self.NAME)
+        assert summary["StreamDescriptionSummary"]["StreamStatus"] == "ACTIVE"
+        assert summary["StreamDescriptionSummary"]["OpenShardCount"] == 1

@@ -21,10 +21,9 @@ import boto3
 import pytest
 from botocore.model import Shape
 from freezegun import freeze_time
-from helpers import ACCOUNT, REGION, signed_request
+from helpers import ACCOUNT, REGION, Sentinel, signed_request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_malformed_input import Sentinel
 
 from kinesis_mock import KinesisMock
 from kinesis_mock.protocol.model import ServiceSpec, service_spec

@@ -13,36 +13,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers import ACCOUNT, REGION, signed_request
+from helpers import ACCOUNT, REGION, Sentinel, signed_request
 
 from kinesis_mock.protocol import jsonlib
 
 STREAM_ARN = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/sentinel"
 RESOURCE_ARN_PATTERN = r"arn:aws.*:kinesis:.*:\d{12}:.*(stream|channel|queue)/\S+"
-
-
-class Sentinel:
-    """A stream holding one known record, read back through the API."""
-
-    NAME = "sentinel"
-
-    def __init__(self, kinesis: Any) -> None:
-        self.kinesis = kinesis
-        kinesis.create_stream(StreamName=self.NAME, ShardCount=1)
-        put = kinesis.put_record(StreamName=self.NAME, Data=b"kept \x00\xff", PartitionKey="pk")
-        self.sequence_number = put["SequenceNumber"]
-
-    def assert_intact(self) -> None:
-        iterator = self.kinesis.get_shard_iterator(
-            StreamName=self.NAME, ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        records = self.kinesis.get_records(ShardIterator=iterator)["Records"]
-        assert [(r["SequenceNumber"], r["PartitionKey"], r["Data"]) for r in records] == [
-            (self.sequence_number, "pk", b"kept \x00\xff")
-        ]
-        summary = self.kinesis.describe_stream_summary(StreamName=self.NAME)
-        assert summary["StreamDescriptionSummary"]["StreamStatus"] == "ACTIVE"
-        assert summary["StreamDescriptionSummary"]["OpenShardCount"] == 1
 
 
 @pytest.fixture
