@@ -3,7 +3,8 @@
 Served by hypercorn (HTTP/1.1, HTTP/2, TLS) through :mod:`kinesis_mock.server`;
 each request is turned into the engine's plain Request and answered by the
 same pipeline as in-process calls. Handlers run in a worker thread, so a slow
-call never stalls the event loop.
+call never stalls the event loop. A bug in the mock is answered as a 500
+InternalFailure naming it, and logged once with its traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from ..protocol.auth import credential_scope
-from ..protocol.dispatch import handle
+from ..protocol.dispatch import EventStream, handle, internal_failure
 from ..protocol.wire import Request, Response
 from ..registry import Registry
 from ..services.base import ServiceDefinition
@@ -116,14 +117,15 @@ async def _serve(registry: Registry, scope: Scope, receive: Receive, send: Send)
     )
     loop = asyncio.get_running_loop()
     service = _service_for(request)
-    response: Response = await loop.run_in_executor(None, handle, service, request, registry)
-    log.info(
-        "%s %s %s -> %d",
-        request.method,
-        request.path,
-        request.header("X-Amz-Target") or "",
-        response.status,
-    )
+    target = request.header("X-Amz-Target") or ""
+    try:
+        response: Response = await loop.run_in_executor(None, handle, service, request, registry)
+    except Exception as error:  # a bug in the mock: say so, not "AWS is down"
+        log.exception(
+            "kinesis-mock internal error answering %s %s %s", request.method, request.path, target
+        )
+        response = internal_failure(service, request, error)
+    log.info("%s %s %s -> %d", request.method, request.path, target, response.status)
     await send(
         {
             "type": "http.response.start",
@@ -139,7 +141,15 @@ async def _serve(registry: Registry, scope: Scope, receive: Receive, send: Send)
     # An event stream: each message goes out as the engine produces it.
     chunks: Iterator[bytes] = response.body
     while True:
-        chunk = await loop.run_in_executor(None, next, chunks, None)
+        try:
+            chunk = await loop.run_in_executor(None, next, chunks, None)
+        except Exception as error:
+            log.exception("kinesis-mock internal error in the event stream of %s", target)
+            if not isinstance(chunks, EventStream):
+                return  # the connection is cut: the client sees it fail
+            chunk = chunks.failure_frame(error)
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            break
         if chunk is None:
             break
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
