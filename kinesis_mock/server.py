@@ -23,6 +23,7 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from .mock import KinesisMock
+    from .transport.server import ServerApp
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4567
@@ -42,6 +43,7 @@ class ServerHandle:
     _loop: asyncio.AbstractEventLoop = field(repr=False)
     _stopped: asyncio.Event = field(repr=False)
     _thread: threading.Thread = field(repr=False)
+    _app: ServerApp = field(repr=False)
 
     @property
     def state(self) -> KinesisMock:
@@ -56,8 +58,10 @@ class ServerHandle:
         return f"{self.scheme}://{self.host}:{self.port}"
 
     def stop(self) -> None:
-        """Stop serving (the state stays readable through ``registry``)."""
+        """Stop serving (the state stays readable through ``registry``).
+        Open event streams end."""
         if self._thread.is_alive():
+            self._app.close()
             self._loop.call_soon_threadsafe(self._stopped.set)
             self._thread.join(timeout=10)
 
@@ -151,6 +155,7 @@ def start(
         _loop=loop,
         _stopped=stopped,
         _thread=thread,
+        _app=app,
     )
     _wait_until_accepting(host, bound_port)
     return handle

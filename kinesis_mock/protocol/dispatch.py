@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any, Protocol, runtime_checkable
 
 from ..registry import REGISTRY, Registry
 from ..services.base import ServiceDefinition
@@ -65,7 +66,7 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
             result = handler(backend, params)
         response = codec.render(spec, operation, result, request_id, request)
         if not isinstance(response.body, bytes):
-            response.body = EventStream(response.body, spec, codec, operation, request)
+            response.body = EventStream(response.body, result, spec, codec, operation, request)
         return response
     except WireRefusal as refusal:
         refusal.response.headers["x-amzn-RequestId"] = request_id
@@ -97,22 +98,47 @@ def _describe(error: BaseException) -> str:
     return f"kinesis-mock internal error: {type(error).__name__}: {error}"
 
 
+@runtime_checkable
+class Waiting(Protocol):
+    """An event source that can tell, without blocking, whether its next
+    event is ready (a caught-up subscription waits for records)."""
+
+    poll_seconds: float
+
+    def poll(self) -> bool:
+        """True when the next event can be produced at once; otherwise call
+        again after ``poll_seconds`` (each false answer is one such wait)."""
+        ...
+
+
 class EventStream(Iterator[bytes]):
-    """An event stream's frames, produced as they are read."""
+    """An event stream's frames, produced as they are read.
+
+    Read directly (in process), a frame that has to wait for its event waits
+    in the reading thread. A server first polls :meth:`ready` between frames,
+    so that a waiting stream holds no thread.
+    """
 
     def __init__(
         self,
         frames: Iterator[bytes],
+        result: Any,
         spec: ServiceSpec,
         codec: Codec,
         operation: str,
         request: Request,
     ) -> None:
         self._frames = frames
+        values = result.values() if isinstance(result, dict) else ()
+        self._sources = [value for value in values if isinstance(value, Waiting)]
+        self.poll_seconds = min((s.poll_seconds for s in self._sources), default=0.05)
         self._context = (spec, codec, operation, request)
 
     def __next__(self) -> bytes:
         return next(self._frames)
+
+    def ready(self) -> bool:
+        return all(source.poll() for source in self._sources)
 
     def failure_frame(self, error: BaseException) -> bytes:
         """The message that ends the stream when producing it failed with
