@@ -11,14 +11,27 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import server
 from .registry import Registry
 
+ENV_PREFIX = "KINESIS_MOCK_"
+
 
 def _env(name: str, default: str | None = None) -> str | None:
-    return os.environ.get(f"KINESIS_MOCK_{name}", default)
+    return os.environ.get(f"{ENV_PREFIX}{name}", default)
+
+
+def _optional(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``kind``, or None for ``none`` (an option that allows it)."""
+
+    def convert(text: str) -> Any:
+        return None if text.strip().lower() in ("", "none") else kind(text)
+
+    convert.__name__ = getattr(kind, "__name__", "value")  # argparse names it in errors
+    return convert
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +47,23 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         default=_env("TLS", "") in ("1", "true", "yes"),
         help="serve HTTPS with a self-signed certificate made at start",
+    )
+    serve.add_argument(
+        "--read-timeout",
+        type=_optional(float),
+        default=_env("READ_TIMEOUT", str(server.DEFAULT_READ_TIMEOUT)),
+        metavar="SECONDS",
+        help="seconds a client may pause while sending a request body before its "
+        "connection is closed ('none': no limit; default %(default)s) "
+        f"[env {ENV_PREFIX}READ_TIMEOUT]",
+    )
+    serve.add_argument(
+        "--keep-alive-timeout",
+        type=float,
+        default=_env("KEEP_ALIVE_TIMEOUT", str(server.DEFAULT_KEEP_ALIVE_TIMEOUT)),
+        metavar="SECONDS",
+        help="seconds an idle connection stays open (default %(default)s) "
+        f"[env {ENV_PREFIX}KEEP_ALIVE_TIMEOUT]",
     )
     serve.add_argument("--account-id", default=_env("ACCOUNT_ID"))
     serve.add_argument("--region", default=_env("REGION", "us-east-1"))
@@ -75,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         certfile=args.certfile,
         keyfile=args.keyfile,
         tls=args.tls,
+        read_timeout=args.read_timeout,
+        keep_alive_timeout=args.keep_alive_timeout,
         account_id=args.account_id,
         stream_create_delay=args.stream_create_delay,
         stream_delete_delay=args.stream_delete_delay,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from .registry import Registry
-from .settings import Settings
+from .settings import Settings, check_option
 
 if TYPE_CHECKING:
     from .mock import KinesisMock
@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4567
+# Seconds a client may pause in the middle of sending a request body.
+DEFAULT_READ_TIMEOUT = 30.0
+# Seconds an idle connection (no request in flight) stays open.
+DEFAULT_KEEP_ALIVE_TIMEOUT = 5.0
 
 
 @dataclass
@@ -87,12 +91,20 @@ def start(
     certfile: str | None = None,
     keyfile: str | None = None,
     tls: bool = False,
+    read_timeout: float | None = DEFAULT_READ_TIMEOUT,
+    keep_alive_timeout: float = DEFAULT_KEEP_ALIVE_TIMEOUT,
     **settings: Any,
 ) -> ServerHandle:
     """Serve the engine on ``host:port`` (0 picks a free port) in a background
     thread; returns when the server accepts connections. TLS uses
     ``certfile``/``keyfile``, or with ``tls=True`` a self-signed certificate
-    made at start."""
+    made at start.
+
+    ``read_timeout``: seconds a client may pause in the middle of sending a
+    request body before its connection is closed (None: no limit);
+    ``keep_alive_timeout``: seconds an idle connection stays open. Other
+    options are the fields of :class:`~kinesis_mock.settings.Settings`,
+    checked here."""
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
 
@@ -103,7 +115,9 @@ def start(
     if unknown:
         raise TypeError(f"unknown server options: {', '.join(sorted(unknown))}")
     registry = Registry(Settings(**settings))
-    app = make_app(registry)
+    _check_timeout("read_timeout", read_timeout, optional=True)
+    _check_timeout("keep_alive_timeout", keep_alive_timeout, optional=False)
+    app = make_app(registry, read_timeout=read_timeout)
 
     if tls and certfile is None:
         certfile, keyfile = self_signed_certificate(host)
@@ -113,9 +127,12 @@ def start(
     config.bind = [f"fd://{sock.detach()}"]
     config.accesslog = None
     config.errorlog = None
+    config.keep_alive_timeout = keep_alive_timeout
     if certfile is not None:
         config.certfile = certfile
         config.keyfile = keyfile
+        if read_timeout is not None:
+            config.ssl_handshake_timeout = read_timeout
     loop = asyncio.new_event_loop()
     stopped = asyncio.Event()
     ready = threading.Event()
@@ -159,6 +176,12 @@ def start(
     )
     _wait_until_accepting(host, bound_port)
     return handle
+
+
+def _check_timeout(name: str, value: Any, *, optional: bool) -> None:
+    check_option(name, "float | None" if optional else "float", value)
+    if value == 0:
+        raise ValueError(f"kinesis-mock option {name} must be more than zero")
 
 
 def _wait_until_accepting(host: str, port: int) -> None:

@@ -174,3 +174,5 @@ def test_settings_are_checked_on_assignment() -> None:
 def test_server_start_checks_options_at_once() -> None:
     with pytest.raises(TypeError, match="stream_create_delay"):
         server.start(port=0, stream_create_delay="30")
+    with pytest.raises(ValueError, match="keep_alive_timeout"):
+        server.start(port=0, keep_alive_timeout=0)

@@ -1,16 +1,19 @@
-"""What the server holds: no thread for a waiting subscriber."""
+"""What the server holds: no thread for a waiting subscriber, no connection
+for a stalled or idle client; and the options that tune it."""
 
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
 
+import pytest
 from test_server import client_for, signed_headers
 
-from kinesis_mock import server
+from kinesis_mock import cli, server
 
 
 class _Subscription:
@@ -111,3 +114,52 @@ def test_a_subscription_waits_real_seconds_under_a_frozen_clock() -> None:
             )
             # One caught-up event, then the stream ends after 0.2 real seconds.
             assert len(list(response["EventStream"])) == 1
+
+
+# -- stalled and idle connections ------------------------------------------------
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> bytes:
+    """What the server sent before closing ``sock`` (fails if it stays open)."""
+    sock.settimeout(seconds)
+    received = b""
+    while True:
+        chunk = sock.recv(4096)  # raises TimeoutError if the server keeps it open
+        if not chunk:
+            return received
+        received += chunk
+
+
+def test_stalled_and_idle_connections_are_closed() -> None:
+    with server.start(port=0, read_timeout=0.3, keep_alive_timeout=0.3) as handle:
+        address = (handle.host, handle.port)
+        with (
+            socket.create_connection(address) as stalled_body,
+            socket.create_connection(address) as stalled_headers,
+            socket.create_connection(address) as idle,
+        ):
+            stalled_body.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+            stalled_headers.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Le")
+            # Others are served meanwhile.
+            assert client_for(handle).list_streams()["StreamNames"] == []
+            assert _closed_within(stalled_body, 3).startswith(b"HTTP/1.1 408")
+            assert _closed_within(stalled_headers, 3) == b""
+            assert _closed_within(idle, 3) == b""
+        # After a complete exchange, the idle keep-alive connection is closed too.
+        with socket.create_connection(address) as kept_alive:
+            kept_alive.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert _closed_within(kept_alive, 3).startswith(b"HTTP/1.1 403")
+
+
+# -- options ---------------------------------------------------------------------
+
+
+def test_server_options_from_flags_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    args = cli._parser().parse_args(["serve"])
+    assert (args.read_timeout, args.keep_alive_timeout) == (30.0, 5.0)
+    monkeypatch.setenv("KINESIS_MOCK_READ_TIMEOUT", "none")
+    monkeypatch.setenv("KINESIS_MOCK_KEEP_ALIVE_TIMEOUT", "2")
+    args = cli._parser().parse_args(["serve"])
+    assert (args.read_timeout, args.keep_alive_timeout) == (None, 2.0)
+    args = cli._parser().parse_args(["serve", "--read-timeout", "7"])
+    assert args.read_timeout == 7.0

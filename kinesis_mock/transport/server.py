@@ -43,6 +43,10 @@ class _TooLarge(Exception):
     pass
 
 
+class _Stalled(Exception):
+    pass
+
+
 def _service_for(request: Request) -> ServiceDefinition:
     scope = credential_scope(request)
     if scope.service is not None:
@@ -56,11 +60,14 @@ def _service_for(request: Request) -> ServiceDefinition:
     return service if service is not None else SERVICES["kinesis"]
 
 
-async def _body(receive: Receive) -> bytes:
+async def _body(receive: Receive, timeout: float | None) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
+        try:
+            message = await asyncio.wait_for(receive(), timeout)
+        except asyncio.TimeoutError:
+            raise _Stalled from None
         if message["type"] == "http.disconnect":
             raise ConnectionAbortedError("client went away mid-request")
         chunk = message.get("body", b"")
@@ -75,16 +82,18 @@ async def _body(receive: Receive) -> bytes:
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def make_app(registry: Registry) -> ServerApp:
+def make_app(registry: Registry, *, read_timeout: float | None = None) -> ServerApp:
     """The ASGI application answering from ``registry``'s state."""
-    return ServerApp(registry)
+    return ServerApp(registry, read_timeout)
 
 
 class ServerApp:
-    """The ASGI application of one server."""
+    """The ASGI application of one server. ``read_timeout``: seconds a client
+    may pause in the middle of sending a request body (None: no limit)."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, read_timeout: float | None) -> None:
         self.registry = registry
+        self.read_timeout = read_timeout
         self._closing = False
         self._ticker: _Ticker | None = None
 
@@ -101,11 +110,15 @@ class ServerApp:
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            body = await _body(receive)
+            body = await _body(receive, self.read_timeout)
         except ConnectionAbortedError:
             return  # nothing to answer, nothing stored
         except _TooLarge:
             await _plain(send, 413, b"Request Entity Too Large")
+            return
+        except _Stalled:
+            log.info("closing a connection whose request body stalled for %ss", self.read_timeout)
+            await _plain(send, 408, b"Request Timeout")
             return
         headers = {
             key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
