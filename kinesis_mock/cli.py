@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -99,22 +100,29 @@ def _create_stream(registry: Registry, name: str, shards: int, region: str) -> N
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(message)s")
-    handle = server.start(
-        args.host,
-        args.port,
-        certfile=args.certfile,
-        keyfile=args.keyfile,
-        tls=args.tls,
-        read_timeout=args.read_timeout,
-        keep_alive_timeout=args.keep_alive_timeout,
-        account_id=args.account_id,
-        stream_create_delay=args.stream_create_delay,
-        stream_delete_delay=args.stream_delete_delay,
-        stream_update_delay=args.stream_update_delay,
-        consumer_create_delay=args.consumer_create_delay,
-        consumer_delete_delay=args.consumer_delete_delay,
-        shard_limit=int(args.shard_limit) if args.shard_limit else None,
-    )
+    try:
+        handle = server.start(
+            args.host,
+            args.port,
+            certfile=args.certfile,
+            keyfile=args.keyfile,
+            tls=args.tls,
+            read_timeout=args.read_timeout,
+            keep_alive_timeout=args.keep_alive_timeout,
+            account_id=args.account_id,
+            stream_create_delay=args.stream_create_delay,
+            stream_delete_delay=args.stream_delete_delay,
+            stream_update_delay=args.stream_update_delay,
+            consumer_create_delay=args.consumer_create_delay,
+            consumer_delete_delay=args.consumer_delete_delay,
+            shard_limit=int(args.shard_limit) if args.shard_limit else None,
+        )
+    except server.ServerStartError as error:
+        print(error, file=sys.stderr, flush=True)
+        sys.exit(1)
+    except OSError as error:  # binding: the port is taken, the address is not ours...
+        print(f"kinesis-mock: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        sys.exit(1)
     for spec in args.stream:
         name, shards, *region = spec.split(":")
         _create_stream(handle.registry, name, int(shards), region[0] if region else args.region)

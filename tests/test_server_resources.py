@@ -1,13 +1,16 @@
-"""What the server holds: no thread for a waiting subscriber, no connection
-for a stalled or idle client; and the options that tune it."""
+"""What the server holds: threads for waiting subscribers, connections for
+stalled or idle clients, certificates made at start; what it refuses to
+start with; and the options that tune it."""
 
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -149,6 +152,68 @@ def test_stalled_and_idle_connections_are_closed() -> None:
         with socket.create_connection(address) as kept_alive:
             kept_alive.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             assert _closed_within(kept_alive, 3).startswith(b"HTTP/1.1 403")
+
+
+# -- TLS -------------------------------------------------------------------------
+
+
+def test_a_certificate_made_at_start_is_removed_at_stop() -> None:
+    with server.start(port=0, tls=True) as handle:
+        assert handle.certfile is not None
+        certfile = Path(handle.certfile)
+        assert certfile.exists()
+        assert client_for(handle).list_streams()["StreamNames"] == []
+    assert not certfile.parent.exists()
+
+
+@pytest.fixture
+def bad_certificates(tmp_path: Path) -> dict[str, tuple[str, str | None, str]]:
+    """Certificates start() must refuse: (certfile, keyfile, what it says)."""
+    certfile, keyfile = server.self_signed_certificate("127.0.0.1")
+    other_cert, _ = server.self_signed_certificate("127.0.0.1")
+    not_pem = tmp_path / "not.pem"
+    not_pem.write_text("not a certificate\n")
+    return {
+        "missing": (str(tmp_path / "missing.pem"), None, "No such file or directory"),
+        "not PEM": (str(not_pem), None, "PEM"),
+        "key mismatch": (other_cert, keyfile, "KEY_VALUES_MISMATCH"),
+        "no key": (certfile, None, "PEM"),
+    }
+
+
+def test_a_bad_certificate_is_reported_by_start(
+    bad_certificates: dict[str, tuple[str, str | None, str]],
+) -> None:
+    for certfile, keyfile, says in bad_certificates.values():
+        with pytest.raises(server.ServerStartError) as excinfo:
+            server.start(port=0, certfile=certfile, keyfile=keyfile)
+        message = str(excinfo.value)
+        assert message.startswith(f"kinesis-mock: cannot use certificate {certfile}")
+        assert says in message
+
+
+def test_a_bad_certificate_is_reported_by_the_command_line(
+    bad_certificates: dict[str, tuple[str, str | None, str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    certfile, keyfile, says = bad_certificates["key mismatch"]
+    with pytest.raises(SystemExit) as excinfo:
+        cli.main(["serve", "--port", "0", "--certfile", certfile, "--keyfile", str(keyfile)])
+    assert excinfo.value.code == 1
+    error = capsys.readouterr().err
+    assert error.startswith("kinesis-mock: cannot use certificate") and says in error
+
+
+def test_listening_beyond_this_machine_is_warned_about(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="kinesis_mock")
+    with server.start("127.0.0.1", port=0):
+        pass
+    assert "unauthenticated" not in caplog.text
+    with server.start("0.0.0.0", port=0):
+        pass
+    assert "listening on 0.0.0.0" in caplog.text
+    assert "unauthenticated requests from the network" in caplog.text
+    assert all(server.is_loopback(host) for host in ("localhost", "127.0.0.1", "127.8.0.1", "::1"))
+    assert not any(server.is_loopback(host) for host in ("0.0.0.0", "::", "example.com"))
 
 
 # -- options ---------------------------------------------------------------------
