@@ -17,6 +17,7 @@ import pytest
 from test_server import client_for, signed_headers
 
 from kinesis_mock import cli, server
+from kinesis_mock.settings import Settings
 
 
 class _Subscription:
@@ -228,3 +229,45 @@ def test_server_options_from_flags_and_environment(monkeypatch: pytest.MonkeyPat
     assert (args.read_timeout, args.keep_alive_timeout) == (None, 2.0)
     args = cli._parser().parse_args(["serve", "--read-timeout", "7"])
     assert args.read_timeout == 7.0
+
+
+def _example(option: str, annotation: str) -> tuple[str, Any]:
+    """A valid command-line value for an option, and what it parses to."""
+    if option == "account_id":
+        return "111122223333", "111122223333"
+    return ("2.5", 2.5) if annotation.startswith("float") else ("3", 3)
+
+
+def test_every_setting_has_a_flag_and_an_environment_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dataclasses import fields
+
+    for option in fields(Settings):
+        text, value = _example(option.name, str(option.type))
+        flag = "--" + option.name.replace("_", "-")
+        args = cli._parser().parse_args(["serve", flag, text])
+        assert cli.settings_options(args) == {option.name: value}, flag
+        env = "KINESIS_MOCK_" + option.name.upper()
+        monkeypatch.setenv(env, text)
+        args = cli._parser().parse_args(["serve"])
+        assert cli.settings_options(args) == {option.name: value}, env
+        monkeypatch.delenv(env)
+    # A flag wins over the environment.
+    monkeypatch.setenv("KINESIS_MOCK_SUBSCRIPTION_WAIT_SECONDS", "4")
+    args = cli._parser().parse_args(["serve", "--subscription-wait-seconds", "1"])
+    assert cli.settings_options(args) == {"subscription_wait_seconds": 1.0}
+
+
+def test_the_command_line_refuses_bad_values(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv, says in [
+        (["--shard-limit", "-1"], "shard_limit must be zero or more"),
+        (["--stream-create-delay", "soon"], "invalid float value: 'soon'"),
+        (["--keep-alive-timeout", "0"], "keep_alive_timeout must be more than zero"),
+    ]:
+        with pytest.raises(SystemExit) as excinfo:
+            cli.main(["serve", "--port", "0", *argv])
+        assert excinfo.value.code == 2
+        assert says in capsys.readouterr().err
