@@ -114,10 +114,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(message)s")
     options = settings_options(args)
     try:
-        Settings(**options)  # refuse a bad value before anything starts
-    except (TypeError, ValueError) as error:
-        parser.error(str(error))
-    try:
         handle = server.start(
             args.host,
             args.port,
@@ -128,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             keep_alive_timeout=args.keep_alive_timeout,
             **options,
         )
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError) as error:  # a bad option value, checked before serving
         parser.error(str(error))
     except server.ServerStartError as error:
         print(error, file=sys.stderr, flush=True)
