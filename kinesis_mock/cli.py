@@ -10,15 +10,31 @@ import argparse
 import logging
 import os
 import signal
+import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from typing import Any
 
 from . import server
 from .registry import Registry
+from .settings import Settings, option_type
+
+ENV_PREFIX = "KINESIS_MOCK_"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
-    return os.environ.get(f"KINESIS_MOCK_{name}", default)
+    return os.environ.get(f"{ENV_PREFIX}{name}", default)
+
+
+def _optional(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``kind``, or None for ``none`` (an option that allows it)."""
+
+    def convert(text: str) -> Any:
+        return None if text.strip().lower() in ("", "none") else kind(text)
+
+    convert.__name__ = getattr(kind, "__name__", "value")  # argparse names it in errors
+    return convert
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the mock over HTTP")
     serve.add_argument("--host", default=_env("HOST", server.DEFAULT_HOST))
-    serve.add_argument("--port", type=int, default=int(_env("PORT", str(server.DEFAULT_PORT)) or 0))
+    serve.add_argument("--port", type=int, default=_env("PORT", str(server.DEFAULT_PORT)))
     serve.add_argument("--certfile", default=_env("CERTFILE"), help="TLS certificate (PEM)")
     serve.add_argument("--keyfile", default=_env("KEYFILE"), help="TLS private key (PEM)")
     serve.add_argument(
@@ -35,7 +51,23 @@ def _parser() -> argparse.ArgumentParser:
         default=_env("TLS", "") in ("1", "true", "yes"),
         help="serve HTTPS with a self-signed certificate made at start",
     )
-    serve.add_argument("--account-id", default=_env("ACCOUNT_ID"))
+    serve.add_argument(
+        "--read-timeout",
+        type=_optional(float),
+        default=_env("READ_TIMEOUT", str(server.DEFAULT_READ_TIMEOUT)),
+        metavar="SECONDS",
+        help="seconds a client may pause while sending a request body before its "
+        "connection is closed ('none': no limit; default %(default)s) "
+        f"[env {ENV_PREFIX}READ_TIMEOUT]",
+    )
+    serve.add_argument(
+        "--keep-alive-timeout",
+        type=float,
+        default=_env("KEEP_ALIVE_TIMEOUT", str(server.DEFAULT_KEEP_ALIVE_TIMEOUT)),
+        metavar="SECONDS",
+        help="seconds an idle connection stays open (default %(default)s) "
+        f"[env {ENV_PREFIX}KEEP_ALIVE_TIMEOUT]",
+    )
     serve.add_argument("--region", default=_env("REGION", "us-east-1"))
     serve.add_argument(
         "--stream",
@@ -44,18 +76,28 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME:SHARDS[:REGION]",
         help="a stream to create at start (repeatable)",
     )
-    for option in (
-        "stream-create-delay",
-        "stream-delete-delay",
-        "stream-update-delay",
-        "consumer-create-delay",
-        "consumer-delete-delay",
-    ):
-        env = option.upper().replace("-", "_")
-        serve.add_argument(f"--{option}", type=float, default=float(_env(env, "0") or 0))
-    serve.add_argument("--shard-limit", type=int, default=_env("SHARD_LIMIT"))
+    # The engine's options, one per Settings field, so none is forgotten:
+    # stream_create_delay is --stream-create-delay and KINESIS_MOCK_STREAM_CREATE_DELAY.
+    for option in fields(Settings):
+        kind, optional = option_type(str(option.type))
+        env = option.name.upper()
+        serve.add_argument(
+            "--" + option.name.replace("_", "-"),
+            dest=option.name,
+            type=_optional(kind) if optional else kind,
+            default=_env(env),
+            metavar={float: "SECONDS", int: "N"}.get(kind, "TEXT"),
+            help=f"{option.metadata['help']} [env {ENV_PREFIX}{env}]",
+        )
     serve.add_argument("--log-level", default=_env("LOG_LEVEL", "WARNING"))
+    serve.set_defaults(parser=serve)  # to report a bad value with the right usage
     return parser
+
+
+def settings_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The Settings options given on the command line or in the environment."""
+    given = {option.name: getattr(args, option.name) for option in fields(Settings)}
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _create_stream(registry: Registry, name: str, shards: int, region: str) -> None:
@@ -68,21 +110,28 @@ def _create_stream(registry: Registry, name: str, shards: int, region: str) -> N
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    parser: argparse.ArgumentParser = args.parser
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(message)s")
-    handle = server.start(
-        args.host,
-        args.port,
-        certfile=args.certfile,
-        keyfile=args.keyfile,
-        tls=args.tls,
-        account_id=args.account_id,
-        stream_create_delay=args.stream_create_delay,
-        stream_delete_delay=args.stream_delete_delay,
-        stream_update_delay=args.stream_update_delay,
-        consumer_create_delay=args.consumer_create_delay,
-        consumer_delete_delay=args.consumer_delete_delay,
-        shard_limit=int(args.shard_limit) if args.shard_limit else None,
-    )
+    options = settings_options(args)
+    try:
+        handle = server.start(
+            args.host,
+            args.port,
+            certfile=args.certfile,
+            keyfile=args.keyfile,
+            tls=args.tls,
+            read_timeout=args.read_timeout,
+            keep_alive_timeout=args.keep_alive_timeout,
+            **options,
+        )
+    except (TypeError, ValueError) as error:  # a bad option value, checked before serving
+        parser.error(str(error))
+    except server.ServerStartError as error:
+        print(error, file=sys.stderr, flush=True)
+        sys.exit(1)
+    except OSError as error:  # binding: the port is taken, the address is not ours...
+        print(f"kinesis-mock: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        sys.exit(1)
     for spec in args.stream:
         name, shards, *region = spec.split(":")
         _create_stream(handle.registry, name, int(shards), region[0] if region else args.region)

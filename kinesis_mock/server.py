@@ -13,19 +13,37 @@ brings hypercorn.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import logging
+import shutil
 import socket
+import ssl
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .registry import Registry
-from .settings import Settings
+from .settings import Settings, check_option
 
 if TYPE_CHECKING:
     from .mock import KinesisMock
+    from .transport.server import ServerApp
+
+log = logging.getLogger("kinesis_mock.server")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4567
+# Seconds a client may pause in the middle of sending a request body.
+DEFAULT_READ_TIMEOUT = 30.0
+# Seconds an idle connection (no request in flight) stays open.
+DEFAULT_KEEP_ALIVE_TIMEOUT = 5.0
+
+
+class ServerStartError(RuntimeError):
+    """The server could not start (a certificate it cannot use...). A port
+    it cannot listen on is the OSError binding raises."""
 
 
 @dataclass
@@ -42,6 +60,9 @@ class ServerHandle:
     _loop: asyncio.AbstractEventLoop = field(repr=False)
     _stopped: asyncio.Event = field(repr=False)
     _thread: threading.Thread = field(repr=False)
+    _app: ServerApp = field(repr=False)
+    # The directory of a certificate made at start, removed at stop.
+    _temporary: str | None = field(default=None, repr=False)
 
     @property
     def state(self) -> KinesisMock:
@@ -56,10 +77,14 @@ class ServerHandle:
         return f"{self.scheme}://{self.host}:{self.port}"
 
     def stop(self) -> None:
-        """Stop serving (the state stays readable through ``registry``)."""
+        """Stop serving (the state stays readable through ``registry``).
+        Open event streams end; a certificate made at start is deleted."""
         if self._thread.is_alive():
+            self._app.close()
             self._loop.call_soon_threadsafe(self._stopped.set)
             self._thread.join(timeout=10)
+        _remove(self._temporary)
+        self._temporary = None
 
     def __enter__(self) -> ServerHandle:
         return self
@@ -83,12 +108,20 @@ def start(
     certfile: str | None = None,
     keyfile: str | None = None,
     tls: bool = False,
+    read_timeout: float | None = DEFAULT_READ_TIMEOUT,
+    keep_alive_timeout: float = DEFAULT_KEEP_ALIVE_TIMEOUT,
     **settings: Any,
 ) -> ServerHandle:
     """Serve the engine on ``host:port`` (0 picks a free port) in a background
     thread; returns when the server accepts connections. TLS uses
     ``certfile``/``keyfile``, or with ``tls=True`` a self-signed certificate
-    made at start."""
+    made at start (and deleted at stop).
+
+    ``read_timeout``: seconds a client may pause in the middle of sending a
+    request body before its connection is closed (None: no limit);
+    ``keep_alive_timeout``: seconds an idle connection stays open. Other
+    options are the fields of :class:`~kinesis_mock.settings.Settings`,
+    checked here. Raises :class:`ServerStartError` when it cannot serve."""
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
 
@@ -99,19 +132,38 @@ def start(
     if unknown:
         raise TypeError(f"unknown server options: {', '.join(sorted(unknown))}")
     registry = Registry(Settings(**settings))
-    app = make_app(registry)
+    _check_timeout("read_timeout", read_timeout, optional=True)
+    _check_timeout("keep_alive_timeout", keep_alive_timeout, optional=False)
+    if not is_loopback(host):
+        log.warning(
+            "kinesis-mock is listening on %s, beyond this machine: it answers "
+            "unauthenticated requests from the network",
+            host,
+        )
+    app = make_app(registry, read_timeout=read_timeout)
 
-    if tls and certfile is None:
+    temporary = None
+    if certfile is not None:
+        check_certificate(certfile, keyfile)
+    elif tls:
         certfile, keyfile = self_signed_certificate(host)
-    sock = _listening_socket(host, port)
+        temporary = str(Path(certfile).parent)
+    try:
+        sock = _listening_socket(host, port)
+    except OSError:
+        _remove(temporary)
+        raise
     bound_port = sock.getsockname()[1]
     config = Config()
     config.bind = [f"fd://{sock.detach()}"]
     config.accesslog = None
     config.errorlog = None
+    config.keep_alive_timeout = keep_alive_timeout
     if certfile is not None:
         config.certfile = certfile
         config.keyfile = keyfile
+        if read_timeout is not None:
+            config.ssl_handshake_timeout = read_timeout
     loop = asyncio.new_event_loop()
     stopped = asyncio.Event()
     ready = threading.Event()
@@ -140,8 +192,6 @@ def start(
     thread = threading.Thread(target=thread_main, name="kinesis-mock-server", daemon=True)
     thread.start()
     ready.wait(timeout=10)
-    if failure:
-        raise failure[0]
     handle = ServerHandle(
         host=host,
         port=bound_port,
@@ -151,28 +201,70 @@ def start(
         _loop=loop,
         _stopped=stopped,
         _thread=thread,
+        _app=app,
+        _temporary=temporary,
     )
-    _wait_until_accepting(host, bound_port)
+    try:
+        _wait_until_accepting(host, bound_port, lambda: failure[0] if failure else None)
+    except BaseException:
+        handle.stop()
+        raise
     return handle
 
 
-def _wait_until_accepting(host: str, port: int) -> None:
+def _check_timeout(name: str, value: Any, *, optional: bool) -> None:
+    check_option(name, "float | None" if optional else "float", value)
+    if value == 0:
+        raise ValueError(f"kinesis-mock option {name} must be more than zero")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_certificate(certfile: str, keyfile: str | None) -> None:
+    """Load the certificate and key as the server will, so that a missing
+    file, a file that is not PEM or a key that does not match is reported
+    now, by name, rather than as a server that never answers."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(certfile, keyfile)
+    except (OSError, ssl.SSLError) as error:
+        key = f" with key {keyfile}" if keyfile else ""
+        raise ServerStartError(
+            f"kinesis-mock: cannot use certificate {certfile}{key}: {error}"
+        ) from error
+
+
+def _remove(directory: str | None) -> None:
+    if directory is not None:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _wait_until_accepting(host: str, port: int, failed: Callable[[], BaseException | None]) -> None:
     for _ in range(200):
+        error = failed()
+        if error is not None:
+            raise ServerStartError(f"kinesis-mock: the server did not start: {error}") from error
         try:
             with socket.create_connection((host, port), timeout=0.1):
                 return
         except OSError:
             threading.Event().wait(0.02)
-    raise RuntimeError(f"kinesis-mock server did not start on {host}:{port}")
+    raise ServerStartError(f"kinesis-mock: the server did not start on {host}:{port}")
 
 
 def self_signed_certificate(host: str) -> tuple[str, str]:
     """A certificate and key for ``host`` (and localhost), made now and valid
     for a year, in a temporary directory; returns their paths."""
     import datetime
-    import ipaddress
     import tempfile
-    from pathlib import Path
 
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 ACCOUNT_ENV = "KINESIS_MOCK_ACCOUNT_ID"
+
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
+# The value types a field's annotation allows, by annotation. ints are fine
+# where seconds are expected; bool is never a number here.
+_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "float": ((int, float), "a number (int or float)"),
+    "int": ((int,), "an int"),
+    "str": ((str,), "a str"),
+}
 
 
 @dataclass
@@ -16,24 +28,58 @@ class Settings:
     ``account_id`` is the account of requests whose access key is not a
     12-digit number; when ``None``, ``KINESIS_MOCK_ACCOUNT_ID`` or
     ``123456789012``.
+
+    Every field is checked when it is set, at construction or later: a value
+    of the wrong type is a TypeError, a negative delay or limit a ValueError,
+    so a typo fails where it was made rather than deep inside a request.
     """
 
-    account_id: str | None = None
-    stream_create_delay: float = 0.0
-    stream_delete_delay: float = 0.0
-    # Seconds a stream stays UPDATING after an asynchronous change
-    # (encryption, capacity mode, resharding).
-    stream_update_delay: float = 0.0
-    consumer_create_delay: float = 0.0
-    consumer_delete_delay: float = 0.0
-    # Real seconds a caught-up SubscribeToShard event stream waits for more
-    # records before it ends (0: it ends as soon as it has caught up).
-    subscription_wait_seconds: float = 0.0
-    # Open shards an account may have in one region (the service's default is
-    # 20,000 in us-east-1, us-west-2 and eu-west-1, and 1,000 elsewhere).
-    shard_limit: int | None = None
-    # On-demand streams an account may have in one region.
-    on_demand_stream_limit: int = 50
+    # Each field's help is what ``kinesis-mock serve --help`` shows for it.
+    account_id: str | None = field(
+        default=None, metadata={"help": "account of requests whose access key is not 12 digits"}
+    )
+    stream_create_delay: float = field(
+        default=0.0, metadata={"help": "seconds a new stream stays CREATING"}
+    )
+    stream_delete_delay: float = field(
+        default=0.0, metadata={"help": "seconds a deleted stream stays DELETING"}
+    )
+    stream_update_delay: float = field(
+        default=0.0,
+        metadata={
+            "help": "seconds a stream stays UPDATING after an asynchronous change "
+            "(encryption, capacity mode, resharding)"
+        },
+    )
+    consumer_create_delay: float = field(
+        default=0.0, metadata={"help": "seconds a new consumer stays CREATING"}
+    )
+    consumer_delete_delay: float = field(
+        default=0.0, metadata={"help": "seconds a deregistered consumer stays DELETING"}
+    )
+    subscription_wait_seconds: float = field(
+        default=0.0,
+        metadata={
+            "help": "real seconds a caught-up SubscribeToShard event stream waits for more "
+            "records before it ends (0: it ends as soon as it has caught up)"
+        },
+    )
+    shard_limit: int | None = field(
+        default=None,
+        metadata={
+            "help": "open shards an account may have in one region (default: the "
+            "service's, 20000 in us-east-1, us-west-2 and eu-west-1, 1000 elsewhere)"
+        },
+    )
+    on_demand_stream_limit: int = field(
+        default=50, metadata={"help": "on-demand streams an account may have in one region"}
+    )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        annotation = _ANNOTATIONS.get(name)
+        if annotation is not None:
+            check_option(name, annotation, value)
+        super().__setattr__(name, value)
 
     def default_account(self) -> str:
         if self.account_id is not None:
@@ -44,3 +90,36 @@ class Settings:
         if self.shard_limit is not None:
             return self.shard_limit
         return 20_000 if region in ("us-east-1", "us-west-2", "eu-west-1") else 1_000
+
+
+# Field name -> its annotation as written ("float", "int | None", ...).
+_ANNOTATIONS: dict[str, str] = {option.name: str(option.type) for option in fields(Settings)}
+
+
+def option_type(annotation: str) -> tuple[type, bool]:
+    """The type an annotation names (``float`` for ``float | None``) and
+    whether it allows None."""
+    parts = [part.strip() for part in annotation.split("|")]
+    optional = "None" in parts
+    (name,) = [part for part in parts if part != "None"]
+    return {"float": float, "int": int, "str": str}[name], optional
+
+
+def check_option(name: str, annotation: str, value: Any) -> None:
+    """Refuse ``value`` for the option ``name`` unless its annotation allows it."""
+    kind, optional = option_type(annotation)
+    allowed, expected = _TYPES[kind.__name__]
+    if optional:
+        expected += " or None"
+    if value is None:
+        if optional:
+            return
+        raise TypeError(f"kinesis-mock option {name} must be {expected}, not None")
+    if isinstance(value, bool) or not isinstance(value, allowed):
+        raise TypeError(
+            f"kinesis-mock option {name} must be {expected}, not {type(value).__name__} ({value!r})"
+        )
+    if isinstance(value, (int, float)) and (math.isnan(value) or value < 0):
+        raise ValueError(f"kinesis-mock option {name} must be zero or more, not {value!r}")
+    if name == "account_id" and isinstance(value, str) and not _ACCOUNT_ID.fullmatch(value):
+        raise ValueError(f"kinesis-mock option account_id must be 12 digits, not {value!r}")

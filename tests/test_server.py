@@ -12,18 +12,40 @@ import pytest
 import requests
 
 
-def _client(server: Any, access_key: str = "AKIDEXAMPLE") -> Any:
+def client_for(server: Any, access_key: str = "AKIDEXAMPLE", **options: Any) -> Any:
+    """A Kinesis client of ``server`` (trusting its certificate, if any)."""
     return boto3.client(
         "kinesis",
         region_name="us-east-1",
         endpoint_url=server.endpoint_url,
         aws_access_key_id=access_key,
         aws_secret_access_key="secret",
+        verify=server.certfile or True,
+        **options,
     )
 
 
+def signed_headers(
+    url: str,
+    target: str,
+    body: bytes,
+    content_type: str = "application/x-amz-json-1.1",
+    access_key: str = "AKIDEXAMPLE",
+) -> dict[str, str]:
+    """The headers of a Kinesis request SigV4-signed as an SDK would, for
+    HTTP clients other than ``requests`` (see helpers.signed_request)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    headers = {"Content-Type": content_type, "X-Amz-Target": f"Kinesis_20131202.{target}"}
+    request = AWSRequest(method="POST", url=url, data=body, headers=headers)
+    SigV4Auth(Credentials(access_key, "secret"), "kinesis", "us-east-1").add_auth(request)
+    return dict(request.headers.items())
+
+
 def test_streams_records_and_errors_over_http(kinesis_server: Any) -> None:
-    client = _client(kinesis_server)
+    client = client_for(kinesis_server)
     client.create_stream(StreamName="s", ShardCount=1)
     put = client.put_record(StreamName="s", Data=b"over http", PartitionKey="k")
     iterator = client.get_shard_iterator(
@@ -40,7 +62,7 @@ def test_streams_records_and_errors_over_http(kinesis_server: Any) -> None:
 
 
 def test_subscribe_to_shard_streams_over_http(kinesis_server: Any) -> None:
-    client = _client(kinesis_server)
+    client = client_for(kinesis_server)
     client.create_stream(StreamName="s", ShardCount=1)
     arn = client.describe_stream_summary(StreamName="s")["StreamDescriptionSummary"]["StreamARN"]
     consumer = client.register_stream_consumer(StreamARN=arn, ConsumerName="app")["Consumer"][
@@ -58,9 +80,9 @@ def test_subscribe_to_shard_streams_over_http(kinesis_server: Any) -> None:
 
 
 def test_accounts_through_one_server(kinesis_server: Any) -> None:
-    _client(kinesis_server, "111122223333").create_stream(StreamName="theirs", ShardCount=1)
-    assert _client(kinesis_server).list_streams()["StreamNames"] == []
-    assert _client(kinesis_server, "111122223333").list_streams()["StreamNames"] == ["theirs"]
+    client_for(kinesis_server, "111122223333").create_stream(StreamName="theirs", ShardCount=1)
+    assert client_for(kinesis_server).list_streams()["StreamNames"] == []
+    assert client_for(kinesis_server, "111122223333").list_streams()["StreamNames"] == ["theirs"]
 
 
 def test_unknown_target_over_http(kinesis_server: Any) -> None:
@@ -136,7 +158,7 @@ def _signed_post(server: Any, target: str, body: bytes) -> Any:
 def test_bad_input_never_takes_the_server_down(kinesis_server: Any) -> None:
     import socket
 
-    client = _client(kinesis_server)
+    client = client_for(kinesis_server)
     client.create_stream(StreamName="s", ShardCount=1)
     client.put_record(StreamName="s", Data=b"kept", PartitionKey="k")
 
@@ -176,7 +198,7 @@ def test_bad_input_never_takes_the_server_down(kinesis_server: Any) -> None:
 def test_concurrent_writers_and_readers_over_http(kinesis_server: Any) -> None:
     import threading
 
-    setup = _client(kinesis_server)
+    setup = client_for(kinesis_server)
     setup.create_stream(StreamName="load", ShardCount=4)
     shards = [s["ShardId"] for s in setup.list_shards(StreamName="load")["Shards"]]
     writers, per_writer = 16, 2_000
@@ -184,7 +206,7 @@ def test_concurrent_writers_and_readers_over_http(kinesis_server: Any) -> None:
     done = threading.Event()
 
     def write(worker: int) -> None:
-        client = _client(kinesis_server)
+        client = client_for(kinesis_server)
         try:
             for i in range(per_writer // 2):  # half one by one ...
                 client.put_record(
@@ -202,7 +224,7 @@ def test_concurrent_writers_and_readers_over_http(kinesis_server: Any) -> None:
             errors.append(error)
 
     def read_while_writing() -> None:
-        client = _client(kinesis_server)
+        client = client_for(kinesis_server)
         iterators = {
             shard: client.get_shard_iterator(
                 StreamName="load", ShardId=shard, ShardIteratorType="TRIM_HORIZON"
@@ -248,19 +270,11 @@ def test_concurrent_writers_and_readers_over_http(kinesis_server: Any) -> None:
 
 def _cbor_call(server: Any, target: str, document: dict[str, Any]) -> tuple[int, Any, str]:
     import cbor2
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials
 
     body = cbor2.dumps(document)
     url = server.endpoint_url + "/"
-    headers = {
-        "Content-Type": "application/x-amz-cbor-1.1",
-        "X-Amz-Target": f"Kinesis_20131202.{target}",
-    }
-    request = AWSRequest(method="POST", url=url, data=body, headers=headers)
-    SigV4Auth(Credentials("AKID", "secret"), "kinesis", "us-east-1").add_auth(request)
-    response = requests.post(url, data=body, headers=dict(request.headers.items()), timeout=5)
+    headers = signed_headers(url, target, body, "application/x-amz-cbor-1.1", "AKID")
+    response = requests.post(url, data=body, headers=headers, timeout=5)
     content = cbor2.loads(response.content) if response.content else None
     return response.status_code, content, response.headers["Content-Type"]
 
@@ -300,14 +314,7 @@ def test_tls_with_a_self_signed_certificate() -> None:
 
     with server.start(port=0, tls=True) as handle:
         assert handle.endpoint_url.startswith("https://127.0.0.1:")
-        client = boto3.client(
-            "kinesis",
-            region_name="us-east-1",
-            endpoint_url=handle.endpoint_url,
-            aws_access_key_id="a",
-            aws_secret_access_key="b",
-            verify=handle.certfile,
-        )
+        client = client_for(handle)
         client.create_stream(StreamName="secure", ShardCount=1)
         assert client.list_streams()["StreamNames"] == ["secure"]
 
@@ -394,22 +401,12 @@ def test_subscribe_to_shard_over_http2() -> None:
     import ssl
 
     import httpx
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials
     from botocore.eventstream import EventStreamBuffer
 
     from kinesis_mock import server
 
     with server.start(port=0, tls=True) as handle:
-        setup = boto3.client(
-            "kinesis",
-            region_name="us-east-1",
-            endpoint_url=handle.endpoint_url,
-            aws_access_key_id="a",
-            aws_secret_access_key="b",
-            verify=handle.certfile,
-        )
+        setup = client_for(handle)
         setup.create_stream(StreamName="h2", ShardCount=1)
         arn = setup.describe_stream_summary(StreamName="h2")["StreamDescriptionSummary"][
             "StreamARN"
@@ -427,23 +424,12 @@ def test_subscribe_to_shard_over_http2() -> None:
             }
         ).encode()
         url = handle.endpoint_url + "/"
-        request = AWSRequest(
-            method="POST",
-            url=url,
-            data=body,
-            headers={
-                "Content-Type": "application/x-amz-json-1.1",
-                "X-Amz-Target": "Kinesis_20131202.SubscribeToShard",
-            },
-        )
-        SigV4Auth(Credentials("a", "b"), "kinesis", "us-east-1").add_auth(request)
+        headers = signed_headers(url, "SubscribeToShard", body)
         with (
             httpx.Client(
                 http2=True, verify=ssl.create_default_context(cafile=handle.certfile)
             ) as client,
-            client.stream(
-                "POST", url, content=body, headers=dict(request.headers.items())
-            ) as response,
+            client.stream("POST", url, content=body, headers=headers) as response,
         ):
             assert response.http_version == "HTTP/2"
             assert response.headers["content-type"] == "application/vnd.amazon.eventstream"
@@ -471,7 +457,7 @@ def test_bodies_beyond_what_the_front_end_reads_get_413(kinesis_server: Any) -> 
     )
     assert response.status_code == 413
     # Still serving.
-    assert _client(kinesis_server).list_streams()["StreamNames"] == []
+    assert client_for(kinesis_server).list_streams()["StreamNames"] == []
 
 
 def test_kinesis_video_media_over_http(kinesis_server: Any) -> None:

@@ -1,26 +1,32 @@
 """The request pipeline: find the operation, parse and validate its input,
-run its handler against the right backend, render the result or the error."""
+run its handler against the right backend, render the result or the error.
+
+Only the service's own errors are answered as errors. Anything else is a bug
+in the mock and propagates: in process it fails the user's test with its own
+traceback (an error response would look like an AWS outage, and botocore
+would retry it), and the server answers it with :func:`internal_failure`.
+"""
 
 from __future__ import annotations
 
-import logging
 import uuid
+from collections.abc import Iterator
+from typing import Any, Protocol, runtime_checkable
 
 from ..registry import REGISTRY, Registry
 from ..services.base import ServiceDefinition
+from . import eventstream
 from .auth import account_for_access_key, check_signature, credential_scope
-from .codecs import CODECS
+from .codecs import CODECS, Codec
 from .errors import (
     CrossAccountAccessDenied,
     InternalFailure,
     NotImplementedOperation,
     ServiceError,
 )
-from .model import partition_for_region, service_spec
+from .model import ServiceSpec, partition_for_region, service_spec
 from .validation import validate
 from .wire import Request, Response, WireRefusal
-
-log = logging.getLogger("kinesis_mock")
 
 DEFAULT_REGION = "us-east-1"
 
@@ -58,7 +64,10 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
         region = scope.region or DEFAULT_REGION
         with registry.open(service, account, region) as backend:
             result = handler(backend, params)
-        return codec.render(spec, operation, result, request_id, request)
+        response = codec.render(spec, operation, result, request_id, request)
+        if not isinstance(response.body, bytes):
+            response.body = EventStream(response.body, result, spec, codec, operation, request)
+        return response
     except WireRefusal as refusal:
         refusal.response.headers["x-amzn-RequestId"] = request_id
         return refusal.response
@@ -72,6 +81,82 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
         return codec.render_error(spec, error, request_id, request)
     except ServiceError as error:
         return codec.render_error(spec, error, request_id, request)
-    except Exception:
-        log.exception("kinesis-mock failed to answer a %s request", spec.name)
-        return codec.render_error(spec, InternalFailure(None), request_id, request)
+
+
+def internal_failure(
+    service: ServiceDefinition, request: Request, error: BaseException
+) -> Response:
+    """The answer to a request the mock failed on with ``error`` (a bug): a
+    500 InternalFailure in the service's error format, naming the error."""
+    spec = service_spec(service.name)
+    return CODECS[spec.protocol].render_error(
+        spec, InternalFailure(_describe(error)), str(uuid.uuid4()), request
+    )
+
+
+def _describe(error: BaseException) -> str:
+    return f"kinesis-mock internal error: {type(error).__name__}: {error}"
+
+
+@runtime_checkable
+class Waiting(Protocol):
+    """An event source that can tell, without blocking, whether its next
+    event is ready (a caught-up subscription waits for records)."""
+
+    poll_seconds: float
+
+    def poll(self) -> bool:
+        """True when the next event can be produced at once; otherwise call
+        again after ``poll_seconds`` (each false answer is one such wait)."""
+        ...
+
+
+class EventStream(Iterator[bytes]):
+    """An event stream's frames, produced as they are read.
+
+    Read directly (in process), a frame that has to wait for its event waits
+    in the reading thread. A server first polls :meth:`ready` between frames,
+    so that a waiting stream holds no thread.
+    """
+
+    def __init__(
+        self,
+        frames: Iterator[bytes],
+        result: Any,
+        spec: ServiceSpec,
+        codec: Codec,
+        operation: str,
+        request: Request,
+    ) -> None:
+        self._frames = frames
+        values = result.values() if isinstance(result, dict) else ()
+        self._sources = [value for value in values if isinstance(value, Waiting)]
+        self.poll_seconds = min((s.poll_seconds for s in self._sources), default=0.05)
+        self._context = (spec, codec, operation, request)
+
+    def __next__(self) -> bytes:
+        return next(self._frames)
+
+    def ready(self) -> bool:
+        return all(source.poll() for source in self._sources)
+
+    def failure_frame(self, error: BaseException) -> bytes:
+        """The message that ends the stream when producing it failed with
+        ``error`` (a bug) after the response had begun: the stream's modeled
+        internal-failure exception, in the request's format (JSON or CBOR)."""
+        spec, codec, operation, request = self._context
+        rendered = codec.render_error(spec, InternalFailure(_describe(error)), "", request)
+        assert isinstance(rendered.body, bytes)
+        stream_shape = spec.operation(operation).get_event_stream_output()
+        members = stream_shape.members if stream_shape is not None else {}
+        code = (
+            "InternalFailureException"
+            if "InternalFailureException" in members
+            else "InternalFailure"
+        )
+        return eventstream.exception(code, rendered.body, rendered.headers["Content-Type"])
+
+    def close(self) -> None:
+        close = getattr(self._frames, "close", None)
+        if close is not None:
+            close()

@@ -3,19 +3,23 @@
 Served by hypercorn (HTTP/1.1, HTTP/2, TLS) through :mod:`kinesis_mock.server`;
 each request is turned into the engine's plain Request and answered by the
 same pipeline as in-process calls. Handlers run in a worker thread, so a slow
-call never stalls the event loop.
+call never stalls the event loop; an event stream waiting for its next event
+holds no thread (it is polled from the loop), so any number of subscribers
+leave other calls answering at once. A bug in the mock is answered as a 500
+InternalFailure naming it, and logged once with its traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
 from ..protocol.auth import credential_scope
-from ..protocol.dispatch import handle
+from ..protocol.dispatch import EventStream, handle, internal_failure
 from ..protocol.wire import Request, Response
 from ..registry import Registry
 from ..services.base import ServiceDefinition
@@ -39,6 +43,10 @@ class _TooLarge(Exception):
     pass
 
 
+class _Stalled(Exception):
+    pass
+
+
 def _service_for(request: Request) -> ServiceDefinition:
     scope = credential_scope(request)
     if scope.service is not None:
@@ -52,11 +60,14 @@ def _service_for(request: Request) -> ServiceDefinition:
     return service if service is not None else SERVICES["kinesis"]
 
 
-async def _body(receive: Receive) -> bytes:
+async def _body(receive: Receive, timeout: float | None) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
+        try:
+            message = await asyncio.wait_for(receive(), timeout)
+        except asyncio.TimeoutError:
+            raise _Stalled from None
         if message["type"] == "http.disconnect":
             raise ConnectionAbortedError("client went away mid-request")
         chunk = message.get("body", b"")
@@ -71,79 +82,206 @@ async def _body(receive: Receive) -> bytes:
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def make_app(registry: Registry) -> App:
+def make_app(registry: Registry, *, read_timeout: float | None = None) -> ServerApp:
     """The ASGI application answering from ``registry``'s state."""
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        await _serve(registry, scope, receive, send)
-
-    return app
+    return ServerApp(registry, read_timeout)
 
 
-async def _serve(registry: Registry, scope: Scope, receive: Receive, send: Send) -> None:
-    if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await send({"type": "lifespan.shutdown.complete"})
-                return
-    if scope["type"] != "http":
-        return
-    try:
-        body = await _body(receive)
-    except ConnectionAbortedError:
-        return  # nothing to answer, nothing stored
-    except _TooLarge:
+class ServerApp:
+    """The ASGI application of one server. ``read_timeout``: seconds a client
+    may pause in the middle of sending a request body (None: no limit)."""
+
+    def __init__(self, registry: Registry, read_timeout: float | None) -> None:
+        self.registry = registry
+        self.read_timeout = read_timeout
+        self._closing = False
+        self._ticker: _Ticker | None = None
+
+    def close(self) -> None:
+        """End open event streams at their next poll (the server is stopping;
+        any thread may call it)."""
+        self._closing = True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+        elif scope["type"] == "http":
+            await self._serve(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            body = await _body(receive, self.read_timeout)
+        except ConnectionAbortedError:
+            return  # nothing to answer, nothing stored
+        except _TooLarge:
+            await _plain(send, 413, b"Request Entity Too Large")
+            return
+        except _Stalled:
+            log.info("closing a connection whose request body stalled for %ss", self.read_timeout)
+            await _plain(send, 408, b"Request Timeout")
+            return
+        headers = {
+            key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
+        }
+        request = Request(
+            method=scope["method"],
+            path=scope["path"],
+            headers=_CaseInsensitive(headers),
+            body=body,
+            query=parse_qs(
+                scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
+            ),
+            verify_signature=True,
+        )
+        loop = asyncio.get_running_loop()
+        service = _service_for(request)
+        target = request.header("X-Amz-Target") or ""
+        try:
+            response: Response = await loop.run_in_executor(
+                None, handle, service, request, self.registry
+            )
+        except Exception as error:  # a bug in the mock: say so, not "AWS is down"
+            log.exception(
+                "kinesis-mock internal error answering %s %s %s",
+                request.method,
+                request.path,
+                target,
+            )
+            response = internal_failure(service, request, error)
+        log.info("%s %s %s -> %d", request.method, request.path, target, response.status)
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"text/plain"), (b"connection", b"close")],
+                "status": response.status,
+                "headers": [
+                    (k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()
+                ],
             }
         )
-        await send({"type": "http.response.body", "body": b"Request Entity Too Large"})
-        return
-    headers = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]}
-    request = Request(
-        method=scope["method"],
-        path=scope["path"],
-        headers=_CaseInsensitive(headers),
-        body=body,
-        query=parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True),
-        verify_signature=True,
-    )
-    loop = asyncio.get_running_loop()
-    service = _service_for(request)
-    response: Response = await loop.run_in_executor(None, handle, service, request, registry)
-    log.info(
-        "%s %s %s -> %d",
-        request.method,
-        request.path,
-        request.header("X-Amz-Target") or "",
-        response.status,
-    )
+        if isinstance(response.body, bytes):
+            await send({"type": "http.response.body", "body": response.body})
+            return
+        # An event stream: each message goes out as the engine produces it.
+        # After the body the next message is the client going away.
+        gone = asyncio.ensure_future(receive())
+        try:
+            completed = await self._stream(response.body, gone, send, target)
+        finally:
+            gone.cancel()
+            close = getattr(response.body, "close", None)
+            if close is not None:
+                close()
+        if completed:
+            await send({"type": "http.response.body", "body": b""})
+
+    async def _stream(
+        self, chunks: Iterator[bytes], gone: asyncio.Future[Any], send: Send, target: str
+    ) -> bool:
+        """Send ``chunks`` until they end, the client goes or the server
+        stops; False when the response cannot be completed."""
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                if isinstance(chunks, EventStream):
+                    # Wait for the next event here, holding no thread.
+                    while not chunks.ready():
+                        if self._closing or gone.done():
+                            return True
+                        await self._tick(chunks.poll_seconds)
+                if self._closing or gone.done():
+                    return True
+                chunk = await loop.run_in_executor(None, next, chunks, None)
+            except Exception as error:
+                log.exception("kinesis-mock internal error in the event stream of %s", target)
+                if not isinstance(chunks, EventStream):
+                    return False  # the connection is cut: the client sees it fail
+                chunk = chunks.failure_frame(error)
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                return True
+            if chunk is None:
+                return True
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+
+    async def _tick(self, seconds: float) -> None:
+        if self._ticker is None:
+            self._ticker = _Ticker(seconds)
+        await self._ticker.tick()
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def _plain(send: Send, status: int, text: bytes) -> None:
+    """A short text answer that closes the connection."""
     await send(
         {
             "type": "http.response.start",
-            "status": response.status,
+            "status": status,
             "headers": [
-                (k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()
+                (b"content-type", b"text/plain"),
+                (b"content-length", str(len(text)).encode()),
+                (b"connection", b"close"),
             ],
         }
     )
-    if isinstance(response.body, bytes):
-        await send({"type": "http.response.body", "body": response.body})
-        return
-    # An event stream: each message goes out as the engine produces it.
-    chunks: Iterator[bytes] = response.body
-    while True:
-        chunk = await loop.run_in_executor(None, next, chunks, None)
-        if chunk is None:
-            break
-        await send({"type": "http.response.body", "body": chunk, "more_body": True})
-    await send({"type": "http.response.body", "body": b""})
+    await send({"type": "http.response.body", "body": text})
+
+
+class _Ticker:
+    """Wakes the event streams waiting on one loop every ``interval`` of real
+    time. A thread, not the loop's timers: a test may freeze
+    ``time.monotonic`` (freezegun), and the loop's clock with it, while a
+    subscription still waits real seconds. The thread runs while some stream
+    waits."""
+
+    def __init__(self, interval: float) -> None:
+        self._interval = interval
+        self._waiters: list[asyncio.Future[None]] = []
+        self._generation = 0  # the thread of this generation is the running one
+        self._running = False
+
+    async def tick(self) -> None:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        self._waiters.append(future)
+        if not self._running:
+            self._running = True
+            self._generation += 1
+            threading.Thread(
+                target=self._run,
+                args=(loop, self._generation),
+                name="kinesis-mock-ticker",
+                daemon=True,
+            ).start()
+        await future
+
+    def _run(self, loop: asyncio.AbstractEventLoop, generation: int) -> None:
+        sleeper = threading.Event()
+        while generation == self._generation:
+            sleeper.wait(self._interval)
+            try:
+                loop.call_soon_threadsafe(self._wake, generation)
+            except RuntimeError:  # the loop has closed
+                return
+
+    def _wake(self, generation: int) -> None:
+        if generation != self._generation:
+            return
+        waiters, self._waiters = self._waiters, []
+        for future in waiters:
+            if not future.done():
+                future.set_result(None)
+        if not waiters:
+            # Nobody waits: this thread stops; the next tick starts another.
+            self._running = False
+            self._generation += 1
 
 
 class _CaseInsensitive(dict[str, str]):

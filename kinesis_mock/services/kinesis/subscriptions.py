@@ -55,7 +55,7 @@ def subscribe_to_shard(backend: KinesisBackend, req: Params) -> dict[str, Any]:
         now,
     )
     consumer.subscriptions[shard.shard_id] = now
-    return {"EventStream": _events(backend, consumer, shard, index, now)}
+    return {"EventStream": _Events(backend, consumer, shard, index, now)}
 
 
 def _shard(stream: Stream, raw_shard_id: str) -> Shard:
@@ -69,62 +69,104 @@ def _shard(stream: Stream, raw_shard_id: str) -> Shard:
     return shard
 
 
-def _events(
-    backend: KinesisBackend, consumer: Consumer, shard: Shard, index: int, started: float
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    stream = consumer.stream
-    waited = threading.Event()
-    while True:
+class _Events(Iterator[tuple[str, dict[str, Any]]]):
+    """A subscription's (event name, event) pairs, read as the caller reads.
+
+    Once caught up, the next read first waits for a change; :meth:`poll`
+    takes that wait one step at a time without blocking, so a server can
+    wait between its polls without holding a thread. Read without polling
+    (in process), the read waits itself, in the reading thread.
+    """
+
+    poll_seconds = _POLL_SECONDS
+
+    def __init__(
+        self, backend: KinesisBackend, consumer: Consumer, shard: Shard, index: int, started: float
+    ) -> None:
+        self._backend = backend
+        self._stream = consumer.stream
+        self._shard = shard
+        self._index = index
+        self._started = started
+        self._done = False
+        # While caught up: the poll intervals waited so far (None: not waiting).
+        self._waited: int | None = None
+        self._sleeper = threading.Event()
+
+    def __next__(self) -> tuple[str, dict[str, Any]]:
+        while not self._poll(blocking=True):
+            self._sleeper.wait(_POLL_SECONDS)  # real time, whatever clock the tests froze
+        if self._done:
+            raise StopIteration
+        backend, stream, shard = self._backend, self._stream, self._shard
         with backend.lock:
             now = clock.now()
-            if now - started >= SUBSCRIPTION_LIFETIME:
-                return
+            if now - self._started >= SUBSCRIPTION_LIFETIME:
+                self._done = True
+                raise StopIteration
             if backend.streams.get(stream.name) is not stream or not stream.is_readable:
+                self._done = True
                 # Delivered in the stream as an exception message.
                 raise ResourceNotFoundException(
                     f"Stream {stream.name} under account {stream.account} not found."
                 )
             stream.trim_expired(shard, now)
             log = shard.log
-            records, index = log.read(index, 10_000, MAX_RESPONSE_BYTES)
-            caught_up = index >= log.end_index
+            records, self._index = log.read(self._index, 10_000, MAX_RESPONSE_BYTES)
+            caught_up = self._index >= log.end_index
             finished = caught_up and not shard.is_open
             event: dict[str, Any] = {
                 "Records": records,
                 "MillisBehindLatest": 0
                 if caught_up
-                else max(0, int(now * 1000) - log.arrival_ms_at(index)),
-                "ContinuationSequenceNumber": None if finished else log.continuation(index),
+                else max(0, int(now * 1000) - log.arrival_ms_at(self._index)),
+                "ContinuationSequenceNumber": None if finished else log.continuation(self._index),
             }
             if finished:
                 event["ChildShards"] = child_shards(stream, shard)
-        yield "SubscribeToShardEvent", event
-        if finished:
-            return
-        if caught_up and not _wait_for_change(
-            backend, stream, shard, index, backend.settings.subscription_wait_seconds, waited
-        ):
-            return
+                self._done = True
+            elif caught_up:
+                self._waited = 0
+        return "SubscribeToShardEvent", event
 
+    def poll(self) -> bool:
+        """Whether the next read can go ahead without waiting (something
+        changed, the wait ran out, or it is not waiting); when not, poll
+        again after ``poll_seconds`` of real time. Never blocks."""
+        return self._poll(blocking=False)
 
-def _wait_for_change(
-    backend: KinesisBackend,
-    stream: Stream,
-    shard: Shard,
-    index: int,
-    seconds: float,
-    sleeper: threading.Event,
-) -> bool:
-    """Wait up to ``seconds`` of real time for something to report: a record
-    past ``index``, the shard closing, or the stream going away."""
-    for _ in range(int(seconds / _POLL_SECONDS)):
-        sleeper.wait(_POLL_SECONDS)  # real time, whatever clock the tests froze
-        with backend.lock:
-            if (
-                shard.log.end_index > index
+    def _poll(self, blocking: bool) -> bool:
+        if self._waited is None:
+            return True
+        # The wait checks after each interval, as many as
+        # subscription_wait_seconds holds; none at all when it is 0.
+        if self._waited > 0:
+            changed = self._changed(blocking)
+            if changed is None:
+                return False  # the lock is busy: look again next time
+            if changed:
+                self._waited = None
+                return True
+        if self._waited >= int(self._backend.settings.subscription_wait_seconds / _POLL_SECONDS):
+            self._waited = None
+            self._done = True
+            return True
+        self._waited += 1
+        return False
+
+    def _changed(self, blocking: bool) -> bool | None:
+        """Whether there is something to report: a record past the read
+        position, the shard closing, or the stream going away (None when not
+        blocking and the backend is busy)."""
+        backend, stream, shard = self._backend, self._stream, self._shard
+        if not backend.lock.acquire(blocking):
+            return None
+        try:
+            return (
+                shard.log.end_index > self._index
                 or not shard.is_open
                 or backend.streams.get(stream.name) is not stream
                 or not stream.is_readable
-            ):
-                return True
-    return False
+            )
+        finally:
+            backend.lock.release()
