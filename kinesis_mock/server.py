@@ -79,6 +79,9 @@ class ServerHandle:
     def stop(self) -> None:
         """Stop serving (the state stays readable through ``registry``).
         Open event streams end; a certificate made at start is deleted."""
+        from .transport.recognise import LOCAL_SERVERS
+
+        LOCAL_SERVERS.discard(f"{self.host}:{self.port}")
         if self._thread.is_alive():
             self._app.close()
             self._loop.call_soon_threadsafe(self._stopped.set)
@@ -209,6 +212,11 @@ def start(
     except BaseException:
         handle.stop()
         raise
+    # A client in this process given this URL reaches this server, even
+    # inside a mock_kinesis() (which would otherwise answer it itself).
+    from .transport.recognise import LOCAL_SERVERS
+
+    LOCAL_SERVERS.add(f"{host}:{bound_port}")
     return handle
 
 

@@ -176,3 +176,17 @@ def test_server_start_checks_options_at_once() -> None:
         server.start(port=0, stream_create_delay="30")
     with pytest.raises(ValueError, match="keep_alive_timeout"):
         server.start(port=0, keep_alive_timeout=0)
+
+
+def test_mock_kinesis_checks_options_when_given() -> None:
+    # At the call, before any mock starts: not at the first API call.
+    with pytest.raises(TypeError, match="stream_create_delay must be a number"):
+        mock_kinesis(stream_create_delay="30")
+    with pytest.raises(TypeError, match="stream_create_delay must be a number"):
+
+        @mock_kinesis(stream_create_delay="30")
+        def never_run() -> None:
+            raise AssertionError("not reached")
+
+    with mock_kinesis() as km, pytest.raises(ValueError, match="shard_limit"):
+        km.settings.shard_limit = -1

@@ -33,6 +33,39 @@ def test_a_server_keeps_its_streams_when_a_mock_starts_and_ends(kinesis_server: 
     assert list(kinesis_server.state.streams(region="us-east-1")) == ["served"]
 
 
+def test_a_client_given_an_in_process_servers_url_reaches_it_inside_a_mock(
+    kinesis_server: Any, no_network: list[str]
+) -> None:
+    with mock_kinesis() as km:
+        _server_client(kinesis_server).create_stream(StreamName="served", ShardCount=1)
+        assert km.streams() == {}
+    assert list(kinesis_server.state.streams(region="us-east-1")) == ["served"]
+    assert no_network == []
+
+
+def test_a_request_signed_for_another_service_is_refused_by_the_server(
+    kinesis_server: Any,
+) -> None:
+    import requests
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    url = kinesis_server.endpoint_url + "/"
+    headers = {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": "Kinesis_20131202.ListStreams",
+    }
+    request = AWSRequest(method="POST", url=url, data=b"{}", headers=headers)
+    SigV4Auth(Credentials("AKIDEXAMPLE", "secret"), "sqs", "us-east-1").add_auth(request)
+    response = requests.post(url, data=b"{}", headers=dict(request.headers.items()), timeout=5)
+    assert response.status_code == 400
+    assert response.json() == {
+        "__type": "InvalidSignatureException",
+        "message": "Credential should be scoped to correct service: 'kinesis'. ",
+    }
+
+
 def test_the_handle_applies_due_transitions_as_a_call_would() -> None:
     with freeze_time("2026-01-01") as frozen, mock_kinesis(stream_create_delay=30) as km:
         boto3.client("kinesis", region_name="us-east-1").create_stream(StreamName="s", ShardCount=1)

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 
 from ..protocol.auth import credential_scope
 from ..protocol.dispatch import EventStream, handle, internal_failure
+from ..protocol.model import service_spec
 from ..protocol.wire import Request, Response
 from ..registry import Registry
 from ..services.base import ServiceDefinition
@@ -135,6 +136,9 @@ class ServerApp:
         )
         loop = asyncio.get_running_loop()
         service = _service_for(request)
+        # Every request here is for a mocked service: one signed for another
+        # service is refused as that service's endpoint would refuse it.
+        request.signing_name = service_spec(service.name).model.signing_name
         target = request.header("X-Amz-Target") or ""
         try:
             response: Response = await loop.run_in_executor(
