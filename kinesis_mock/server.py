@@ -85,6 +85,12 @@ class ServerHandle:
         if self._thread.is_alive():
             self._app.close()
             self._loop.call_soon_threadsafe(self._stopped.set)
+            self._thread.join(timeout=_GRACE_SECONDS)
+        if self._thread.is_alive():
+            # A TLS connection the client keeps open (a pooled keep-alive)
+            # would hold the shutdown for asyncio's 30 s SSL close: cut the
+            # connections still open after the grace period.
+            self._loop.call_soon_threadsafe(_abort_connections, self._loop)
             self._thread.join(timeout=10)
         _remove(self._temporary)
         self._temporary = None
@@ -94,6 +100,18 @@ class ServerHandle:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+# Seconds in-flight requests get to finish when a server stops.
+_GRACE_SECONDS = 1.0
+
+
+def _abort_connections(loop: asyncio.AbstractEventLoop) -> None:
+    # The selector loop's registry of open transports (private, but the only
+    # handle on connections hypercorn accepted).
+    for transport in list(getattr(loop, "_transports", {}).values()):
+        if transport is not None:
+            transport.abort()
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:

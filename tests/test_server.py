@@ -317,6 +317,9 @@ def test_tls_with_a_self_signed_certificate() -> None:
         client = client_for(handle)
         client.create_stream(StreamName="secure", ShardCount=1)
         assert client.list_streams()["StreamNames"] == ["secure"]
+    # The client's pooled TLS connection is still open: stop() cut it rather
+    # than wait for asyncio's 30 s SSL close, and the server thread ended.
+    assert not handle._thread.is_alive()
 
 
 def test_the_aws_cli_end_to_end(kinesis_server: Any, tmp_path: Any) -> None:
