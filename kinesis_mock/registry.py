@@ -11,11 +11,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from . import clock
 from .services.base import Backend, ServiceDefinition
 from .settings import Settings
+
+
+@runtime_checkable
+class ServedBackend(Protocol):
+    """A backend whose answers name where its clients reach it (Kinesis
+    Video's data endpoints and session URLs): the registry that makes it
+    sets ``registry``, whose ``endpoint_url`` it reads when it answers."""
+
+    registry: Registry | None
 
 
 class Registry:
@@ -23,6 +32,10 @@ class Registry:
         self._lock = threading.Lock()
         self._backends: dict[tuple[str, str, str], Backend] = {}
         self.settings = settings if settings is not None else Settings()
+        # The URL of the server answering from this registry, set by
+        # kinesis_mock.server.start once it listens; None in process, where
+        # clients reach the mock by AWS host names. A reset keeps it.
+        self.endpoint_url: str | None = None
 
     def backend(self, service: ServiceDefinition, account: str, region: str) -> Any:
         key = (service.state_name, account, region)
@@ -32,6 +45,8 @@ class Registry:
                 backend = self._backends.get(key)
                 if backend is None:
                     backend = service.backend_factory(account, region, self.settings)
+                    if isinstance(backend, ServedBackend):
+                        backend.registry = self
                     self._backends[key] = backend
         return backend
 

@@ -225,6 +225,7 @@ def start(
         _app=app,
         _temporary=temporary,
     )
+    registry.endpoint_url = handle.endpoint_url  # the data endpoints Kinesis Video hands out
     try:
         _wait_until_accepting(host, bound_port, lambda: failure[0] if failure else None)
     except BaseException:

@@ -8,7 +8,7 @@ import string
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ...protocol.errors import InvalidArgumentException
 from ...protocol.model import partition_for_region
@@ -19,6 +19,9 @@ from .errors import (
     ResourceNotFoundException,
     TagsPerResourceExceededLimitException,
 )
+
+if TYPE_CHECKING:
+    from ...registry import Registry
 
 _ALPHANUMERIC = string.ascii_letters + string.digits
 
@@ -269,6 +272,14 @@ class KinesisVideoBackend:
         # Hub device ARN -> stream ARN -> the stream, for ListEdgeAgentConfigurations.
         self.edge_streams: dict[str, dict[str, VideoStream]] = {}
         self._schedule = Schedule()
+        # Set by the registry that holds this backend (a ServedBackend), so
+        # endpoints can name the server this state is served by.
+        self.registry: Registry | None = None
+
+    @property
+    def endpoint_url(self) -> str | None:
+        """The URL of the server answering from this state; None in process."""
+        return self.registry.endpoint_url if self.registry is not None else None
 
     def advance(self, now: float) -> None:
         self._schedule.advance(now)

@@ -10,13 +10,14 @@ from ...protocol.errors import InvalidArgumentException
 from ..base import Params
 from ..paging import page_of
 from .backend import KinesisVideoBackend, SignalingChannel, add_tags, new_version
+from .endpoints import https_endpoint, websocket_endpoint
 from .errors import (
     AccountChannelLimitExceededException,
     ResourceInUseException,
     check_version,
 )
 from .service import KINESIS_VIDEO
-from .streams import name_prefix, random_host_label
+from .streams import name_prefix
 
 # The default quota of signaling channels per account and region.
 MAX_CHANNELS = 5000
@@ -95,7 +96,7 @@ def delete_signaling_channel(backend: KinesisVideoBackend, req: Params) -> None:
 
 # The host label prefixes AWS uses: "m-" for WSS signaling, "r-" for HTTPS
 # (ICE servers, single-message API), "w-" for WebRTC ingestion.
-_HOST_PREFIX = {"WSS": ("wss", "m-"), "HTTPS": ("https", "r-"), "WEBRTC": ("https", "w-")}
+_HOST_PREFIX = {"WSS": "m-", "HTTPS": "r-", "WEBRTC": "w-"}
 
 
 @KINESIS_VIDEO.operation("GetSignalingChannelEndpoint")
@@ -110,7 +111,11 @@ def get_signaling_channel_endpoint(backend: KinesisVideoBackend, req: Params) ->
         )
     endpoints = []
     for protocol in dict.fromkeys(protocols):
-        scheme, prefix = _HOST_PREFIX[protocol]
-        host = f"{prefix}{random_host_label()}.kinesisvideo.{backend.region}.amazonaws.com"
-        endpoints.append({"Protocol": protocol, "ResourceEndpoint": f"{scheme}://{host}"})
+        prefix = _HOST_PREFIX[protocol]
+        endpoint = (
+            websocket_endpoint(backend, prefix)
+            if protocol == "WSS"
+            else https_endpoint(backend, prefix)
+        )
+        endpoints.append({"Protocol": protocol, "ResourceEndpoint": endpoint})
     return {"ResourceEndpointList": endpoints}

@@ -20,10 +20,11 @@ from ...protocol.errors import InvalidArgumentException
 from ..base import Params
 from ..paging import page_of
 from .backend import Fragment, KinesisVideoBackend, VideoStream
+from .endpoints import https_endpoint
 from .errors import ResourceNotFoundException, require_retention
 from .images import grey_jpeg, grey_png
 from .service import KINESIS_VIDEO_ARCHIVED_MEDIA, KINESIS_VIDEO_MEDIA
-from .streams import random_host_label, stream_named
+from .streams import stream_named
 
 # LIVE sessions need a fragment this recent (AWS: "within the last 30 seconds").
 LIVE_WINDOW_MS = 30_000
@@ -175,8 +176,7 @@ def _session_fragments(stream: VideoStream, req: Params, selector_key: str) -> l
 
 def _session_url(backend: KinesisVideoBackend, path: str) -> str:
     token = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode().rstrip("=")
-    host = f"b-{random_host_label()}.kinesisvideo.{backend.region}.amazonaws.com"
-    return f"https://{host}/{path}?SessionToken={token}"
+    return f"{https_endpoint(backend, 'b-')}/{path}?SessionToken={token}"
 
 
 @KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetHLSStreamingSessionURL")

@@ -13,22 +13,22 @@ from ...protocol.errors import InvalidArgumentException
 from ..base import Params
 from .backend import KinesisVideoBackend, SignalingChannel
 from .channels import channel_named
+from .endpoints import relay_address
 from .errors import ResourceNotFoundException
 from .service import KINESIS_VIDEO_SIGNALING, KINESIS_VIDEO_WEBRTC_STORAGE
-from .streams import random_host_label
 
 # TURN credentials live five minutes, as the service's do.
 ICE_CREDENTIAL_TTL = 300
 
 
 def _ice_server(backend: KinesisVideoBackend, channel: SignalingChannel) -> dict[str, Any]:
-    host = f"{random_host_label()}.kinesisvideo.{backend.region}.amazonaws.com"
+    relay = relay_address(backend)
     expires = int(clock.now()) + ICE_CREDENTIAL_TTL
     return {
         "Uris": [
-            f"turn:{host}:443?transport=udp",
-            f"turns:{host}:443?transport=udp",
-            f"turns:{host}:443?transport=tcp",
+            f"turn:{relay}?transport=udp",
+            f"turns:{relay}?transport=udp",
+            f"turns:{relay}?transport=tcp",
         ],
         "Username": f"{expires}:{base64.b64encode(channel.arn.encode()).decode()}",
         "Password": base64.b64encode(secrets.token_bytes(30)).decode(),

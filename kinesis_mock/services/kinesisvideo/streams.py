@@ -3,8 +3,6 @@ and the data endpoints of the media clients."""
 
 from __future__ import annotations
 
-import secrets
-import string
 from typing import Any
 
 from ... import clock
@@ -12,6 +10,7 @@ from ...protocol.errors import InvalidArgumentException
 from ..base import Params
 from ..paging import page_of
 from .backend import KinesisVideoBackend, VideoStream, add_tags, new_version
+from .endpoints import https_endpoint
 from .errors import check_version
 from .service import KINESIS_VIDEO
 
@@ -105,15 +104,10 @@ def delete_stream(backend: KinesisVideoBackend, req: Params) -> None:
     backend.delete(backend.streams, stream, clock.now())
 
 
-def random_host_label() -> str:
-    return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(8))
-
-
 @KINESIS_VIDEO.operation("GetDataEndpoint")
 def get_data_endpoint(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     stream_named(backend, req)
-    # The media clients reach this endpoint under the same mock (they are
-    # intercepted whatever endpoint they are given).
-    return {
-        "DataEndpoint": f"https://{random_host_label()}.kinesisvideo.{backend.region}.amazonaws.com"
-    }
+    # Every APIName gets the same kind of endpoint: the media clients find
+    # their operations there by URI, in process (intercepted whatever the
+    # host) and at a server (its own URL).
+    return {"DataEndpoint": https_endpoint(backend)}
