@@ -1,8 +1,9 @@
 """Kinesis Video's data endpoints in server mode: GetDataEndpoint,
-GetSignalingChannelEndpoint and the ICE relays name the server's own URL, so
-clients outside the process (the CLI, other SDKs) come back to the mock, and
-the data-plane clients work there. In process they stay AWS-shaped hosts,
-which the in-process hook answers."""
+GetSignalingChannelEndpoint, the ICE relays and the HLS/DASH session URLs
+name the server's own URL, so clients outside the process (the CLI, other
+SDKs, a media player) come back to the mock, and the data-plane clients work
+there. In process they stay AWS-shaped hosts, which the in-process hook
+answers."""
 
 from __future__ import annotations
 
@@ -10,16 +11,21 @@ import os
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urljoin
 
 import boto3
 import pytest
+import requests
 from helpers import REGION
 
-from kinesis_mock import KinesisMock, server
+from kinesis_mock import KinesisMock, server, set_clock
 from kinesis_mock.server import ServerHandle
+
+T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
 
 API_NAMES = (
     "PUT_MEDIA",
@@ -255,4 +261,215 @@ def test_in_process_endpoints_stay_aws_hosts_answered_by_the_hook(
     )
     servers = signaling.get_ice_server_config(ChannelARN=arn)["IceServerList"]
     assert all(".amazonaws.com:443?" in uri for s in servers for uri in s["Uris"])
+
+    video.update_data_retention(
+        StreamName="cam",
+        CurrentVersion=video.describe_stream(StreamName="cam")["StreamInfo"]["Version"],
+        Operation="INCREASE_DATA_RETENTION",
+        DataRetentionChangeInHours=1,
+    )
+    archived = boto3.client(
+        "kinesis-video-archived-media", region_name=REGION, endpoint_url=endpoint
+    )
+    hls = archived.get_hls_streaming_session_url(StreamName="cam")["HLSStreamingSessionURL"]
+    assert hls.startswith("https://b-")
+    assert f".kinesisvideo.{REGION}.amazonaws.com/hls/v1/getHLSMasterPlaylist.m3u8?" in hls
     assert no_network == []
+
+
+# -- HLS and DASH sessions ------------------------------------------------------
+#
+# The server answers a player's GETs of the session URL: playlists and the
+# manifest are built from the stream's fragments at the time of each read,
+# and list media URLs on the server. The media is the bytes put_media
+# stored, not remuxed to fMP4 or MPEG-TS; the initialization fragment is
+# empty (the mock has no codec data).
+
+
+@pytest.fixture
+def clock_at_t0() -> Iterator[list[datetime]]:
+    """The mock clock, fixed at T0 until a test moves it (``[0]``)."""
+    now = [T0]
+    set_clock(lambda: now[0].timestamp())
+    try:
+        yield now
+    finally:
+        set_clock(None)
+
+
+@pytest.fixture
+def recorded(
+    served: tuple[ServerHandle, Any], clock_at_t0: list[datetime]
+) -> tuple[ServerHandle, Any, list[str]]:
+    """Four 2-second fragments received from T0 - 8 s on, and the
+    archived-media client at the stream's data endpoint."""
+    handle, video = served
+    numbers = [
+        handle.state.put_media(
+            "cam", f"fragment-{i}".encode(), server_timestamp=T0 - timedelta(seconds=8 - 2 * i)
+        )
+        for i in range(4)
+    ]
+    archived = data_client(
+        video, "kinesis-video-archived-media", "GET_HLS_STREAMING_SESSION_URL", handle
+    )
+    return handle, archived, numbers
+
+
+def get(url: str) -> requests.Response:
+    response = requests.get(url, timeout=10)
+    assert response.status_code == 200, response.text
+    return response
+
+
+def uris(playlist: str) -> list[str]:
+    return [line for line in playlist.splitlines() if line and not line.startswith("#")]
+
+
+def test_hls_live_session_serves_playlists_of_the_fragments_and_their_stored_bytes(
+    recorded: tuple[ServerHandle, Any, list[str]],
+) -> None:
+    handle, archived, numbers = recorded
+    url = archived.get_hls_streaming_session_url(
+        StreamName="cam", DisplayFragmentTimestamp="ALWAYS"
+    )["HLSStreamingSessionURL"]
+    assert url.startswith(f"{handle.endpoint_url}/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=")
+    master = get(url)
+    assert master.headers["Content-Type"] == "application/vnd.apple.mpegurl"
+    assert master.text.startswith("#EXTM3U\n")
+    [media_url] = [urljoin(url, uri) for uri in uris(master.text)]
+    assert media_url.startswith(f"{handle.endpoint_url}/hls/v1/getHLSMediaPlaylist.m3u8?")
+    playlist = get(media_url).text
+    lines = playlist.splitlines()
+    assert lines[:4] == [
+        "#EXTM3U",
+        "#EXT-X-VERSION:7",
+        "#EXT-X-TARGETDURATION:2",
+        "#EXT-X-MEDIA-SEQUENCE:0",
+    ]
+    # LIVE: no end; server timestamps, so a discontinuity between fragments.
+    assert "#EXT-X-ENDLIST" not in lines
+    assert lines.count("#EXT-X-DISCONTINUITY") == 3
+    assert "#EXT-X-PROGRAM-DATE-TIME:2026-03-01T11:59:52.000Z" in lines
+    assert lines.count("#EXTINF:2.000,") == 4
+    [init] = [line for line in lines if line.startswith("#EXT-X-MAP:URI=")]
+    init_response = get(urljoin(media_url, init.split('"')[1]))
+    assert (init_response.headers["Content-Type"], init_response.content) == ("video/mp4", b"")
+    fragment_urls = [urljoin(media_url, uri) for uri in uris(playlist)]
+    assert [u.split("FragmentNumber=")[1].split("&")[0] for u in fragment_urls] == numbers
+    assert all(
+        u.startswith(f"{handle.endpoint_url}/hls/v1/getMP4MediaFragment.mp4?")
+        for u in fragment_urls
+    )
+    assert [get(u).content for u in fragment_urls] == [f"fragment-{i}".encode() for i in range(4)]
+
+
+def test_a_live_playlist_follows_new_fragments(
+    recorded: tuple[ServerHandle, Any, list[str]], clock_at_t0: list[datetime]
+) -> None:
+    handle, archived, numbers = recorded
+    url = archived.get_hls_streaming_session_url(
+        StreamName="cam", MaxMediaPlaylistFragmentResults=3
+    )["HLSStreamingSessionURL"]
+    media_url = urljoin(url, uris(get(url).text)[0])
+    assert len(uris(get(media_url).text)) == 3
+    clock_at_t0[0] = T0 + timedelta(seconds=2)
+    newest = handle.state.put_media("cam", b"fragment-4")
+    playlist = get(media_url).text
+    # The newest three, the window one further on.
+    assert "#EXT-X-MEDIA-SEQUENCE:2" in playlist.splitlines()
+    assert [u.split("FragmentNumber=")[1].split("&")[0] for u in uris(playlist)] == [
+        *numbers[2:],
+        newest,
+    ]
+
+
+def test_hls_on_demand_mpeg_ts_session_serves_its_range_only(
+    recorded: tuple[ServerHandle, Any, list[str]],
+) -> None:
+    _, archived, numbers = recorded
+    span = {"StartTimestamp": T0 - timedelta(seconds=8), "EndTimestamp": T0 - timedelta(seconds=5)}
+    url = archived.get_hls_streaming_session_url(
+        StreamName="cam",
+        PlaybackMode="ON_DEMAND",
+        ContainerFormat="MPEG_TS",
+        DiscontinuityMode="NEVER",
+        HLSFragmentSelector={"FragmentSelectorType": "SERVER_TIMESTAMP", "TimestampRange": span},
+    )["HLSStreamingSessionURL"]
+    media_url = urljoin(url, uris(get(url).text)[0])
+    playlist = get(media_url).text
+    lines = playlist.splitlines()
+    assert "#EXT-X-PLAYLIST-TYPE:VOD" in lines and lines[-1] == "#EXT-X-ENDLIST"
+    assert not any(line.startswith(("#EXT-X-MAP", "#EXT-X-DISCONTINUITY")) for line in lines)
+    fragment_urls = [urljoin(media_url, uri) for uri in uris(playlist)]
+    assert all("/hls/v1/getTSFragment.ts?FragmentNumber=" in u for u in fragment_urls)
+    media = get(fragment_urls[0])
+    assert (media.headers["Content-Type"], media.content) == ("video/mp2t", b"fragment-0")
+    assert len(fragment_urls) == 2
+    # A fragment of the stream outside the session's range is not served.
+    outside = fragment_urls[0].replace(numbers[0], numbers[3])
+    response = requests.get(outside, timeout=10)
+    assert response.status_code == 404
+    assert response.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
+
+
+def test_dash_session_serves_a_manifest_of_the_fragments(
+    recorded: tuple[ServerHandle, Any, list[str]],
+) -> None:
+    handle, archived, _ = recorded
+    span = {"StartTimestamp": T0 - timedelta(seconds=10), "EndTimestamp": T0}
+    url = archived.get_dash_streaming_session_url(
+        StreamName="cam",
+        PlaybackMode="ON_DEMAND",
+        DASHFragmentSelector={"FragmentSelectorType": "SERVER_TIMESTAMP", "TimestampRange": span},
+    )["DASHStreamingSessionURL"]
+    assert url.startswith(f"{handle.endpoint_url}/dash/v1/getDASHManifest.mpd?SessionToken=")
+    response = get(url)
+    assert response.headers["Content-Type"] == "application/dash+xml"
+    ns = {"mpd": "urn:mpeg:dash:schema:mpd:2011"}
+    mpd = ElementTree.fromstring(response.content)
+    assert (mpd.get("type"), mpd.get("mediaPresentationDuration")) == ("static", "PT8.000S")
+    segments = mpd.find(".//mpd:SegmentList", ns)
+    assert segments is not None
+    timeline = [
+        (s.get("t"), s.get("d")) for s in segments.iterfind("mpd:SegmentTimeline/mpd:S", ns)
+    ]
+    assert timeline == [("0", "2000"), ("2000", "2000"), ("4000", "2000"), ("6000", "2000")]
+    init = segments.find("mpd:Initialization", ns)
+    assert init is not None
+    assert get(urljoin(url, init.get("sourceURL", ""))).content == b""
+    media = [urljoin(url, s.get("media", "")) for s in segments.iterfind("mpd:SegmentURL", ns)]
+    assert all(
+        u.startswith(f"{handle.endpoint_url}/dash/v1/getMP4MediaFragment.mp4?") for u in media
+    )
+    assert [get(u).content for u in media] == [f"fragment-{i}".encode() for i in range(4)]
+
+
+def test_session_urls_refuse_unknown_and_expired_tokens(
+    recorded: tuple[ServerHandle, Any, list[str]], clock_at_t0: list[datetime]
+) -> None:
+    handle, archived, _ = recorded
+    url = archived.get_hls_streaming_session_url(StreamName="cam", Expires=300)[
+        "HLSStreamingSessionURL"
+    ]
+    get(url)
+
+    def refused(target: str) -> tuple[int, str, str]:
+        response = requests.get(target, timeout=10)
+        return (
+            response.status_code,
+            response.headers["x-amzn-ErrorType"],
+            response.json()["Message"],
+        )
+
+    unknown = f"{handle.endpoint_url}/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=forged"
+    assert refused(unknown) == (
+        401,
+        "NotAuthorizedException",
+        "The session token is not valid or has expired.",
+    )
+    # An HLS session's token opens no DASH manifest.
+    dash = url.replace("hls/v1/getHLSMasterPlaylist.m3u8", "dash/v1/getDASHManifest.mpd")
+    assert refused(dash)[:2] == (401, "NotAuthorizedException")
+    clock_at_t0[0] = T0 + timedelta(seconds=300)
+    assert refused(url)[:2] == (401, "NotAuthorizedException")

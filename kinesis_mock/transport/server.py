@@ -19,12 +19,13 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from ..protocol.auth import credential_scope
-from ..protocol.dispatch import EventStream, handle, internal_failure
+from ..protocol.dispatch import EventStream, internal_failure
 from ..protocol.model import service_spec
 from ..protocol.wire import Request, Response
 from ..registry import Registry
 from ..services.base import ServiceDefinition
 from ..services.catalog import SERVICES, service_for_signing_name
+from . import media_urls
 
 log = logging.getLogger("kinesis_mock.server")
 
@@ -142,7 +143,7 @@ class ServerApp:
         target = request.header("X-Amz-Target") or ""
         try:
             response: Response = await loop.run_in_executor(
-                None, handle, service, request, self.registry
+                None, media_urls.answer, service, request, self.registry
             )
         except Exception as error:  # a bug in the mock: say so, not "AWS is down"
             log.exception(

@@ -8,6 +8,7 @@ operations without a handler answer ``NotImplemented`` naming the operation.
 from . import channels as _channels  # noqa: F401
 from . import configurations as _configurations  # noqa: F401
 from . import media as _media  # noqa: F401
+from . import sessions as _sessions  # noqa: F401
 from . import signaling as _signaling  # noqa: F401
 from . import streams as _streams  # noqa: F401
 from . import tagging as _tagging  # noqa: F401

@@ -159,6 +159,17 @@ class VideoStream:
 
 
 @dataclass(eq=False)
+class PlaybackSession:
+    """An HLS or DASH streaming session: the request that opened it, read
+    again each time a player fetches a playlist or manifest through it."""
+
+    protocol: str  # "HLS" or "DASH"
+    stream: VideoStream
+    params: dict[str, Any]
+    created_ms: int
+
+
+@dataclass(eq=False)
 class SignalingChannel:
     name: str
     arn: str
@@ -271,6 +282,8 @@ class KinesisVideoBackend:
         self.channels: ResourceIndex[SignalingChannel] = ResourceIndex("channel")
         # Hub device ARN -> stream ARN -> the stream, for ListEdgeAgentConfigurations.
         self.edge_streams: dict[str, dict[str, VideoStream]] = {}
+        # HLS and DASH sessions by session token, until they expire.
+        self.sessions: dict[str, PlaybackSession] = {}
         self._schedule = Schedule()
         # Set by the registry that holds this backend (a ServedBackend), so
         # endpoints can name the server this state is served by.

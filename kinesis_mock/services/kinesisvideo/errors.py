@@ -26,6 +26,11 @@ class NoDataRetentionException(ServiceError):
     code = "NoDataRetentionException"
 
 
+class NotAuthorizedException(ServiceError):
+    code = "NotAuthorizedException"
+    status = 401
+
+
 class AccountChannelLimitExceededException(ServiceError):
     code = "AccountChannelLimitExceededException"
 

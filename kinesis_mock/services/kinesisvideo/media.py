@@ -1,7 +1,7 @@
 """The Kinesis Video media data plane: GetMedia (kinesis-video-media) and the
 archived-media reads (ListFragments, GetMediaForFragmentList, GetClip,
-GetImages, HLS and DASH session URLs) over the fragments a test adds through
-the mock handle (``KinesisMock.put_media``).
+GetImages; the HLS and DASH sessions are in :mod:`.sessions`) over the
+fragments a test adds through the mock handle (``KinesisMock.put_media``).
 
 Fragments are opaque bytes: reads return them as stored, concatenated in
 order (the service would wrap them in MKV, or remux them to MP4 for GetClip),
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import bisect
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -20,14 +19,11 @@ from ...protocol.errors import InvalidArgumentException
 from ..base import Params
 from ..paging import page_of
 from .backend import Fragment, KinesisVideoBackend, VideoStream
-from .endpoints import https_endpoint
 from .errors import ResourceNotFoundException, require_retention
 from .images import grey_jpeg, grey_png
 from .service import KINESIS_VIDEO_ARCHIVED_MEDIA, KINESIS_VIDEO_MEDIA
 from .streams import stream_named
 
-# LIVE sessions need a fragment this recent (AWS: "within the last 30 seconds").
-LIVE_WINDOW_MS = 30_000
 # GetImages: at most 300 seconds per request, 25 images a page by default.
 IMAGES_RANGE_MS = 300_000
 IMAGES_PAGE = 25
@@ -36,11 +32,11 @@ DEFAULT_SAMPLING_MS = 3000
 CLIP_RANGE_MS = 24 * 3600 * 1000
 
 
-def _ms(moment: datetime) -> int:
+def epoch_ms(moment: datetime) -> int:
     return round(moment.timestamp() * 1000)
 
 
-def _oldest_retained_ms(stream: VideoStream) -> int:
+def oldest_retained_ms(stream: VideoStream) -> int:
     """Fragments received before this server time have expired (a stream
     with no retention keeps what the test added, for GetMedia)."""
     if stream.data_retention_hours == 0:
@@ -50,14 +46,12 @@ def _oldest_retained_ms(stream: VideoStream) -> int:
 
 def _retained(stream: VideoStream) -> list[Fragment]:
     log = stream.media
-    return log.fragments[log.from_server_ms(_oldest_retained_ms(stream)) :]
+    return log.fragments[log.from_server_ms(oldest_retained_ms(stream)) :]
 
 
-def _in_range(
-    stream: VideoStream, selector_type: str, start_ms: int, end_ms: int
-) -> list[Fragment]:
+def in_range(stream: VideoStream, selector_type: str, start_ms: int, end_ms: int) -> list[Fragment]:
     found = stream.media.between(selector_type == "PRODUCER_TIMESTAMP", start_ms, end_ms)
-    oldest = _oldest_retained_ms(stream)
+    oldest = oldest_retained_ms(stream)
     return [fragment for fragment in found if fragment.server_ms >= oldest]
 
 
@@ -72,7 +66,7 @@ def get_media(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     kind: str = selector["StartSelectorType"]
     log = stream.media
     if kind == "EARLIEST":
-        start = log.from_server_ms(_oldest_retained_ms(stream))
+        start = log.from_server_ms(oldest_retained_ms(stream))
     elif kind == "NOW":
         start = len(log.fragments)  # only media that arrives later
     elif kind in ("FRAGMENT_NUMBER", "CONTINUATION_TOKEN"):
@@ -92,9 +86,9 @@ def get_media(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
         if moment is None:
             raise InvalidArgumentException(f"StartTimestamp must be specified for {kind}.")
         if kind == "SERVER_TIMESTAMP":
-            start = log.from_server_ms(_ms(moment))
+            start = log.from_server_ms(epoch_ms(moment))
         else:
-            start = log.from_producer_ms(_ms(moment))
+            start = log.from_producer_ms(epoch_ms(moment))
     return _payload(log.fragments[start:], "video/webm")
 
 
@@ -106,11 +100,11 @@ def list_fragments(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
         fragments = _retained(stream)
     else:
         span = selector["TimestampRange"]
-        fragments = _in_range(
+        fragments = in_range(
             stream,
             selector["FragmentSelectorType"],
-            _ms(span["StartTimestamp"]),
-            _ms(span["EndTimestamp"]),
+            epoch_ms(span["StartTimestamp"]),
+            epoch_ms(span["EndTimestamp"]),
         )
     return page_of(
         req,
@@ -140,59 +134,16 @@ def get_clip(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     stream = stream_named(backend, req)
     require_retention(stream.name, stream.data_retention_hours)
     selector = req["ClipFragmentSelector"]
-    start_ms = _ms(selector["TimestampRange"]["StartTimestamp"])
-    end_ms = _ms(selector["TimestampRange"]["EndTimestamp"])
+    start_ms = epoch_ms(selector["TimestampRange"]["StartTimestamp"])
+    end_ms = epoch_ms(selector["TimestampRange"]["EndTimestamp"])
     if end_ms <= start_ms or end_ms - start_ms > CLIP_RANGE_MS:
         raise InvalidArgumentException(
             "The clip's EndTimestamp must be after its StartTimestamp, at most 24 hours later."
         )
-    fragments = _in_range(stream, selector["FragmentSelectorType"], start_ms, end_ms)
+    fragments = in_range(stream, selector["FragmentSelectorType"], start_ms, end_ms)
     if not fragments:
         raise ResourceNotFoundException("No fragments found in the requested time range.")
     return _payload(fragments, "video/mp4")
-
-
-def _session_fragments(stream: VideoStream, req: Params, selector_key: str) -> list[Fragment]:
-    """The fragments a HLS or DASH session would play, by its playback mode."""
-    require_retention(stream.name, stream.data_retention_hours)
-    mode = req.get("PlaybackMode", "LIVE")
-    selector = req.get(selector_key) or {}
-    kind = selector.get("FragmentSelectorType", "SERVER_TIMESTAMP")
-    span = selector.get("TimestampRange") or {}
-    now_ms = round(clock.now() * 1000)
-    if mode == "LIVE":
-        if span:
-            raise InvalidArgumentException("TimestampRange must not be set in LIVE playback mode.")
-        return _in_range(stream, "SERVER_TIMESTAMP", now_ms - LIVE_WINDOW_MS, now_ms)
-    start = span.get("StartTimestamp")
-    end = span.get("EndTimestamp")
-    if start is None or (mode == "ON_DEMAND" and end is None):
-        raise InvalidArgumentException(
-            f"{mode} playback needs a TimestampRange with a StartTimestamp"
-            + (" and an EndTimestamp." if mode == "ON_DEMAND" else ".")
-        )
-    return _in_range(stream, kind, _ms(start), _ms(end) if end is not None else now_ms)
-
-
-def _session_url(backend: KinesisVideoBackend, path: str) -> str:
-    token = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode().rstrip("=")
-    return f"{https_endpoint(backend, 'b-')}/{path}?SessionToken={token}"
-
-
-@KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetHLSStreamingSessionURL")
-def get_hls_streaming_session_url(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    stream = stream_named(backend, req)
-    if not _session_fragments(stream, req, "HLSFragmentSelector"):
-        raise ResourceNotFoundException("No fragments found in the requested time range.")
-    return {"HLSStreamingSessionURL": _session_url(backend, "hls/v1/getHLSMasterPlaylist.m3u8")}
-
-
-@KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetDASHStreamingSessionURL")
-def get_dash_streaming_session_url(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    stream = stream_named(backend, req)
-    if not _session_fragments(stream, req, "DASHFragmentSelector"):
-        raise ResourceNotFoundException("No fragments found in the requested time range.")
-    return {"DASHStreamingSessionURL": _session_url(backend, "dash/v1/getDASHManifest.mpd")}
 
 
 def _size(req: Params) -> tuple[int, int]:
@@ -211,7 +162,7 @@ def _size(req: Params) -> tuple[int, int]:
 def get_images(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     stream = stream_named(backend, req)
     require_retention(stream.name, stream.data_retention_hours)
-    start_ms, end_ms = _ms(req["StartTimestamp"]), _ms(req["EndTimestamp"])
+    start_ms, end_ms = epoch_ms(req["StartTimestamp"]), epoch_ms(req["EndTimestamp"])
     if end_ms < start_ms or end_ms - start_ms > IMAGES_RANGE_MS:
         raise InvalidArgumentException(
             "The EndTimestamp must be at most 300 seconds after the StartTimestamp."
@@ -223,7 +174,7 @@ def get_images(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     log = stream.media
     # Only fragments that can cover the window: those beginning at most the
     # longest fragment's length before it, found by bisection.
-    fragments = _in_range(stream, req["ImageSelectorType"], start_ms - log.longest_ms, end_ms)
+    fragments = in_range(stream, req["ImageSelectorType"], start_ms - log.longest_ms, end_ms)
     begins = [f.producer_ms if by_producer else f.server_ms for f in fragments]
     width, height = _size(req)
     encode = grey_png if req["Format"] == "PNG" else grey_jpeg
