@@ -1,0 +1,217 @@
+"""ValidationException texts as the service answers them today.
+
+The wording follows the one current Kinesis answer on record,
+awslabs/amazon-kinesis-producer#680 (December 2025): "Value at '<path>'",
+without the value, for every kind of rule. The 2014-2020 recordings
+(mhart/kinesalite test/*.js) printed the value ("Value '' at 'streamName'");
+where they differ, today's service wins, and the 2020 wording appears here
+only in comments. The evidence for each kind is listed in
+kinesis_mock/protocol/validation.py.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from helpers import error_of, signed_request
+
+
+def _message(body: dict[str, Any], target: str) -> str:
+    response = signed_request(json.dumps(body), target)
+    assert response.status_code == 400
+    assert response.json()["__type"] == "ValidationException"
+    message: str = response.json()["message"]
+    return message
+
+
+# -- every kind of rule, without the value --------------------------------------
+
+
+def test_a_length_is_reported_without_the_value(raw_kinesis: Any) -> None:
+    raw_kinesis.create_stream(StreamName="s", ShardCount=1)
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.put_record(StreamName="s", Data=b"d", PartitionKey="k" * 257)
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "1 validation error detected: Value at 'partitionKey' failed to satisfy constraint: "
+        "Member must have length less than or equal to 256",
+        400,
+    )
+
+
+def test_a_pattern_is_reported_without_the_value(raw_kinesis: Any) -> None:
+    # 2020: "Value 'a b' at 'streamName' ..."; today: no value.
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.describe_stream_summary(StreamName="a b")
+    assert error_of(excinfo)[1] == (
+        "1 validation error detected: Value at 'streamName' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+    )
+
+
+def test_a_range_is_reported_without_the_value(raw_kinesis: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.list_streams(Limit=0)
+    assert error_of(excinfo)[1] == (
+        "1 validation error detected: Value at 'limit' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1"
+    )
+
+
+def test_an_enum_is_reported_without_the_value_and_in_the_services_order(
+    raw_kinesis: Any,
+) -> None:
+    # The service lists ShardIteratorType's values in its own order (kinesalite's
+    # getShardIterator.js recording), not the model's (AT_SEQUENCE_NUMBER, ...).
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.get_shard_iterator(
+            StreamName="s", ShardId="shardId-000000000000", ShardIteratorType="FIRST"
+        )
+    assert error_of(excinfo)[1] == (
+        "1 validation error detected: Value at 'shardIteratorType' failed to satisfy "
+        "constraint: Member must satisfy enum value set: "
+        "[AFTER_SEQUENCE_NUMBER, LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON]"
+    )
+
+
+def test_a_missing_member_still_reads_value_null(raw_kinesis: Any) -> None:
+    # Every recording, old and current, prints null for a missing member.
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.get_shard_iterator(StreamName="s", ShardId="shardId-000000000000")
+    assert error_of(excinfo)[1] == (
+        "1 validation error detected: Value null at 'shardIteratorType' failed to satisfy "
+        "constraint: Member must not be null"
+    )
+
+
+def test_a_collection_is_reported_without_its_elements(kinesis_mock: Any) -> None:
+    # 2020: "Value '[com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310, ...]'";
+    # today no value, so identical requests are always answered alike.
+    body = {"StreamName": "s", "Records": [{"Data": "", "PartitionKey": "k"}] * 501}
+    expected = (
+        "1 validation error detected: Value at 'records' failed to satisfy constraint: "
+        "Member must have length less than or equal to 500"
+    )
+    assert _message(body, "PutRecords") == expected
+    assert _message(body, "PutRecords") == expected
+
+
+# -- patterns as the service prints them ----------------------------------------
+
+
+def test_patterns_are_printed_without_the_models_anchors(kinesis_mock: Any) -> None:
+    # botocore's model has ^(0|([1-9]\d{0,38}))$; the service prints the
+    # pattern bare, as its documentation and the recordings show.
+    body = {
+        "StreamName": "s",
+        "PartitionKey": "k",
+        "Data": "",
+        "ExplicitHashKey": "01",
+        "SequenceNumberForOrdering": "x",
+    }
+    assert _message(body, "PutRecord") == (
+        "2 validation errors detected: "
+        "Value at 'sequenceNumberForOrdering' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128}); "
+        "Value at 'explicitHashKey' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})"
+    )
+
+
+def test_other_anchors_are_the_services_own(kinesis_mock: Any) -> None:
+    # The service documents ConsumerARN's pattern with its leading ^.
+    assert _message({"ConsumerARN": "x"}, "DescribeStreamConsumer") == (
+        "1 validation error detected: Value at 'consumerARN' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: "
+        "^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/"
+        "[a-zA-Z0-9_.-]+:[0-9]+"
+    )
+
+
+# -- several violations come in the service's order ------------------------------
+
+
+def test_put_record_violations_come_in_the_services_order(kinesis_mock: Any) -> None:
+    # kinesalite's putRecord.js recording, worded as today's service words it.
+    body = {
+        "StreamName": "",
+        "PartitionKey": "",
+        "Data": "",
+        "ExplicitHashKey": "",
+        "SequenceNumberForOrdering": "",
+    }
+    assert _message(body, "PutRecord") == (
+        "5 validation errors detected: "
+        "Value at 'sequenceNumberForOrdering' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128}); "
+        "Value at 'partitionKey' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1; "
+        "Value at 'explicitHashKey' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38}); "
+        "Value at 'streamName' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; "
+        "Value at 'streamName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1"
+    )
+
+
+def test_a_records_members_come_in_the_services_order(kinesis_mock: Any) -> None:
+    # kinesalite's putRecords.js recording: partitionKey before explicitHashKey
+    # (the model lists ExplicitHashKey first).
+    body = {
+        "StreamName": "",
+        "Records": [{"PartitionKey": "", "Data": "", "ExplicitHashKey": ""}],
+    }
+    assert _message(body, "PutRecords") == (
+        "4 validation errors detected: "
+        "Value at 'records.1.member.partitionKey' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1; "
+        "Value at 'records.1.member.explicitHashKey' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38}); "
+        "Value at 'streamName' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; "
+        "Value at 'streamName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "body", "paths"),
+    [
+        # kinesalite's splitShard.js, mergeShards.js, getRecords.js,
+        # addTagsToStream.js and listTagsForStream.js recordings.
+        (
+            "SplitShard",
+            {"StreamName": "", "ShardToSplit": "", "NewStartingHashKey": ""},
+            ["newStartingHashKey", "streamName", "streamName", "shardToSplit", "shardToSplit"],
+        ),
+        (
+            "MergeShards",
+            {"StreamName": "", "ShardToMerge": "", "AdjacentShardToMerge": ""},
+            [
+                "shardToMerge",
+                "shardToMerge",
+                "adjacentShardToMerge",
+                "adjacentShardToMerge",
+                "streamName",
+                "streamName",
+            ],
+        ),
+        ("GetRecords", {"ShardIterator": "", "Limit": 0}, ["limit", "shardIterator"]),
+        ("AddTagsToStream", {"StreamName": "", "Tags": {}}, ["tags", "streamName", "streamName"]),
+        (
+            "ListTagsForStream",
+            {"StreamName": "", "ExclusiveStartTagKey": "", "Limit": 0},
+            ["limit", "exclusiveStartTagKey", "streamName", "streamName"],
+        ),
+    ],
+)
+def test_members_come_in_the_recorded_order(
+    kinesis_mock: Any, target: str, body: dict[str, Any], paths: list[str]
+) -> None:
+    message = _message(body, target)
+    reported = [part.split("'")[1] for part in message.split(": ", 1)[1].split("; ")]
+    assert reported == paths
