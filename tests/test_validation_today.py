@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from helpers import error_of, signed_request
+from helpers import ACCOUNT, REGION, error_of, signed_request
 
 
 def _message(body: dict[str, Any], target: str) -> str:
@@ -215,3 +215,106 @@ def test_members_come_in_the_recorded_order(
     message = _message(body, target)
     reported = [part.split("'")[1] for part in message.split(": ", 1)[1].split("; ")]
     assert reported == paths
+
+
+# -- a record over the stream's maximum record size -----------------------------
+
+MIB = 1024 * 1024
+
+
+@pytest.fixture
+def stream(kinesis: Any) -> Any:
+    kinesis.create_stream(StreamName="s", ShardCount=1)
+    return kinesis
+
+
+def test_put_records_refuses_a_large_record_as_the_service_did_in_december_2025(
+    stream: Any, kinesis_mock: Any
+) -> None:
+    # awslabs/amazon-kinesis-producer#680 quotes this answer word for word
+    # (without its final period, which belongs to the SDK's rendering).
+    with pytest.raises(stream.exceptions.ValidationException) as excinfo:
+        stream.put_records(StreamName="s", Records=[{"Data": b"x" * MIB, "PartitionKey": "k"}])
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "1 validation error detected: Value at 'records.1.member.data' failed to satisfy "
+        "constraint: Member must have length less than or equal to 1048576",
+        400,
+    )
+    assert kinesis_mock.records("s") == []
+
+
+def test_put_record_names_the_data_member(stream: Any) -> None:
+    with pytest.raises(stream.exceptions.ValidationException) as excinfo:
+        stream.put_record(StreamName="s", Data=b"x" * (MIB + 1), PartitionKey="k")
+    assert error_of(excinfo)[1] == (
+        "1 validation error detected: Value at 'data' failed to satisfy constraint: "
+        "Member must have length less than or equal to 1048576"
+    )
+
+
+def test_the_partition_key_counts_toward_the_record_size(stream: Any) -> None:
+    # The documented limit is data plus partition key. How the service words
+    # a record whose data alone fits is not on record: the mock answers it
+    # like one whose data does not.
+    stream.put_record(StreamName="s", Data=b"x" * (MIB - 2), PartitionKey="kk")
+    with pytest.raises(stream.exceptions.ValidationException) as excinfo:
+        stream.put_record(StreamName="s", Data=b"x" * (MIB - 2), PartitionKey="kkk")
+    assert "Value at 'data' failed to satisfy constraint" in error_of(excinfo)[1]
+
+
+def test_the_stream_maximum_is_named_when_it_was_raised(stream: Any) -> None:
+    arn = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/s"
+    stream.update_max_record_size(StreamARN=arn, MaxRecordSizeInKiB=2048)
+    stream.put_record(StreamName="s", Data=b"x" * (2 * MIB - 1), PartitionKey="k")
+    with pytest.raises(stream.exceptions.ValidationException) as excinfo:
+        stream.put_records(
+            StreamName="s",
+            Records=[
+                {"Data": b"small", "PartitionKey": "k"},
+                {"Data": b"x" * (2 * MIB), "PartitionKey": "k"},
+            ],
+        )
+    assert error_of(excinfo)[1] == (
+        "1 validation error detected: Value at 'records.2.member.data' failed to satisfy "
+        "constraint: Member must have length less than or equal to 2097152"
+    )
+
+
+def test_record_violations_come_together_record_by_record(raw_kinesis: Any) -> None:
+    # Within a record the service reports partitionKey before data (its
+    # order for PutRecordsRequestEntry); records come in request order.
+    raw_kinesis.create_stream(StreamName="s", ShardCount=1)
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.put_records(
+            StreamName="s",
+            Records=[
+                {"Data": b"x" * (MIB + 1)},
+                {"Data": b"fine", "PartitionKey": "k"},
+                {"Data": b"x" * (MIB + 1), "PartitionKey": "k"},
+            ],
+        )
+    assert error_of(excinfo)[1] == (
+        "3 validation errors detected: "
+        "Value null at 'records.1.member.partitionKey' failed to satisfy constraint: "
+        "Member must not be null; "
+        "Value at 'records.1.member.data' failed to satisfy constraint: "
+        "Member must have length less than or equal to 1048576; "
+        "Value at 'records.3.member.data' failed to satisfy constraint: "
+        "Member must have length less than or equal to 1048576"
+    )
+
+
+def test_the_request_is_checked_before_the_stream(raw_kinesis: Any) -> None:
+    # The model's rules are checked first: a request that breaks them is
+    # answered with those alone, before the stream's maximum is looked at.
+    raw_kinesis.create_stream(StreamName="s", ShardCount=1)
+    with pytest.raises(ClientError) as excinfo:
+        raw_kinesis.put_records(
+            StreamName="s",
+            Records=[{"Data": b"x" * (MIB + 1), "PartitionKey": ""}],
+        )
+    assert error_of(excinfo)[1] == (
+        "1 validation error detected: Value at 'records.1.member.partitionKey' failed to "
+        "satisfy constraint: Member must have length greater than or equal to 1"
+    )

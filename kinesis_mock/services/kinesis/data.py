@@ -11,7 +11,7 @@ from ...protocol.errors import (
     InvalidArgumentException,
     ResourceNotFoundException,
 )
-from ...protocol.validation import missing_member, validation_error
+from ...protocol.validation import missing_member, too_long, validation_error
 from ..base import Params
 from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for, shard_index_from_id
 from .iterators import ITERATOR_LIFETIME_MS, IteratorPosition, make_iterator, open_iterator
@@ -47,23 +47,32 @@ def _shard_for(stream: Stream, partition_key: str, explicit_hash_key: str | None
     return stream.shard_for_hash_key(value)
 
 
-def _record_size(stream: Stream, data: bytes, partition_key: str | None) -> int:
-    """Size of a record as the limits count it (data plus partition key),
-    after checking it against the stream's maximum record size."""
+def _record_size(data: bytes, partition_key: str | None) -> int:
+    """Size of a record as the limits count it: data plus partition key."""
     if partition_key is None:
         key_size = 0
     elif partition_key.isascii():
         key_size = len(partition_key)
     else:
         key_size = len(partition_key.encode())
-    size = len(data) + key_size
-    if size > stream.max_record_size_kib * 1024:
-        limit = stream.max_record_size_kib * 1024
-        raise InvalidArgumentException(
-            f"Record size {size} bytes exceeds the maximum record size of {limit} bytes "
-            f"of stream {stream.name} under account {stream.account}."
-        )
-    return size
+    return len(data) + key_size
+
+
+def _record_violations(
+    stream: Stream, data: bytes, partition_key: str | None, path: str
+) -> list[str]:
+    """What the service reports about one record before it stores anything, in
+    its order: a missing partition key (which the stream needs unless it
+    distributes records itself), then a record over the stream's maximum
+    record size. The service words the latter as a ValidationException on the
+    data (awslabs/amazon-kinesis-producer#680), naming the stream's maximum."""
+    violations = []
+    if partition_key is None and stream.record_distribution_strategy != AUTO:
+        violations.append(missing_member(f"{path}partitionKey"))
+    limit = stream.max_record_size_kib * 1024
+    if _record_size(data, partition_key) > limit:
+        violations.append(too_long(f"{path}data", limit))
+    return violations
 
 
 @KINESIS.operation("PutRecord")
@@ -71,18 +80,19 @@ def put_record(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     stream = _writable_stream(backend, req)
     data: bytes = req["Data"]
     partition_key: str | None = req.get("PartitionKey")
-    if stream.record_distribution_strategy == AUTO:
-        # AUTO ignores the partition key and ExplicitHashKey for placement.
+    violations = _record_violations(stream, data, partition_key, "")
+    if violations:
+        raise validation_error(violations)
+    if stream.record_distribution_strategy == AUTO or partition_key is None:
+        # AUTO ignores the partition key and ExplicitHashKey for placement
+        # (other streams have a key here: it was checked above).
         shard = stream.next_auto_shard()
-    elif partition_key is None:
-        raise validation_error([missing_member("partitionKey")])
     else:
         shard = _shard_for(stream, partition_key, req.get("ExplicitHashKey"))
     now = clock.now()
     ordering = req.get("SequenceNumberForOrdering")
     if ordering is not None:
         _check_ordering(stream, ordering, now)
-    _record_size(stream, data, partition_key)
     if req.get("DryRun"):
         # Every check passed; a dry run stores nothing.
         return {"ShardId": shard.shard_id}
@@ -150,8 +160,9 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
 
 
 def _batch_size(stream: Stream, data: list[bytes], keys: list[str | None]) -> int:
-    """Total size of a batch (data plus keys), after checking each record
-    against the stream's maximum record size."""
+    """Total size of a batch (data plus keys), after checking each record as
+    :func:`_record_violations` does; the violations of all records come in
+    one ValidationException, record by record."""
     if None not in keys:
         text = "".join(keys)  # type: ignore[arg-type]
         # With ASCII keys, characters are bytes; no record can pass the limit
@@ -160,7 +171,12 @@ def _batch_size(stream: Stream, data: list[bytes], keys: list[str | None]) -> in
             longest = max(map(len, data), default=0) + max(map(len, keys), default=0)  # type: ignore[arg-type]
             if longest <= stream.max_record_size_kib * 1024:
                 return sum(map(len, data)) + len(text)
-    return sum(_record_size(stream, d, k) for d, k in zip(data, keys, strict=True))
+    violations = []
+    for ordinal, (record, key) in enumerate(zip(data, keys, strict=True), start=1):
+        violations += _record_violations(stream, record, key, f"records.{ordinal}.member.")
+    if violations:
+        raise validation_error(violations)
+    return sum(_record_size(d, k) for d, k in zip(data, keys, strict=True))
 
 
 def _batch_targets(
@@ -169,14 +185,6 @@ def _batch_targets(
     """The shard of each record, in request order."""
     if stream.record_distribution_strategy == AUTO:
         return [stream.next_auto_shard() for _ in entries]
-    if None in keys:
-        raise validation_error(
-            [
-                missing_member(f"records.{ordinal}.member.partitionKey")
-                for ordinal, key in enumerate(keys, start=1)
-                if key is None
-            ]
-        )
     explicit = [entry.get("ExplicitHashKey") for entry in entries]
     if explicit.count(None) == len(explicit):
         return stream.shards_for_partition_keys(keys)  # type: ignore[arg-type]
