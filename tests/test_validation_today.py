@@ -318,3 +318,73 @@ def test_the_request_is_checked_before_the_stream(raw_kinesis: Any) -> None:
         "1 validation error detected: Value at 'records.1.member.partitionKey' failed to "
         "satisfy constraint: Member must have length greater than or equal to 1"
     )
+
+
+# -- SequenceNumberForOrdering takes what the service takes ----------------------
+
+
+def _recorded(hex_digits: str) -> str:
+    """A kinesalite putRecord.js value (written there in hex) as sent."""
+    return str(int(hex_digits, 16))
+
+
+@pytest.mark.parametrize(
+    "ordering",
+    [
+        "0",
+        "123",
+        _recorded("20000000000000000000000000000000000000000000002"),  # version 2, all 0
+        _recorded("20000000000000000000000000000000000000000000001"),  # version 1, all 0
+        _recorded("20000000000000000000000000000000000000800000002"),  # 8 near the end
+    ],
+)
+def test_sequence_numbers_for_ordering_the_service_takes(stream: Any, ordering: str) -> None:
+    result = stream.put_record(
+        StreamName="s", Data=b"d", PartitionKey="k", SequenceNumberForOrdering=ordering
+    )
+    assert result["ShardId"] == "shardId-000000000000"
+
+
+@pytest.mark.parametrize(
+    "ordering",
+    [
+        _recorded("20000000000000000000000000000000000000000000000"),  # version 0
+        _recorded("20000000000000000000000000000000000000000000004"),  # version 4
+        _recorded("20000000000000000000000000000000000000000000003"),  # version 3
+        _recorded("30000000000000000000000000000000000000000000001"),  # begins with 3
+        _recorded("1ffffffffff7fffffffffffffff000000000007fffffff2"),  # begins with 1
+        _recorded("20000000000800000000000000000000000000000000002"),  # 8 in the index
+        _recorded("13bb2cc3d80000000000000000000000"),  # a shard from the year 2477
+        _recorded("2ffffffffff7fffffffffffffff000000000007fffffff2"),  # all f
+        str(2**200),  # too long for any version
+    ],
+)
+def test_sequence_numbers_for_ordering_the_service_refuses(stream: Any, ordering: str) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        stream.put_record(
+            StreamName="s", Data=b"d", PartitionKey="k", SequenceNumberForOrdering=ordering
+        )
+    assert error_of(excinfo) == (
+        "InvalidArgumentException",
+        f"ExclusiveMinimumSequenceNumber {ordering} used in PutRecord on stream s under "
+        f"account {ACCOUNT} is invalid.",
+        400,
+    )
+
+
+def test_a_sequence_number_for_ordering_from_the_future_is_refused(stream: Any) -> None:
+    issued = int(stream.put_record(StreamName="s", Data=b"d", PartitionKey="k")["SequenceNumber"])
+    digits = f"{issued:x}"
+    # The record time (hex digits 29-37) a day ahead.
+    later = digits[:29] + f"{int(digits[29:38], 16) + 86_400:09x}" + digits[38:]
+    with pytest.raises(ClientError) as excinfo:
+        stream.put_record(
+            StreamName="s",
+            Data=b"d",
+            PartitionKey="k",
+            SequenceNumberForOrdering=str(int(later, 16)),
+        )
+    assert error_of(excinfo)[0] == "InvalidArgumentException"
+    stream.put_record(
+        StreamName="s", Data=b"d", PartitionKey="k", SequenceNumberForOrdering=str(issued)
+    )
