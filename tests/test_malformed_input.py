@@ -183,7 +183,8 @@ def test_timestamp_outside_years_1_to_9999_is_a_serialization_exception(
     timestamp: Any, java: str, sentinel: Sentinel
 ) -> None:
     # How the service reads such numbers is not known; a date the engine
-    # cannot hold is refused as a value that is not a date.
+    # cannot hold is refused in the words the service refuses a timestamp it
+    # cannot read with (it reads no text: see test_validation_today.py).
     body = {
         "StreamName": Sentinel.NAME,
         "ShardId": "shardId-000000000000",
@@ -194,7 +195,7 @@ def test_timestamp_outside_years_1_to_9999_is_a_serialization_exception(
         400,
         {
             "__type": "SerializationException",
-            "Message": f"class {java} can not be converted to an Date",
+            "Message": f"class {java} can not be converted to milliseconds since epoch",
         },
     )
     body = {

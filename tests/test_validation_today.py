@@ -388,3 +388,47 @@ def test_a_sequence_number_for_ordering_from_the_future_is_refused(stream: Any) 
     stream.put_record(
         StreamName="s", Data=b"d", PartitionKey="k", SequenceNumberForOrdering=str(issued)
     )
+
+
+# -- timestamps the service cannot read ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "message"),
+    [
+        # kinesalite's recordings (test/helpers.js, assertType "Timestamp").
+        ("23", "class java.lang.String can not be converted to milliseconds since epoch"),
+        (True, "class java.lang.Boolean can not be converted to milliseconds since epoch"),
+        ([], "Start of list found where not expected"),
+        ({}, "Start of structure or map found where not expected."),
+        # Text the mock once read as a date; the service reads no text here.
+        (
+            "2026-01-01T00:00:00Z",
+            "class java.lang.String can not be converted to milliseconds since epoch",
+        ),
+    ],
+)
+def test_a_timestamp_that_cannot_be_read(kinesis_mock: Any, timestamp: Any, message: str) -> None:
+    body = {
+        "StreamName": "s",
+        "ShardId": "shardId-000000000000",
+        "ShardIteratorType": "AT_TIMESTAMP",
+        "Timestamp": timestamp,
+    }
+    response = signed_request(json.dumps(body), "GetShardIterator")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"__type": "SerializationException", "Message": message},
+    )
+
+
+def test_epoch_seconds_are_read(stream: Any) -> None:
+    body = {
+        "StreamName": "s",
+        "ShardId": "shardId-000000000000",
+        "ShardIteratorType": "AT_TIMESTAMP",
+        "Timestamp": 1_700_000_000.5,
+    }
+    response = signed_request(json.dumps(body), "GetShardIterator")
+    assert response.status_code == 200
+    assert response.json()["ShardIterator"]
