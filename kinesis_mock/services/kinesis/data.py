@@ -80,9 +80,10 @@ def put_record(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     stream = _writable_stream(backend, req)
     data: bytes = req["Data"]
     partition_key: str | None = req.get("PartitionKey")
-    violations = _record_violations(stream, data, partition_key, "")
-    if violations:
-        raise validation_error(violations)
+    if _record_size(data, partition_key) > stream.max_record_size_kib * 1024 or (
+        partition_key is None and stream.record_distribution_strategy != AUTO
+    ):
+        raise validation_error(_record_violations(stream, data, partition_key, ""))
     if stream.record_distribution_strategy == AUTO or partition_key is None:
         # AUTO ignores the partition key and ExplicitHashKey for placement
         # (other streams have a key here: it was checked above).
