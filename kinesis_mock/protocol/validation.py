@@ -15,15 +15,16 @@ How a violation is worded, and why (decided here, once):
   PutRecords record over the stream's maximum, awslabs/amazon-kinesis-producer
   #680, December 2025: "Value at 'records.1.member.data' failed to satisfy
   constraint: Member must have length less than or equal to 1048576") is
-  worded so, as PutRecord's was by 2022; in 2014-2020 (kinesalite's
-  recordings, mhart/kinesalite test/*.js) the service printed the value,
-  ``Value '<v>' at '<path>'``. No current Kinesis answer about a string,
-  number or enum member was found, and other services differ: IAM leaves the
-  value out for a pattern and an enum (March 2025), KMS and Cognito for
-  sensitive members, while Lambda, CloudWatch Logs and EventBridge still print
-  it in 2025-2026 (LocalStack's recorded snapshots, tests/aws/services/*).
-  Each of those services words all its kinds one way, so the mock follows
-  Kinesis's own current answer for all of them.
+  worded so, as client code matching PutRecord's answer had been earlier; in
+  2014-2020 (kinesalite's recordings, mhart/kinesalite test/*.js) the service
+  printed the value, ``Value '<v>' at '<path>'``. No current Kinesis answer
+  about a string, number or enum member was found, and other services differ:
+  IAM leaves the value out for a pattern and an enum (March 2025), KMS and
+  Cognito for sensitive members, while Lambda, CloudWatch Logs and
+  EventBridge still print it in 2025-2026 (LocalStack's recorded snapshots,
+  tests/aws/services/*). Each of those services words every kind alike, so
+  the mock follows Kinesis's own current answer for all of them, and for the
+  Kinesis Video APIs too (no answer of theirs was found).
 - A missing or null member reads ``Value null at '<path>' failed to satisfy
   constraint: Member must not be null``: every recording, old and current
   (SNS October 2025, Lambda November 2025), prints ``null``.
