@@ -65,13 +65,14 @@ def test_neither_name_nor_arn_is_rejected(events: Any) -> None:
 def test_malformed_arn_fails_the_models_pattern(events: Any) -> None:
     # botocore refuses to build an endpoint from a malformed ARN, so only
     # callers without an SDK reach the service's own validation.
+    # Worded as today's service words it: without the value.
     response = signed_request(
         json.dumps({"StreamName": "events", "StreamARN": "not-an-arn"}), "DescribeStreamSummary"
     )
     assert response.status_code == 400
     assert response.json() == {
         "__type": "ValidationException",
-        "message": "1 validation error detected: Value 'not-an-arn' at 'streamARN' failed to "
+        "message": "1 validation error detected: Value at 'streamARN' failed to "
         "satisfy constraint: Member must satisfy regular expression pattern: "
         "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+",
     }

@@ -320,8 +320,9 @@ def test_limit_bounds(raw_kinesis: Any) -> None:
     ]:
         with pytest.raises(ClientError) as excinfo:
             raw_kinesis.get_records(ShardIterator=iterator, Limit=bad)
+        # Today's service leaves the value out ("Value at", not "Value '0' at").
         assert error_of(excinfo)[1] == (
-            f"1 validation error detected: Value '{bad}' at 'limit' failed to satisfy "
+            "1 validation error detected: Value at 'limit' failed to satisfy "
             f"constraint: Member must have value {rule}"
         )
 

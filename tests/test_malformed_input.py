@@ -51,8 +51,9 @@ def _video_answer(uri: str, body: str) -> tuple[int, dict[str, Any]]:
     return response.status_code, {"code": response.headers["x-amzn-ErrorType"], **response.json()}
 
 
-def _violation(value: str, path: str, rule: str) -> str:
-    return f"Value '{value}' at '{path}' failed to satisfy constraint: {rule}"
+def _violation(path: str, rule: str) -> str:
+    # Worded as today's service words a violation: without the value.
+    return f"Value at '{path}' failed to satisfy constraint: {rule}"
 
 
 # -- no request stalls the engine ---------------------------------------------
@@ -68,19 +69,16 @@ def test_huge_arns_are_refused_at_once_with_the_pattern_listed_first(sentinel: S
     status, body = _answer(json.dumps({"ResourceARN": matching}), "ListTagsForResource")
     assert (status, body["__type"]) == (400, "ValidationException")
     assert body["message"] == "1 validation error detected: " + _violation(
-        matching, "resourceARN", "Member must have length less than or equal to 2048"
+        "resourceARN", "Member must have length less than or equal to 2048"
     )
     status, body = _answer(json.dumps({"ResourceARN": failing}), "ListTagsForResource")
     assert body["message"] == "2 validation errors detected: " + "; ".join(
         [
             _violation(
-                failing,
                 "resourceARN",
                 f"Member must satisfy regular expression pattern: {RESOURCE_ARN_PATTERN}",
             ),
-            _violation(
-                failing, "resourceARN", "Member must have length less than or equal to 2048"
-            ),
+            _violation("resourceARN", "Member must have length less than or equal to 2048"),
         ]
     )
     for target, member in [
@@ -185,7 +183,8 @@ def test_timestamp_outside_years_1_to_9999_is_a_serialization_exception(
     timestamp: Any, java: str, sentinel: Sentinel
 ) -> None:
     # How the service reads such numbers is not known; a date the engine
-    # cannot hold is refused as a value that is not a date.
+    # cannot hold is refused in the words the service refuses a timestamp it
+    # cannot read with (it reads no text: see test_validation_today.py).
     body = {
         "StreamName": Sentinel.NAME,
         "ShardId": "shardId-000000000000",
@@ -196,7 +195,7 @@ def test_timestamp_outside_years_1_to_9999_is_a_serialization_exception(
         400,
         {
             "__type": "SerializationException",
-            "Message": f"class {java} can not be converted to an Date",
+            "Message": f"class {java} can not be converted to milliseconds since epoch",
         },
     )
     body = {

@@ -107,20 +107,6 @@ def test_sequence_number_for_ordering_is_accepted_and_honoured(three_shards: Any
     assert int(second["SequenceNumber"]) > int(first["SequenceNumber"])
 
 
-@pytest.mark.parametrize("bad", ["0", "123", str(2**200)])
-def test_invalid_sequence_number_for_ordering(three_shards: Any, bad: str) -> None:
-    with pytest.raises(ClientError) as excinfo:
-        three_shards.put_record(
-            StreamName="s", Data=b"d", PartitionKey="k", SequenceNumberForOrdering=bad
-        )
-    assert error_of(excinfo) == (
-        "InvalidArgumentException",
-        f"ExclusiveMinimumSequenceNumber {bad} used in PutRecord on stream s under account "
-        f"{ACCOUNT} is invalid.",
-        400,
-    )
-
-
 def test_put_record_reports_shard_sequence_and_encryption(three_shards: Any) -> None:
     result = three_shards.put_record(StreamName="s", Data=b"hello", PartitionKey="k")
     assert set(result) == {"ShardId", "SequenceNumber", "EncryptionType", "ResponseMetadata"}
@@ -175,15 +161,13 @@ def test_more_than_500_records_is_a_validation_error(three_shards: Any) -> None:
         three_shards.put_records(
             StreamName="s", Records=[{"Data": b"d", "PartitionKey": "p"}] * 501
         )
-    code, message, status = error_of(excinfo)
-    assert (code, status) == ("ValidationException", 400)
-    assert message.startswith(
-        "1 validation error detected: Value '[com.amazonaws.kinesis.v20131202."
-        "PutRecordsRequestEntry@"
-    )
-    assert message.endswith(
-        "]' at 'records' failed to satisfy constraint: Member must have length less than "
-        "or equal to 500"
+    # Today's service leaves the value out; in 2020 it printed the list
+    # ('[com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310, ...]').
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "1 validation error detected: Value at 'records' failed to satisfy constraint: "
+        "Member must have length less than or equal to 500",
+        400,
     )
 
 
@@ -196,10 +180,11 @@ def test_at_most_ten_violations_are_reported(kinesis_mock: Any) -> None:
     message = response.json()["message"]
     assert message.startswith("10 validation errors detected: ")
     assert message.count("failed to satisfy constraint") == 10
+    # Worded as today's service words a violation: without the value.
     assert message.startswith(
-        "10 validation errors detected: Value '' at 'records.1.member.partitionKey' failed to "
+        "10 validation errors detected: Value at 'records.1.member.partitionKey' failed to "
         "satisfy constraint: Member must have length greater than or equal to 1; "
-        "Value '' at 'records.2.member.partitionKey'"
+        "Value at 'records.2.member.partitionKey'"
     )
 
 
@@ -209,9 +194,13 @@ def test_record_larger_than_the_stream_maximum(three_shards: Any) -> None:
     three_shards.put_record(StreamName="s", Data=b"x" * (limit - 1), PartitionKey="k")
     with pytest.raises(ClientError) as excinfo:
         three_shards.put_record(StreamName="s", Data=b"x" * limit, PartitionKey="k")
-    code, message, _ = error_of(excinfo)
-    assert code == "InvalidArgumentException"
-    assert f"exceeds the maximum record size of {limit} bytes" in message
+    # As today's service refuses it (awslabs/amazon-kinesis-producer#680).
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "1 validation error detected: Value at 'data' failed to satisfy constraint: "
+        f"Member must have length less than or equal to {limit}",
+        400,
+    )
 
 
 def test_streams_created_for_large_records_take_them(kinesis: Any) -> None:

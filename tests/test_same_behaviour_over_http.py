@@ -85,13 +85,14 @@ def test_stream_lifecycle(client: Any) -> None:
 def test_validation_messages(client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         client.create_stream(StreamName="", ShardCount=0)
+    # Worded as today's service words violations: without the values.
     assert error_of(excinfo)[1] == (
         "3 validation errors detected: "
-        "Value '0' at 'shardCount' failed to satisfy constraint: "
+        "Value at 'shardCount' failed to satisfy constraint: "
         "Member must have value greater than or equal to 1; "
-        "Value '' at 'streamName' failed to satisfy constraint: "
+        "Value at 'streamName' failed to satisfy constraint: "
         "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; "
-        "Value '' at 'streamName' failed to satisfy constraint: "
+        "Value at 'streamName' failed to satisfy constraint: "
         "Member must have length greater than or equal to 1"
     )
 

@@ -97,7 +97,9 @@ def test_update_stream_mode(stream: Any) -> None:
 
 def test_update_max_record_size_is_honoured(stream: Any) -> None:
     big = b"x" * (2 * 1024 * 1024)
-    with pytest.raises(stream.exceptions.InvalidArgumentException):
+    # The service refuses a record over the stream's maximum with a
+    # ValidationException (awslabs/amazon-kinesis-producer#680, December 2025).
+    with pytest.raises(stream.exceptions.ValidationException):
         stream.put_record(StreamName="s", Data=big, PartitionKey="k")
     stream.update_max_record_size(StreamARN=ARN, MaxRecordSizeInKiB=4096)
     assert _summary(stream)["MaxRecordSizeInKiB"] == 4096

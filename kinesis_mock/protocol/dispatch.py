@@ -53,12 +53,7 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
         if request.verify_signature:
             check_signature(request)
         if not passes:
-            validate(
-                params,
-                spec.operation(operation).input_shape,
-                service.member_order.get(operation),
-                spec.java_package,
-            )
+            validate(params, spec.operation(operation).input_shape, service.report_order)
         scope = credential_scope(request)
         account = account_for_access_key(scope.access_key, account)
         region = scope.region or DEFAULT_REGION

@@ -33,10 +33,6 @@ class ServiceSpec:
         self.name: str = model.service_name
         self.protocol: str = model.protocol
         self.target_prefix: str | None = model.metadata.get("targetPrefix")
-        # The Java package of the service's request classes, as they print in
-        # validation messages (com.amazonaws.kinesis.v20131202).
-        version = str(model.metadata.get("apiVersion", "")).replace("-", "")
-        self.java_package = f"com.amazonaws.{model.endpoint_prefix}.v{version}"
         self.operation_names: tuple[str, ...] = tuple(model.operation_names)
         self._operations: dict[str, OperationModel] = {}
         self.errors: dict[str, ErrorInfo] = {}

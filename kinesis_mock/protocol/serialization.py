@@ -41,19 +41,33 @@ def _article(type_name: str) -> str:
     return "a" if type_name == "Blob" else "an"
 
 
+def _java_class(value: Any) -> str:
+    """The class Coral read a JSON scalar as."""
+    if isinstance(value, bool):
+        return "class java.lang.Boolean"
+    if isinstance(value, (int, float)):
+        return _NUMBER_CLASS
+    return "class java.lang.String"
+
+
 def _mismatch(value: Any, type_name: str) -> SerializationException:
     if isinstance(value, list):
         return SerializationException("Start of list found where not expected")
     if isinstance(value, dict):
         return SerializationException("Start of structure or map found where not expected.")
-    if isinstance(value, bool):
-        java = "class java.lang.Boolean"
-    elif isinstance(value, (int, float)):
-        java = _NUMBER_CLASS
-    else:
-        java = "class java.lang.String"
     return SerializationException(
-        f"{java} can not be converted to {_article(type_name)} {type_name}"
+        f"{_java_class(value)} can not be converted to {_article(type_name)} {type_name}"
+    )
+
+
+def _not_a_date(value: Any) -> SerializationException:
+    """The service's answer to a timestamp it cannot read (kinesalite's
+    recordings: "class java.lang.String can not be converted to milliseconds
+    since epoch"; numbers it cannot hold get the same words)."""
+    if isinstance(value, (list, dict)):
+        return _mismatch(value, "Date")
+    return SerializationException(
+        f"{_java_class(value)} can not be converted to milliseconds since epoch"
     )
 
 
@@ -167,7 +181,7 @@ def _scalar_code(shape: Shape, namespace: dict[str, Any]) -> list[str]:
     elif kind == "boolean":
         lines = ["if type(v) is not bool:", "    raise _not_boolean(v)"]
     elif kind == "timestamp":
-        lines = ["v = _parse_timestamp(v)"]
+        lines = ["v = _read_timestamp(v)"]
     else:
         raise SerializationException(f"Unsupported shape type {kind}")
     expression = constraint_expression(shape, "v", namespace)
@@ -188,7 +202,7 @@ def _namespace() -> dict[str, Any]:
         "_clear_before_one": _UNUSED_BITS_CLEAR[1],
         "_clear_before_two": _UNUSED_BITS_CLEAR[2],
         "_keep_only": _keep_only,
-        "_parse_timestamp": _parse_timestamp,
+        "_read_timestamp": _read_timestamp,
         "_INT_BOUND": _INT_BOUND,
     }
 
@@ -373,34 +387,25 @@ def _blob_error(text: str) -> SerializationException:
     return SerializationException(prefix + "Invalid last non-pad Base64 character dectected")
 
 
-def _parse_timestamp(value: Any) -> datetime:
-    if isinstance(value, datetime):  # a CBOR tag-1 timestamp
+def _read_timestamp(value: Any) -> datetime:
+    """A timestamp in a JSON or CBOR document: epoch seconds, or a CBOR tag-1
+    datetime. The service reads no text here: "23" was refused as a
+    java.lang.String (kinesalite's recordings)."""
+    if type(value) is float or type(value) is int:
+        return _from_epoch(value)
+    if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, bool):
-        raise _mismatch(value, "Date")
-    if isinstance(value, (int, float)):
-        return _from_epoch(value, value)
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            try:
-                seconds = float(value)
-            except ValueError as error:
-                raise _mismatch(value, "Date") from error
-            return _from_epoch(seconds, value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-    raise _mismatch(value, "Date")
+    raise _not_a_date(value)
 
 
-def _from_epoch(seconds: float, value: Any) -> datetime:
+def _from_epoch(seconds: float) -> datetime:
     # Beyond the years 1-9999 (or NaN) is not a date the engine can hold: the
     # service's own reading of such numbers is not known, so they are refused
-    # as a type mismatch.
+    # as values it cannot read.
     try:
         return datetime.fromtimestamp(seconds, tz=timezone.utc)
     except (ValueError, OverflowError, OSError):
-        raise _mismatch(value, "Date") from None
+        raise _not_a_date(seconds) from None
 
 
 reader_for = _Compiler(_build_reader)

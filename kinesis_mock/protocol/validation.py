@@ -2,15 +2,47 @@
 
 The service reports constraint violations as one ``ValidationException``:
 ``N validation error(s) detected: `` followed by up to ten violations joined
-with ``; ``, each ``Value <v> at '<path>' failed to satisfy constraint: <rule>``.
-Paths use lower-camel member names; list elements of structures are
-``records.1.member.partitionKey``. Within a member the pattern is checked
-before the lengths, and a collection's own length before its elements. Lists
-and maps of scalars are reported once, at the collection, naming the element
-rules; a null list element at its own path, as a missing member.
+with ``; ``. Paths use lower-camel member names; list elements of structures
+are ``records.1.member.partitionKey``. Lists and maps of scalars are reported
+once, at the collection, naming the element rules; a null list element at its
+own path, as a missing member.
+
+How a violation is worded, and why (decided here, once):
+
+- A member that breaks a rule reads ``Value at '<path>' failed to satisfy
+  constraint: <rule>``, without the value, for every kind of rule: length,
+  pattern, range and enum. The one current Kinesis answer on record (a
+  PutRecords record over the stream's maximum, awslabs/amazon-kinesis-producer
+  #680, December 2025: "Value at 'records.1.member.data' failed to satisfy
+  constraint: Member must have length less than or equal to 1048576") is
+  worded so, as client code matching PutRecord's answer had been earlier; in
+  2014-2020 (kinesalite's recordings, mhart/kinesalite test/*.js) the service
+  printed the value, ``Value '<v>' at '<path>'``. No current Kinesis answer
+  about a string, number or enum member was found, and other services differ:
+  IAM leaves the value out for a pattern and an enum (March 2025), KMS and
+  Cognito for sensitive members, while Lambda, CloudWatch Logs and
+  EventBridge still print it in 2025-2026 (LocalStack's recorded snapshots,
+  tests/aws/services/*). Each of those services words every kind alike, so
+  the mock follows Kinesis's own current answer for all of them, and for the
+  Kinesis Video APIs too (no answer of theirs was found).
+- A missing or null member reads ``Value null at '<path>' failed to satisfy
+  constraint: Member must not be null``: every recording, old and current
+  (SNS October 2025, Lambda November 2025), prints ``null``.
+- Patterns are printed as the service prints them. botocore's model wraps a
+  pattern whose top level is an alternation as ``^(...)$``; the service's
+  documentation and answers print it bare, ``0|([1-9]\\d{0,38})``. Only that
+  wrapping is removed: other anchors are the service's own (ConsumerARN is
+  documented as ``^(arn):aws.*...``).
+- Order: the members of a structure (the request included) in the order the
+  service reported them (``ServiceDefinition.report_order``, from kinesalite's
+  recordings), the others after them in model order; within a member the
+  pattern before the lengths, then the enum; a collection's own length before
+  its elements. Enum values are listed in the service's order where it was
+  recorded, otherwise in the model's.
 
 Each shape is compiled once into a checker; members without constraints cost
-nothing per request.
+nothing per request, and valid requests never reach the checker (the reader
+in serialization.py tells them apart in its one pass).
 """
 
 from __future__ import annotations
@@ -40,53 +72,69 @@ _NOT_NULL = "Member must not be null"
 Check = Callable[[Any, str, list[str]], None]
 # A scalar rule: the violated rule's text, or None.
 Rule = Callable[[Any], str | None]
+# Per shape name, the order the service reports a structure's members or
+# lists an enum's values in.
+ReportOrder = Mapping[str, Sequence[str]]
 
 
 def lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def format_value(value: Any, shape: Shape, package: str = "com.amazonaws") -> str:
-    """The service's (Java ``toString``) spelling of a value in a message;
-    ``package`` is the Java package of the service's request classes."""
-    kind = shape.type_name
-    if value is None:
-        return "null"
-    if kind == "blob":
-        return f"java.nio.HeapByteBuffer[pos=0 lim={len(value)} cap={len(value)}]"
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind == "list":
-        return "[" + ", ".join(format_value(item, shape.member, package) for item in value) + "]"
-    if kind == "map":
-        return (
-            "{"
-            + ", ".join(
-                f"{key}={format_value(item, shape.value, package)}" for key, item in value.items()
-            )
-            + "}"
-        )
-    if kind == "structure":
-        # Coral request objects print with Java's default toString: class name
-        # and identity hash, e.g. com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@1b6d3586
-        return f"{package}.{shape.name}@{id(value) & 0xFFFFFFFF:x}"
-    return str(value)
+def violation(path: str, rule: str) -> str:
+    """The service's wording of a member at ``path`` that breaks ``rule``."""
+    return f"Value at '{path}' failed to satisfy constraint: {rule}"
 
 
-class Violations(list[str]):
-    """The violations found so far, and how to spell values in them."""
-
-    def __init__(self, package: str) -> None:
-        super().__init__()
-        self.package = package
+def missing_member(path: str) -> str:
+    """The violation of a member that must be present and is not."""
+    return f"Value null at '{path}' failed to satisfy constraint: {_NOT_NULL}"
 
 
-def _report(errors: list[str], value: Any, shape: Shape, path: str, rule: str) -> None:
-    if len(errors) >= MAX_REPORTED:
-        return
-    package = errors.package if isinstance(errors, Violations) else "com.amazonaws"
-    shown = "null" if value is None else f"'{format_value(value, shape, package)}'"
-    errors.append(f"Value {shown} at '{path}' failed to satisfy constraint: {rule}")
+def too_long(path: str, limit: int) -> str:
+    """The violation of a blob, string or list longer than ``limit``."""
+    return violation(path, f"Member must have length less than or equal to {limit}")
+
+
+def _report(errors: list[str], text: str) -> None:
+    if len(errors) < MAX_REPORTED:
+        errors.append(text)
+
+
+def printed_pattern(pattern: str) -> str:
+    """A model pattern as the service prints it: without the ``^(...)$``
+    botocore's model wraps a top-level alternation in (see the module notes)."""
+    if not (pattern.startswith("^(") and pattern.endswith(")$")):
+        return pattern
+    group = pattern[1:-1]
+    depth = 0
+    in_class = escaped = alternation = False
+    for index, char in enumerate(group):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0 and index != len(group) - 1:
+                return pattern  # the first group ends before the pattern does
+        elif char == "|" and depth == 1:
+            alternation = True
+    return group[1:-1] if alternation and depth == 0 else pattern
+
+
+def enum_values(shape: Shape, orders: ReportOrder) -> list[str]:
+    """An enum's values in the order the service lists them: as recorded,
+    then any the recording predates, in model order."""
+    model = list(shape.enum)
+    recorded = [value for value in orders.get(shape.name, ()) if value in model]
+    return recorded + [value for value in model if value not in recorded]
 
 
 # Java regex classes some models use, in terms Python's re knows (\w is a
@@ -135,7 +183,15 @@ def model_pattern(pattern: str) -> Matches:
     return lambda text: compiled.fullmatch(text) is not None
 
 
-def _rules(shape: Shape) -> list[Rule]:
+def _pattern_text(pattern: str) -> str:
+    return f"Member must satisfy regular expression pattern: {printed_pattern(pattern)}"
+
+
+def _enum_text(shape: Shape, orders: ReportOrder) -> str:
+    return f"Member must satisfy enum value set: [{', '.join(enum_values(shape, orders))}]"
+
+
+def _rules(shape: Shape, orders: ReportOrder) -> list[Rule]:
     """The scalar rules of a shape, in the order the service lists violations."""
     meta = shape.metadata
     kind = shape.type_name
@@ -144,7 +200,7 @@ def _rules(shape: Shape) -> list[Rule]:
         pattern = meta.get("pattern")
         if pattern is not None:
             matches = model_pattern(pattern)
-            text = f"Member must satisfy regular expression pattern: {pattern}"
+            text = _pattern_text(pattern)
             rules.append(lambda v: None if matches(v) else text)
     sized = kind in ("string", "blob", "list", "map")
     noun = "length" if sized else "value"
@@ -160,7 +216,7 @@ def _rules(shape: Shape) -> list[Rule]:
             rules.append(lambda v: high_text if measure(v) > high else None)
     if kind == "string" and shape.enum:
         allowed = frozenset(shape.enum)
-        enum_text = f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"
+        enum_text = _enum_text(shape, orders)
         rules.append(lambda v: None if v in allowed else enum_text)
     return rules
 
@@ -208,7 +264,7 @@ def _passes(shape: Shape) -> Callable[[Any], bool]:
     return predicate
 
 
-def _element_rule_texts(shape: Shape) -> str:
+def _element_rule_texts(shape: Shape, orders: ReportOrder) -> str:
     """Every rule of an element shape, as a collection-level message lists them."""
     meta = shape.metadata
     texts: list[str] = []
@@ -218,174 +274,177 @@ def _element_rule_texts(shape: Shape) -> str:
     if "min" in meta:
         texts.append(f"Member must have {noun} greater than or equal to {meta['min']}")
     if "pattern" in meta:
-        texts.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
+        texts.append(_pattern_text(meta["pattern"]))
     if shape.type_name == "string" and shape.enum:
-        texts.append(f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
+        texts.append(_enum_text(shape, orders))
     return ", ".join(texts)
 
 
-_compiled: dict[Shape, Check | None] = {}
-# Compiling is done under a lock, so no thread sees a half-built check.
-_compile_lock = threading.RLock()
+class _Checks:
+    """The compiled checks of shapes, for one service's report order.
 
+    Compiling is done under a lock, so no thread sees a half-built check.
+    """
 
-def _checker(shape: Shape) -> Check | None:
-    """The compiled check of a shape, or ``None`` when it can never fail."""
-    if shape in _compiled:
-        return _compiled[shape]
-    with _compile_lock:
-        if shape in _compiled:
-            return _compiled[shape]
-        if shape in _building:
+    def __init__(self, orders: ReportOrder) -> None:
+        self.orders = orders
+        self._compiled: dict[Shape, Check | None] = {}
+        # Shapes being compiled: a shape that refers to itself is not checked
+        # again inside itself (botocore's models have no such Kinesis shapes).
+        self._building: set[Shape] = set()
+
+    def checker(self, shape: Shape) -> Check | None:
+        """The compiled check of a shape, or ``None`` when it can never fail."""
+        if shape in self._compiled:
+            return self._compiled[shape]
+        with _compile_lock:
+            if shape in self._compiled:
+                return self._compiled[shape]
+            if shape in self._building:
+                return None
+            self._building.add(shape)
+            try:
+                built = self._build(shape)
+            finally:
+                self._building.discard(shape)
+            self._compiled[shape] = built
+            return built
+
+    def _build(self, shape: Shape) -> Check | None:
+        kind = shape.type_name
+        if kind == "structure":
+            return self._structure_check(shape)
+        rules = _rules(shape, self.orders)
+        elements: Check | None = None
+        if kind == "list":
+            elements = _null_elements(self._elements_check(shape.member, "Member", by_key=False))
+        elif kind == "map":
+            key_check = self._elements_check(shape.key, "Map keys", by_key=True)
+            value_check = self._elements_check(shape.value, "Map value", by_key=False)
+            checks = [c for c in (key_check, value_check) if c is not None]
+            if checks:
+
+                def elements(value: Any, path: str, errors: list[str]) -> None:
+                    for check in checks:
+                        check(value, path, errors)
+
+        if not rules and elements is None:
             return None
-        _building.add(shape)
-        try:
-            built = _build(shape)
-        finally:
-            _building.discard(shape)
-        _compiled[shape] = built
-        return built
+        passes = _passes(shape)
+
+        def check(value: Any, path: str, errors: list[str]) -> None:
+            if not passes(value):
+                for rule in rules:
+                    broken = rule(value)
+                    if broken is not None:
+                        _report(errors, violation(path, broken))
+            if elements is not None:
+                elements(value, path, errors)
+
+        return check
+
+    def _elements_check(self, element: Shape, noun: str, *, by_key: bool) -> Check | None:
+        if element.type_name in ("structure", "list", "map"):
+            inner = self.checker(element)
+            if inner is None:
+                return None
+            inner_check = inner
+
+            def check_each(value: Any, path: str, errors: list[str]) -> None:
+                items = value.items() if isinstance(value, dict) else enumerate(value, start=1)
+                for label, item in items:
+                    if item is not None:
+                        inner_check(item, f"{path}.{label}.member", errors)
+
+            return check_each
+        if not _rules(element, self.orders):
+            return None
+        passes = _passes(element)
+        text = f"{noun} must satisfy constraint: [{_element_rule_texts(element, self.orders)}]"
+
+        def check_scalars(value: Any, path: str, errors: list[str]) -> None:
+            items = (
+                value.keys() if by_key else (value.values() if isinstance(value, dict) else value)
+            )
+            for item in items:
+                if item is not None and not passes(item):
+                    _report(errors, violation(path, text))
+                    return
+
+        return check_scalars
+
+    def _structure_check(self, shape: Shape) -> Check | None:
+        members = shape.members
+        required = set(shape.required_members)
+        recorded = [name for name in self.orders.get(shape.name, ()) if name in members]
+        names = recorded + [name for name in members if name not in recorded]
+        plan: list[tuple[str, str, bool, Check | None]] = []
+        for name in names:
+            check = self.checker(members[name])
+            if check is not None or name in required:
+                plan.append((name, lower_first(name), name in required, check))
+        if not plan:
+            return None
+
+        def check_structure(value: Any, path: str, errors: list[str]) -> None:
+            prefix = f"{path}." if path else ""
+            for name, lowered, is_required, member_check in plan:
+                item = value.get(name)
+                if item is None:
+                    if is_required:
+                        _report(errors, missing_member(prefix + lowered))
+                elif member_check is not None:
+                    member_check(item, prefix + lowered, errors)
+
+        return check_structure
 
 
-# Shapes being compiled: a shape that refers to itself is not checked again
-# inside itself (botocore's models have no such Kinesis shapes).
-_building: set[Shape] = set()
-
-
-def _build(shape: Shape) -> Check | None:
-    kind = shape.type_name
-    if kind == "structure":
-        return _structure_check(shape, None)
-    rules = _rules(shape)
-    elements: Check | None = None
-    if kind == "list":
-        elements = _null_elements(
-            shape, _elements_check(shape, shape.member, "Member", by_key=False)
-        )
-    elif kind == "map":
-        key_check = _elements_check(shape, shape.key, "Map keys", by_key=True)
-        value_check = _elements_check(shape, shape.value, "Map value", by_key=False)
-        checks = [c for c in (key_check, value_check) if c is not None]
-        if checks:
-
-            def elements(value: Any, path: str, errors: list[str]) -> None:
-                for check in checks:
-                    check(value, path, errors)
-
-    if not rules and elements is None:
-        return None
-    passes = _passes(shape)
-
-    def check(value: Any, path: str, errors: list[str]) -> None:
-        if not passes(value):
-            for rule in rules:
-                broken = rule(value)
-                if broken is not None:
-                    _report(errors, value, shape, path, broken)
-        if elements is not None:
-            elements(value, path, errors)
-
-    return check
-
-
-def _null_elements(collection: Shape, each: Check | None) -> Check:
+def _null_elements(each: Check | None) -> Check:
     """A list's null elements are violations at their own paths, as the
     service's Java validator words a missing member; then the element rules."""
-    element = collection.member
 
     def check(value: Any, path: str, errors: list[str]) -> None:
         if None in value:
             for index, item in enumerate(value, start=1):
                 if item is None:
-                    _report(errors, None, element, f"{path}.{index}.member", _NOT_NULL)
+                    _report(errors, missing_member(f"{path}.{index}.member"))
         if each is not None:
             each(value, path, errors)
 
     return check
 
 
-def _elements_check(collection: Shape, element: Shape, noun: str, *, by_key: bool) -> Check | None:
-    if element.type_name in ("structure", "list", "map"):
-        inner = _checker(element)
-        if inner is None:
-            return None
-        inner_check = inner
-
-        def check_each(value: Any, path: str, errors: list[str]) -> None:
-            items = value.items() if isinstance(value, dict) else enumerate(value, start=1)
-            for label, item in items:
-                if item is not None:
-                    inner_check(item, f"{path}.{label}.member", errors)
-
-        return check_each
-    if not _rules(element):
-        return None
-    passes = _passes(element)
-    text = f"{noun} must satisfy constraint: [{_element_rule_texts(element)}]"
-
-    def check_scalars(value: Any, path: str, errors: list[str]) -> None:
-        items = value.keys() if by_key else (value.values() if isinstance(value, dict) else value)
-        for item in items:
-            if item is not None and not passes(item):
-                _report(errors, value, collection, path, text)
-                return
-
-    return check_scalars
+_compile_lock = threading.RLock()
+_NO_ORDER: ReportOrder = {}
+# The checks compiled for each report order, by its id (the order itself is
+# kept to tell a reused id apart).
+_checks: dict[int, tuple[ReportOrder, _Checks]] = {}
 
 
-def _structure_check(shape: Shape, order: Sequence[str] | None) -> Check | None:
-    members = shape.members
-    required = set(shape.required_members)
-    names = list(members)
-    if order:
-        names = [n for n in order if n in members] + [n for n in names if n not in order]
-    plan: list[tuple[str, str, Shape, bool, Check | None]] = []
-    for name in names:
-        member = members[name]
-        check = _checker(member)
-        if check is not None or name in required:
-            plan.append((name, lower_first(name), member, name in required, check))
-    if not plan:
-        return None
-
-    def check_structure(value: Any, path: str, errors: list[str]) -> None:
-        prefix = f"{path}." if path else ""
-        for name, lowered, member, is_required, member_check in plan:
-            item = value.get(name)
-            if item is None:
-                if is_required:
-                    _report(errors, None, member, prefix + lowered, _NOT_NULL)
-            elif member_check is not None:
-                member_check(item, prefix + lowered, errors)
-
-    return check_structure
-
-
-_top_level: dict[tuple[Shape, tuple[str, ...]], Check | None] = {}
+def _checks_for(orders: ReportOrder) -> _Checks:
+    entry = _checks.get(id(orders))
+    if entry is None or entry[0] is not orders:
+        with _compile_lock:
+            entry = _checks.get(id(orders))
+            if entry is None or entry[0] is not orders:
+                entry = _checks[id(orders)] = (orders, _Checks(orders))
+    return entry[1]
 
 
 def validate(
-    params: Mapping[str, Any],
-    shape: Shape | None,
-    order: Sequence[str] | None = None,
-    package: str = "com.amazonaws",
+    params: Mapping[str, Any], shape: Shape | None, orders: ReportOrder | None = None
 ) -> None:
     """Raise the service's ``ValidationException`` if ``params`` break ``shape``.
 
-    ``order`` lists top-level members in the order the service reports them;
-    ``package`` is the Java package its request classes print with.
+    ``orders`` gives, per shape name, the order the service reports a
+    structure's members or lists an enum's values in (others follow the model).
     """
     if shape is None:
         return
-    key = (shape, tuple(order or ()))
-    if key not in _top_level:
-        with _compile_lock:
-            if key not in _top_level:
-                _top_level[key] = _structure_check(shape, order)
-    check = _top_level[key]
+    check = _checks_for(_NO_ORDER if orders is None else orders).checker(shape)
     if check is None:
         return
-    errors = Violations(package)
+    errors: list[str] = []
     check(params, "", errors)
     if errors:
         raise validation_error(errors)
@@ -396,8 +455,3 @@ def validation_error(violations: Sequence[str]) -> ValidationException:
     shown = list(violations)[:MAX_REPORTED]
     noun = "error" if len(shown) == 1 else "errors"
     return ValidationException(f"{len(shown)} validation {noun} detected: " + "; ".join(shown))
-
-
-def missing_member(path: str) -> str:
-    """The violation of a member that must be present and is not."""
-    return f"Value null at '{path}' failed to satisfy constraint: {_NOT_NULL}"

@@ -31,16 +31,16 @@ class ServiceDefinition:
 
     ``state_name`` lets several botocore services share one backend (the
     Kinesis Video data-plane clients see the control plane's streams).
-    ``member_order`` records, per operation, the order in which the service
-    reports validation errors of its top-level members where it differs from
-    the model's order.
+    ``report_order`` records, per shape name, the order in which the service
+    reports a structure's members (a request's included) in validation errors,
+    or lists an enum's values, where it differs from the model's order.
     """
 
     name: str
     state_name: str
     backend_factory: BackendFactory
     handlers: dict[str, Handler] = field(default_factory=dict)
-    member_order: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    report_order: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def operation(self, name: str) -> Callable[[Handler], Handler]:
         """Register the decorated function as the handler of operation ``name``."""

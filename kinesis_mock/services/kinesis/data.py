@@ -11,7 +11,7 @@ from ...protocol.errors import (
     InvalidArgumentException,
     ResourceNotFoundException,
 )
-from ...protocol.validation import missing_member, validation_error
+from ...protocol.validation import missing_member, too_long, validation_error
 from ..base import Params
 from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for, shard_index_from_id
 from .iterators import ITERATOR_LIFETIME_MS, IteratorPosition, make_iterator, open_iterator
@@ -47,23 +47,32 @@ def _shard_for(stream: Stream, partition_key: str, explicit_hash_key: str | None
     return stream.shard_for_hash_key(value)
 
 
-def _record_size(stream: Stream, data: bytes, partition_key: str | None) -> int:
-    """Size of a record as the limits count it (data plus partition key),
-    after checking it against the stream's maximum record size."""
+def _record_size(data: bytes, partition_key: str | None) -> int:
+    """Size of a record as the limits count it: data plus partition key."""
     if partition_key is None:
         key_size = 0
     elif partition_key.isascii():
         key_size = len(partition_key)
     else:
         key_size = len(partition_key.encode())
-    size = len(data) + key_size
-    if size > stream.max_record_size_kib * 1024:
-        limit = stream.max_record_size_kib * 1024
-        raise InvalidArgumentException(
-            f"Record size {size} bytes exceeds the maximum record size of {limit} bytes "
-            f"of stream {stream.name} under account {stream.account}."
-        )
-    return size
+    return len(data) + key_size
+
+
+def _record_violations(
+    stream: Stream, data: bytes, partition_key: str | None, path: str
+) -> list[str]:
+    """What the service reports about one record before it stores anything, in
+    its order: a missing partition key (which the stream needs unless it
+    distributes records itself), then a record over the stream's maximum
+    record size. The service words the latter as a ValidationException on the
+    data (awslabs/amazon-kinesis-producer#680), naming the stream's maximum."""
+    violations = []
+    if partition_key is None and stream.record_distribution_strategy != AUTO:
+        violations.append(missing_member(f"{path}partitionKey"))
+    limit = stream.max_record_size_kib * 1024
+    if _record_size(data, partition_key) > limit:
+        violations.append(too_long(f"{path}data", limit))
+    return violations
 
 
 @KINESIS.operation("PutRecord")
@@ -71,18 +80,20 @@ def put_record(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     stream = _writable_stream(backend, req)
     data: bytes = req["Data"]
     partition_key: str | None = req.get("PartitionKey")
-    if stream.record_distribution_strategy == AUTO:
-        # AUTO ignores the partition key and ExplicitHashKey for placement.
+    if _record_size(data, partition_key) > stream.max_record_size_kib * 1024 or (
+        partition_key is None and stream.record_distribution_strategy != AUTO
+    ):
+        raise validation_error(_record_violations(stream, data, partition_key, ""))
+    if stream.record_distribution_strategy == AUTO or partition_key is None:
+        # AUTO ignores the partition key and ExplicitHashKey for placement
+        # (other streams have a key here: it was checked above).
         shard = stream.next_auto_shard()
-    elif partition_key is None:
-        raise validation_error([missing_member("partitionKey")])
     else:
         shard = _shard_for(stream, partition_key, req.get("ExplicitHashKey"))
     now = clock.now()
     ordering = req.get("SequenceNumberForOrdering")
     if ordering is not None:
         _check_ordering(stream, ordering, now)
-    _record_size(stream, data, partition_key)
     if req.get("DryRun"):
         # Every check passed; a dry run stores nothing.
         return {"ShardId": shard.shard_id}
@@ -94,15 +105,43 @@ def put_record(backend: KinesisBackend, req: Params) -> dict[str, Any]:
 
 
 def _check_ordering(stream: Stream, sequence_number: str, now: float) -> None:
-    """SequenceNumberForOrdering must be a sequence number the service could
-    have issued. Every later record of a shard gets a greater one, so a valid
-    value is honoured without further work."""
-    parts = parse_sequence_number(sequence_number)
-    if parts is None or parts.record_time > now or parts.shard_created > now:
+    """SequenceNumberForOrdering must be a number the service takes for a
+    sequence number. Every later record of a shard gets a greater one, so an
+    accepted value is honoured without further work."""
+    if not _ordering_accepted(int(sequence_number), now):
         raise InvalidArgumentException(
             f"ExclusiveMinimumSequenceNumber {sequence_number} used in PutRecord on stream "
             f"{stream.name} under account {stream.account} is invalid."
         )
+
+
+# How the service told SequenceNumberForOrdering values apart when it was
+# recorded (kinesalite's putRecord.js: "0" and zeroed version-1 and -2 numbers
+# work; versions 0, 3 and 4 in 47 digits, a record index with its top bit set,
+# a shard created after the year 2477 and a record time in the future do not).
+_SMALL = 1 << 124  # below: read as version 0, with this added
+_VERSION_0_END = 1 << 129
+_VERSIONED = (1 << 185, 3 << 184)  # exclusive bounds of 47 hex digits "2..."
+_LAST_SHARD_SECONDS = 16_025_175_000
+
+
+def _ordering_accepted(value: int, now: float) -> bool:
+    if value < _SMALL:
+        value += _SMALL
+    digits = f"{value:x}"
+    if value < _VERSION_0_END:  # version 0: a shard time, no record time
+        return int(digits[1:10], 16) < _LAST_SHARD_SECONDS
+    if not _VERSIONED[0] < value < _VERSIONED[1]:
+        return False
+    if digits[-1] == "2":
+        if int(digits[11], 16) > 7 or int(digits[1:10], 16) >= _LAST_SHARD_SECONDS:
+            return False
+        record_time = int(digits[29:38], 16)
+    elif digits[-1] == "1":
+        record_time = int(digits[13:22], 16)
+    else:
+        return False
+    return record_time <= now
 
 
 @KINESIS.operation("PutRecords")
@@ -150,8 +189,9 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
 
 
 def _batch_size(stream: Stream, data: list[bytes], keys: list[str | None]) -> int:
-    """Total size of a batch (data plus keys), after checking each record
-    against the stream's maximum record size."""
+    """Total size of a batch (data plus keys), after checking each record as
+    :func:`_record_violations` does; the violations of all records come in
+    one ValidationException, record by record."""
     if None not in keys:
         text = "".join(keys)  # type: ignore[arg-type]
         # With ASCII keys, characters are bytes; no record can pass the limit
@@ -160,7 +200,12 @@ def _batch_size(stream: Stream, data: list[bytes], keys: list[str | None]) -> in
             longest = max(map(len, data), default=0) + max(map(len, keys), default=0)  # type: ignore[arg-type]
             if longest <= stream.max_record_size_kib * 1024:
                 return sum(map(len, data)) + len(text)
-    return sum(_record_size(stream, d, k) for d, k in zip(data, keys, strict=True))
+    violations = []
+    for ordinal, (record, key) in enumerate(zip(data, keys, strict=True), start=1):
+        violations += _record_violations(stream, record, key, f"records.{ordinal}.member.")
+    if violations:
+        raise validation_error(violations)
+    return sum(_record_size(d, k) for d, k in zip(data, keys, strict=True))
 
 
 def _batch_targets(
@@ -169,14 +214,6 @@ def _batch_targets(
     """The shard of each record, in request order."""
     if stream.record_distribution_strategy == AUTO:
         return [stream.next_auto_shard() for _ in entries]
-    if None in keys:
-        raise validation_error(
-            [
-                missing_member(f"records.{ordinal}.member.partitionKey")
-                for ordinal, key in enumerate(keys, start=1)
-                if key is None
-            ]
-        )
     explicit = [entry.get("ExplicitHashKey") for entry in entries]
     if explicit.count(None) == len(explicit):
         return stream.shards_for_partition_keys(keys)  # type: ignore[arg-type]

@@ -15,20 +15,50 @@ KINESIS = ServiceDefinition(
     name="kinesis",
     state_name="kinesis",
     backend_factory=_backend,
-    # Orders the service was seen to report validation errors in; other
-    # members follow in model order.
-    member_order={
-        "CreateStream": ("ShardCount", "StreamName"),
-        "DescribeStream": ("Limit", "ExclusiveStartShardId", "StreamName"),
-        "ListStreams": ("Limit", "ExclusiveStartStreamName"),
-        "ListTagsForStream": ("Limit", "ExclusiveStartTagKey", "StreamName"),
-        "PutRecord": (
+    # Orders the service was seen to report validation errors (and list enum
+    # values) in, per shape name (kinesalite's recordings, mhart/kinesalite
+    # validations/*.js and test/*.js); other members follow in model order.
+    report_order={
+        "AddTagsToStreamInput": ("Tags", "StreamName"),
+        "CreateStreamInput": ("ShardCount", "StreamName"),
+        "DecreaseStreamRetentionPeriodInput": ("RetentionPeriodHours", "StreamName"),
+        "DescribeStreamInput": ("Limit", "ExclusiveStartShardId", "StreamName"),
+        "GetRecordsInput": ("Limit", "ShardIterator"),
+        "GetShardIteratorInput": (
+            "ShardId",
+            "ShardIteratorType",
+            "StartingSequenceNumber",
+            "StreamName",
+            "Timestamp",
+        ),
+        "IncreaseStreamRetentionPeriodInput": ("RetentionPeriodHours", "StreamName"),
+        "ListShardsInput": (
+            "ExclusiveStartShardId",
+            "MaxResults",
+            "NextToken",
+            "StreamCreationTimestamp",
+            "StreamName",
+        ),
+        "ListStreamsInput": ("Limit", "ExclusiveStartStreamName"),
+        "ListTagsForStreamInput": ("Limit", "ExclusiveStartTagKey", "StreamName"),
+        "MergeShardsInput": ("ShardToMerge", "AdjacentShardToMerge", "StreamName"),
+        "PutRecordInput": (
             "SequenceNumberForOrdering",
             "PartitionKey",
             "ExplicitHashKey",
             "Data",
             "StreamName",
         ),
-        "PutRecords": ("Records", "StreamName"),
+        "PutRecordsInput": ("Records", "StreamName"),
+        "PutRecordsRequestEntry": ("PartitionKey", "ExplicitHashKey", "Data"),
+        "RemoveTagsFromStreamInput": ("TagKeys", "StreamName"),
+        "SplitShardInput": ("NewStartingHashKey", "StreamName", "ShardToSplit"),
+        "ShardIteratorType": (
+            "AFTER_SEQUENCE_NUMBER",
+            "LATEST",
+            "AT_TIMESTAMP",
+            "AT_SEQUENCE_NUMBER",
+            "TRIM_HORIZON",
+        ),
     },
 )
