@@ -161,7 +161,11 @@ class ServerApp:
             )
             response = internal_failure(service, request, error)
         log.info("%s %s %s -> %d", request.method, request.path, target, response.status)
-        await _start(send, response.status, {**response.headers, **allow})
+        answer = {**response.headers, **allow}
+        if isinstance(response.body, bytes) and not _CaseInsensitive(answer).get("content-length"):
+            # A whole body is sent with its length, never chunked.
+            answer["Content-Length"] = str(len(response.body))
+        await _start(send, response.status, answer)
         if isinstance(response.body, bytes):
             await send({"type": "http.response.body", "body": response.body})
             return
