@@ -53,12 +53,13 @@ class GracefulH2Protocol(H2Protocol):
 
     def __init__(self, app: Any, config: Config, *args: Any, **kwargs: Any) -> None:
         super().__init__(app, config, *args, **kwargs)
-        self._graceful = isinstance(config, GracefulConfig)
+        # h2 dispatches each received frame through this (private) table;
+        # only the GOAWAY entry changes, for this connection only. Should a
+        # later h2 drop the table, the connection keeps the stock behaviour.
+        table = getattr(self.connection, "_frame_dispatch_table", {})
+        self._graceful = isinstance(config, GracefulConfig) and GoAwayFrame in table
         if not self._graceful:
             return
-        # h2 dispatches each received frame through this table; only the
-        # GOAWAY entry changes, for this connection only.
-        table = self.connection._frame_dispatch_table
         stock = table[GoAwayFrame]
 
         def receive_goaway(frame: GoAwayFrame) -> tuple[list[Frame], list[h2.events.Event]]:
