@@ -144,8 +144,8 @@ def start(
     options are the fields of :class:`~kinesis_mock.settings.Settings`,
     checked here. Raises :class:`ServerStartError` when it cannot serve."""
     from hypercorn.asyncio import serve
-    from hypercorn.config import Config
 
+    from .transport import h2_graceful
     from .transport.server import make_app
 
     known = {f.name for f in fields(Settings)}
@@ -175,7 +175,8 @@ def start(
         _remove(temporary)
         raise
     bound_port = sock.getsockname()[1]
-    config = Config()
+    h2_graceful.install()
+    config = h2_graceful.GracefulConfig()
     config.bind = [f"fd://{sock.detach()}"]
     config.accesslog = None
     config.errorlog = None

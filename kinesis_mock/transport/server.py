@@ -6,7 +6,8 @@ same pipeline as in-process calls. Handlers run in a worker thread, so a slow
 call never stalls the event loop; an event stream waiting for its next event
 holds no thread (it is polled from the loop), so any number of subscribers
 leave other calls answering at once. A bug in the mock is answered as a 500
-InternalFailure naming it, and logged once with its traceback.
+InternalFailure naming it, and logged once with its traceback. Pages in a
+browser may call it (CORS: :mod:`kinesis_mock.transport.cors`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ..protocol.wire import Request, Response
 from ..registry import Registry
 from ..services.base import ServiceDefinition
 from ..services.catalog import SERVICES, service_for_signing_name
-from . import media_urls
+from . import cors, media_urls
 
 log = logging.getLogger("kinesis_mock.server")
 
@@ -111,24 +112,30 @@ class ServerApp:
             await self._serve(scope, receive, send)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = _CaseInsensitive(
+            {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]}
+        )
+        allow = cors.response_headers(headers)
         try:
             body = await _body(receive, self.read_timeout)
         except ConnectionAbortedError:
             return  # nothing to answer, nothing stored
         except _TooLarge:
-            await _plain(send, 413, b"Request Entity Too Large")
+            await _plain(send, 413, b"Request Entity Too Large", allow)
             return
         except _Stalled:
             log.info("closing a connection whose request body stalled for %ss", self.read_timeout)
-            await _plain(send, 408, b"Request Timeout")
+            await _plain(send, 408, b"Request Timeout", allow)
             return
-        headers = {
-            key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
-        }
+        preflight = cors.preflight_headers(scope["method"], headers)
+        if preflight is not None:
+            await _start(send, 200, preflight)
+            await send({"type": "http.response.body", "body": b""})
+            return
         request = Request(
             method=scope["method"],
             path=scope["path"],
-            headers=_CaseInsensitive(headers),
+            headers=headers,
             body=body,
             query=parse_qs(
                 scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
@@ -154,15 +161,11 @@ class ServerApp:
             )
             response = internal_failure(service, request, error)
         log.info("%s %s %s -> %d", request.method, request.path, target, response.status)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": response.status,
-                "headers": [
-                    (k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()
-                ],
-            }
-        )
+        answer = {**response.headers, **allow}
+        if isinstance(response.body, bytes) and not _CaseInsensitive(answer).get("content-length"):
+            # A whole body is sent with its length, never chunked.
+            answer["Content-Length"] = str(len(response.body))
+        await _start(send, response.status, answer)
         if isinstance(response.body, bytes):
             await send({"type": "http.response.body", "body": response.body})
             return
@@ -223,19 +226,25 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
-async def _plain(send: Send, status: int, text: bytes) -> None:
-    """A short text answer that closes the connection."""
+async def _start(send: Send, status: int, headers: dict[str, str]) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [
-                (b"content-type", b"text/plain"),
-                (b"content-length", str(len(text)).encode()),
-                (b"connection", b"close"),
-            ],
+            "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
         }
     )
+
+
+async def _plain(send: Send, status: int, text: bytes, extra: dict[str, str]) -> None:
+    """A short text answer that closes the connection."""
+    headers = {
+        "Content-Type": "text/plain",
+        "Content-Length": str(len(text)),
+        "Connection": "close",
+        **extra,
+    }
+    await _start(send, status, headers)
     await send({"type": "http.response.body", "body": text})
 
 
