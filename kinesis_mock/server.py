@@ -74,14 +74,15 @@ class ServerHandle:
 
     @property
     def endpoint_url(self) -> str:
-        return f"{self.scheme}://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host  # IPv6, as URLs write it
+        return f"{self.scheme}://{host}:{self.port}"
 
     def stop(self) -> None:
         """Stop serving (the state stays readable through ``registry``).
         Open event streams end; a certificate made at start is deleted."""
         from .transport.recognise import LOCAL_SERVERS
 
-        LOCAL_SERVERS.discard(f"{self.host}:{self.port}")
+        LOCAL_SERVERS.discard(self.endpoint_url.partition("://")[2])
         if self._thread.is_alive():
             self._app.close()
             self._loop.call_soon_threadsafe(self._stopped.set)
@@ -236,7 +237,7 @@ def start(
     # inside a mock_kinesis() (which would otherwise answer it itself).
     from .transport.recognise import LOCAL_SERVERS
 
-    LOCAL_SERVERS.add(f"{host}:{bound_port}")
+    LOCAL_SERVERS.add(handle.endpoint_url.partition("://")[2])
     return handle
 
 

@@ -473,3 +473,16 @@ def test_session_urls_refuse_unknown_and_expired_tokens(
     assert refused(dash)[:2] == (401, "NotAuthorizedException")
     clock_at_t0[0] = T0 + timedelta(seconds=300)
     assert refused(url)[:2] == (401, "NotAuthorizedException")
+
+
+def test_a_websocket_handshake_is_refused_cleanly(kinesis_server: Any) -> None:
+    # No WebSocket signaling is served: the handshake gets a 403, not a bare 500.
+    import socket
+
+    with socket.create_connection(("127.0.0.1", kinesis_server.port), timeout=5) as sock:
+        sock.sendall(
+            b"GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            b"Sec-WebSocket-Version: 13\r\n\r\n"
+        )
+        assert sock.recv(200).split(b"\r\n")[0] == b"HTTP/1.1 403 "

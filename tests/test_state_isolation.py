@@ -79,3 +79,20 @@ def test_the_handle_names_the_account_and_region_it_looked_in() -> None:
     with mock_kinesis() as km, pytest.raises(KeyError) as missing:
         km.records("nowhere", region="eu-west-1")
     assert "no stream 'nowhere' in account 123456789012, region eu-west-1" in str(missing.value)
+
+
+def test_a_server_on_ipv6_loopback_is_named_and_reached_as_urls_write_it(
+    no_network: list[str],
+) -> None:
+    from kinesis_mock import server
+
+    try:
+        handle = server.start("::1", port=0)
+    except OSError as error:  # a machine without IPv6 loopback
+        pytest.skip(f"no IPv6 loopback here: {error}")
+    with handle:
+        assert handle.endpoint_url == f"http://[::1]:{handle.port}"
+        with mock_kinesis():
+            _server_client(handle).create_stream(StreamName="v6", ShardCount=1)
+        assert list(handle.state.streams(region="us-east-1")) == ["v6"]
+    assert no_network == []

@@ -110,6 +110,11 @@ class ServerApp:
             await _lifespan(receive, send)
         elif scope["type"] == "http":
             await self._serve(scope, receive, send)
+        elif scope["type"] == "websocket":
+            # No WebSocket signaling is served: refuse the handshake cleanly
+            # (403) rather than leave hypercorn to answer a bare 500.
+            await receive()
+            await send({"type": "websocket.close", "code": 1008})
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _CaseInsensitive(
