@@ -337,3 +337,40 @@ def test_a_json_body_is_read_after_the_signature_check(send: Send) -> None:
     # unsigned.
     response = send(json.dumps({"Limit": "x"}), target=LIST_STREAMS, content_type=JSON)
     assert _answer(response)[2]["__type"] == "MissingAuthenticationTokenException"
+
+
+# -- 4. EncryptionType only for encrypted streams
+
+
+def test_writes_and_reads_of_an_unencrypted_stream_carry_no_encryption_type(kinesis: Any) -> None:
+    # kinesalite (2019) recorded EncryptionType NONE only in stream descriptions;
+    # LocalStack's snapshots recorded from AWS show today's service leaving it
+    # out of PutRecord and PutRecords answers (apigateway kinesis, 2024), of
+    # GetRecords records (2022, 2024) and of SubscribeToShard events (2025).
+    kinesis.create_stream(StreamName="plain", ShardCount=1)
+    put = kinesis.put_record(StreamName="plain", Data=b"a", PartitionKey="k")
+    batch = kinesis.put_records(StreamName="plain", Records=[{"Data": b"b", "PartitionKey": "k"}])
+    assert "EncryptionType" not in put and "EncryptionType" not in batch
+    iterator = kinesis.get_shard_iterator(
+        StreamName="plain", ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    records = kinesis.get_records(ShardIterator=iterator)["Records"]
+    assert [sorted(record) for record in records] == [
+        ["ApproximateArrivalTimestamp", "Data", "PartitionKey", "SequenceNumber"]
+    ] * 2
+    # The stream's own description still says NONE.
+    summary = kinesis.describe_stream_summary(StreamName="plain")["StreamDescriptionSummary"]
+    assert summary["EncryptionType"] == "NONE"
+
+
+def test_writes_and_reads_of_an_encrypted_stream_name_kms(kinesis: Any) -> None:
+    kinesis.create_stream(StreamName="secret", ShardCount=1)
+    kinesis.start_stream_encryption(StreamName="secret", EncryptionType="KMS", KeyId="alias/k")
+    put = kinesis.put_record(StreamName="secret", Data=b"a", PartitionKey="k")
+    batch = kinesis.put_records(StreamName="secret", Records=[{"Data": b"b", "PartitionKey": "k"}])
+    assert (put["EncryptionType"], batch["EncryptionType"]) == ("KMS", "KMS")
+    iterator = kinesis.get_shard_iterator(
+        StreamName="secret", ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    records = kinesis.get_records(ShardIterator=iterator)["Records"]
+    assert [record["EncryptionType"] for record in records] == ["KMS", "KMS"]

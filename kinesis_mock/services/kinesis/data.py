@@ -89,8 +89,15 @@ def put_record(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     return {
         "ShardId": shard.shard_id,
         "SequenceNumber": shard.log.append(data, partition_key or "", int(now * 1000)),
-        "EncryptionType": stream.encryption_type,
+        "EncryptionType": _shown_encryption(stream),
     }
+
+
+def _shown_encryption(stream: Stream) -> str | None:
+    """The EncryptionType a write answers with: none at all for an
+    unencrypted stream, as today's service answers (LocalStack's AWS
+    snapshots of PutRecord and PutRecords, 2024)."""
+    return None if stream.encryption_type == "NONE" else stream.encryption_type
 
 
 def _check_ordering(stream: Stream, sequence_number: str, now: float) -> None:
@@ -145,7 +152,7 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
             {"ShardId": shard.shard_id, "SequenceNumber": number}
             for shard, number in zip(targets, numbers, strict=True)
         ],
-        "EncryptionType": stream.encryption_type,
+        "EncryptionType": _shown_encryption(stream),
     }
 
 
