@@ -18,7 +18,8 @@ from typing import Any
 import cbor2
 import pytest
 import requests
-from helpers import signed_request
+from botocore.exceptions import ClientError
+from helpers import ACCOUNT, error_of, signed_request
 
 from kinesis_mock import server
 
@@ -374,3 +375,107 @@ def test_writes_and_reads_of_an_encrypted_stream_name_kms(kinesis: Any) -> None:
     )["ShardIterator"]
     records = kinesis.get_records(ShardIterator=iterator)["Records"]
     assert [record["EncryptionType"] for record in records] == ["KMS", "KMS"]
+
+
+# -- 5. shard ids read as the service reads them, in every operation
+
+
+def _refusal(call: Callable[..., Any], **params: Any) -> tuple[str, str, int]:
+    """(code, message, status) of the error a boto3 call answers."""
+    with pytest.raises(ClientError) as excinfo:
+        call(**params)
+    return error_of(excinfo)
+
+
+def _missing(message: str) -> tuple[str, str, int]:
+    return ("ResourceNotFoundException", message, 400)
+
+
+@pytest.fixture
+def three_shards(kinesis: Any) -> Any:
+    kinesis.create_stream(StreamName="s", ShardCount=3)
+    return kinesis
+
+
+def _open_shard_ids(client: Any) -> list[str]:
+    shards = client.list_shards(StreamName="s")["Shards"]
+    return [s["ShardId"] for s in shards if "EndingSequenceNumber" not in s["SequenceNumberRange"]]
+
+
+@pytest.mark.parametrize("short", ["shardId-1", "1", "x-1", "a-00000001"])
+def test_merge_shards_reads_short_shard_ids(three_shards: Any, short: str) -> None:
+    # kinesalite's mergeShards.js: "shardId-5", "2147483647", "<name>-2147483647",
+    # "a-0000...", "-0000..." all name a shard by its number.
+    three_shards.merge_shards(StreamName="s", ShardToMerge=short, AdjacentShardToMerge="shardId-2")
+    assert _open_shard_ids(three_shards) == ["shardId-000000000000", "shardId-000000000003"]
+
+
+@pytest.mark.parametrize("short", ["shardId-0", "0", "x-0", "-0"])
+def test_split_shard_reads_short_shard_ids(three_shards: Any, short: str) -> None:
+    three_shards.split_shard(StreamName="s", ShardToSplit=short, NewStartingHashKey="100")
+    assert _open_shard_ids(three_shards) == [
+        "shardId-000000000001",
+        "shardId-000000000002",
+        "shardId-000000000003",
+        "shardId-000000000004",
+    ]
+
+
+def test_reshard_messages_name_the_canonical_shard_id(three_shards: Any) -> None:
+    # mergeShards.js / splitShard.js: "known stream and raw shard ID does not exist".
+    missing = _missing(
+        f"Could not find shard shardId-000000000005 in stream s under account {ACCOUNT}."
+    )
+    split, merge = three_shards.split_shard, three_shards.merge_shards
+    assert _refusal(split, StreamName="s", ShardToSplit="shardId-5", NewStartingHashKey="1") == (
+        missing
+    )
+    assert _refusal(merge, StreamName="s", ShardToMerge="5", AdjacentShardToMerge="x-1") == missing
+    assert _refusal(merge, StreamName="s", ShardToMerge="x-0", AdjacentShardToMerge="2")[1] == (
+        "Shards shardId-000000000000 and shardId-000000000002 in stream s under account "
+        f"{ACCOUNT} are not an adjacent pair of shards eligible for merging"
+    )
+
+
+@pytest.mark.parametrize("bad", ["2147483648", "shardId-002147483648", "ABKLFD8", "2.14E4"])
+def test_an_unreadable_shard_id_is_refused_before_an_unknown_stream(kinesis: Any, bad: str) -> None:
+    expected = _missing(f"Could not find shard {bad} in stream ghost under account {ACCOUNT}.")
+    split, merge = kinesis.split_shard, kinesis.merge_shards
+    stream = {"StreamName": "ghost"}
+    assert _refusal(split, **stream, ShardToSplit=bad, NewStartingHashKey="1") == expected
+    assert _refusal(merge, **stream, ShardToMerge=bad, AdjacentShardToMerge="x-0") == expected
+    assert _refusal(merge, **stream, ShardToMerge="x-0", AdjacentShardToMerge=bad) == expected
+    iterator = kinesis.get_shard_iterator
+    assert _refusal(iterator, **stream, ShardId=bad, ShardIteratorType="LATEST") == expected
+
+
+def test_a_readable_shard_id_of_an_unknown_stream_is_a_missing_stream(kinesis: Any) -> None:
+    refusal = _refusal(
+        kinesis.merge_shards,
+        StreamName="ghost",
+        ShardToMerge="2147483647",
+        AdjacentShardToMerge="a-0",
+    )
+    assert refusal == _missing(f"Stream ghost under account {ACCOUNT} not found.")
+
+
+# -- 11. no resharding of an on-demand stream
+
+
+def test_on_demand_streams_refuse_resharding(kinesis: Any) -> None:
+    # The message moto also answers; no kinesalite recording (on-demand came in 2021).
+    kinesis.create_stream(StreamName="auto", StreamModeDetails={"StreamMode": "ON_DEMAND"})
+    refusal = (
+        "ValidationException",
+        f"Request is invalid. Stream auto under account {ACCOUNT} is in On-Demand mode.",
+        400,
+    )
+    stream = {"StreamName": "auto"}
+    scale = {"TargetShardCount": 8, "ScalingType": "UNIFORM_SCALING"}
+    assert _refusal(kinesis.update_shard_count, **stream, **scale) == refusal
+    split = {"ShardToSplit": "shardId-0", "NewStartingHashKey": "1"}
+    assert _refusal(kinesis.split_shard, **stream, **split) == refusal
+    merge = {"ShardToMerge": "0", "AdjacentShardToMerge": "1"}
+    assert _refusal(kinesis.merge_shards, **stream, **merge) == refusal
+    summary = kinesis.describe_stream_summary(StreamName="auto")["StreamDescriptionSummary"]
+    assert (summary["StreamStatus"], summary["OpenShardCount"]) == ("ACTIVE", 4)

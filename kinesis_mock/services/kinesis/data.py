@@ -13,7 +13,7 @@ from ...protocol.errors import (
 )
 from ...protocol.validation import missing_member, validation_error
 from ..base import Params
-from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for, shard_index_from_id
+from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for
 from .iterators import ITERATOR_LIFETIME_MS, IteratorPosition, make_iterator, open_iterator
 from .sequence import parse_sequence_number
 from .service import KINESIS
@@ -202,14 +202,7 @@ def _missing_shard(shard_id: str, stream_name: str, account: str) -> ResourceNot
 
 @KINESIS.operation("GetShardIterator")
 def get_shard_iterator(backend: KinesisBackend, req: Params) -> dict[str, Any]:
-    raw_shard_id: str = req["ShardId"]
-    shard_index = shard_index_from_id(raw_shard_id)
-    if shard_index is None:
-        raise ResourceNotFoundException(
-            f"Could not find shard {raw_shard_id} in stream {backend.requested_name(req)} "
-            f"under account {backend.account}."
-        )
-    shard_id = shard_id_for(shard_index)
+    shard_id = backend.canonical_shard_id(req, req["ShardId"])
     try:
         stream = backend.find_stream(req)
     except ResourceNotFoundException:
