@@ -479,3 +479,60 @@ def test_on_demand_streams_refuse_resharding(kinesis: Any) -> None:
     assert _refusal(kinesis.merge_shards, **stream, **merge) == refusal
     summary = kinesis.describe_stream_summary(StreamName="auto")["StreamDescriptionSummary"]
     assert (summary["StreamStatus"], summary["OpenShardCount"]) == ("ACTIVE", 4)
+
+
+# -- 6. characters tags may hold
+
+INVALID_CHARACTERS = (
+    "Some tags contain invalid characters. Valid characters: "
+    "Unicode letters, digits, white space, _ . / = + - % @."
+)
+ALLOWED = "Unicode letters, white-spaces, '_',',','/','=','+','-','@'."
+
+
+@pytest.mark.parametrize("text", ["abc\tdef", "abc\ndef", "abc:def", "abc;def", "abc,def"])
+def test_tags_refuse_tab_newline_colon_and_punctuation(kinesis: Any, text: str) -> None:
+    # kinesalite's addTagsToStream.js and removeTagsFromStream.js recorded
+    # tab, newline, ";" and ",", in keys and in values; ":" is not among the
+    # characters the message (and today's API reference) lists.
+    kinesis.create_stream(StreamName="s", ShardCount=1, Tags={"kept": "v"})
+    refused = ("InvalidArgumentException", INVALID_CHARACTERS, 400)
+    add = kinesis.add_tags_to_stream
+    assert _refusal(add, StreamName="s", Tags={text: "1"}) == refused
+    assert _refusal(add, StreamName="s", Tags={"a": text}) == refused
+    remove = kinesis.remove_tags_from_stream
+    assert _refusal(remove, StreamName="s", TagKeys=["kept", text]) == refused
+    assert kinesis.list_tags_for_stream(StreamName="s")["Tags"] == [{"Key": "kept", "Value": "v"}]
+
+
+def test_a_percent_sign_is_refused_with_its_own_message(kinesis: Any) -> None:
+    kinesis.create_stream(StreamName="s", ShardCount=1)
+    added = (
+        "InvalidArgumentException",
+        f"Failed to add tags to stream s under account {ACCOUNT} because some tags "
+        f"contained illegal characters. The allowed characters are {ALLOWED}",
+        400,
+    )
+    add = kinesis.add_tags_to_stream
+    assert _refusal(add, StreamName="s", Tags={"abc%def": "1"}) == added
+    assert _refusal(add, StreamName="s", Tags={"a": "abc%def"}) == added
+    arn = kinesis.describe_stream_summary(StreamName="s")["StreamDescriptionSummary"]["StreamARN"]
+    assert _refusal(kinesis.tag_resource, ResourceARN=arn, Tags={"a": "5%"}) == added
+    removed = (
+        "InvalidArgumentException",
+        f"Failed to remove tags from stream s under account {ACCOUNT} because some tags "
+        f"contained illegal characters. The allowed characters are {ALLOWED}",
+        400,
+    )
+    remove = kinesis.remove_tags_from_stream
+    assert _refusal(remove, StreamName="s", TagKeys=["abc%def"]) == removed
+    assert _refusal(kinesis.untag_resource, ResourceARN=arn, TagKeys=["%"]) == removed
+
+
+def test_tags_take_letters_digits_spaces_and_the_listed_symbols(kinesis: Any) -> None:
+    tags = {"Ünïcödé 名前": "a b_c.d/e=f+g-h@i", "x\u00a0y": ""}
+    kinesis.create_stream(StreamName="s", ShardCount=1, Tags=tags)
+    listed = kinesis.list_tags_for_stream(StreamName="s")["Tags"]
+    assert {tag["Key"]: tag["Value"] for tag in listed} == tags
+    kinesis.remove_tags_from_stream(StreamName="s", TagKeys=list(tags))
+    assert kinesis.list_tags_for_stream(StreamName="s")["Tags"] == []
