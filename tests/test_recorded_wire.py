@@ -536,3 +536,98 @@ def test_tags_take_letters_digits_spaces_and_the_listed_symbols(kinesis: Any) ->
     assert {tag["Key"]: tag["Value"] for tag in listed} == tags
     kinesis.remove_tags_from_stream(StreamName="s", TagKeys=list(tags))
     assert kinesis.list_tags_for_stream(StreamName="s")["Tags"] == []
+
+
+# -- 7. sequence numbers a client sends, read as the service reads them
+
+
+def _from_hex(digits: str) -> str:
+    return str(int(digits, 16))
+
+
+def _starting_at(client: Any, number: str) -> tuple[str, str, int]:
+    return _refusal(
+        client.get_shard_iterator,
+        StreamName="s",
+        ShardId="shardId-000000000000",
+        ShardIteratorType="AT_SEQUENCE_NUMBER",
+        StartingSequenceNumber=number,
+    )
+
+
+def _invalid(message: str) -> tuple[str, str, int]:
+    return ("InvalidArgumentException", message, 400)
+
+
+@pytest.mark.parametrize(
+    ("number", "encodes"),
+    [
+        # getShardIterator.js: "shard mismatches simple sequence" (version 0:
+        # a small number reads as if 2^124 were added).
+        ("5", "shardId-000000000005"),
+        ("12345", "shardId-000000012345"),
+        # "8 near end of StartingSequenceNumber": a negative shard index.
+        (_from_hex("20000000000000000000000000000000000000800000002"), "shardId--02147483648"),
+        # Version 1 keeps its shard index in the same place.
+        (_from_hex("2" + "0" * 37 + "00000003" + "1"), "shardId-000000000003"),
+    ],
+)
+def test_a_sequence_number_of_another_shard(kinesis: Any, number: str, encodes: str) -> None:
+    kinesis.create_stream(StreamName="s", ShardCount=1)
+    assert _starting_at(kinesis, number) == _invalid(
+        f"Invalid StartingSequenceNumber. It encodes {encodes}, while it was used in a call "
+        "to a shard with shardId-000000000000"
+    )
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        # getShardIterator.js: "sequence number with large date" (version 0).
+        _from_hex("13bb2cc3d80000000000000000000000"),
+        # "8 in index in StartingSequenceNumber" (version 2).
+        _from_hex("20000000000800000000000000000000000000000000002"),
+        # Version 3 does not exist.
+        _from_hex("2" + "0" * 45 + "3"),
+    ],
+)
+def test_a_sequence_number_the_service_cannot_read(kinesis: Any, number: str) -> None:
+    kinesis.create_stream(StreamName="s", ShardCount=1)
+    assert _starting_at(kinesis, number) == _invalid(
+        f"StartingSequenceNumber {number} used in GetShardIterator on shard "
+        f"shardId-000000000000 in stream s under account {ACCOUNT} is invalid."
+    )
+
+
+@pytest.mark.parametrize("number", ["0", _from_hex("2" + "0" * 45 + "1")])
+def test_an_old_version_of_this_shard_did_not_come_from_this_stream(
+    kinesis: Any, number: str
+) -> None:
+    # Versions 0 and 1 name no record the mock wrote. For version 0 the
+    # recording ("small (old?) sequence number") has a 500 InternalFailure;
+    # the mock answers the version-1 refusal instead, on purpose: botocore
+    # retries a 500 with back-off, and the mock keeps 500s for its own bugs.
+    kinesis.create_stream(StreamName="s", ShardCount=1)
+    assert _starting_at(kinesis, number) == _invalid(
+        f"StartingSequenceNumber {number} used in GetShardIterator on shard "
+        f"shardId-000000000000 in stream s under account {ACCOUNT} is invalid because it did "
+        "not come from this stream."
+    )
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "0",
+        # putRecord.js: "should work with SequenceNumberForOrdering all 0 with version 1".
+        _from_hex("2" + "0" * 45 + "1"),
+        # ... "if 8 near end" (a negative shard index).
+        _from_hex("20000000000000000000000000000000000000800000002"),
+    ],
+)
+def test_old_versions_order_a_put(kinesis: Any, number: str) -> None:
+    kinesis.create_stream(StreamName="s", ShardCount=1)
+    put = kinesis.put_record(
+        StreamName="s", Data=b"d", PartitionKey="k", SequenceNumberForOrdering=number
+    )
+    assert put["ShardId"] == "shardId-000000000000"

@@ -90,6 +90,8 @@ class Shard:
 
 
 def shard_id_for(index: int) -> str:
+    if index < 0:  # only a client's sequence number can name one
+        return f"shardId--{-index:011d}"
     return f"shardId-{index:012d}"
 
 

@@ -285,7 +285,7 @@ def _sequence_index(stream: Stream, shard: Shard, sequence_number: str) -> int:
     if parts.shard_index != shard.index:
         raise InvalidArgumentException(
             f"Invalid StartingSequenceNumber. It encodes {shard_id_for(parts.shard_index)}, "
-            f"while it was used in a call to {shard.shard_id}"
+            f"while it was used in a call to a shard with {shard.shard_id}"
         )
     if not shard.log.owns(parts):
         raise InvalidArgumentException(prefix + " because it did not come from this stream.")

@@ -103,7 +103,11 @@ class ShardLog:
 
     def owns(self, parts: SequenceParts) -> bool:
         """Whether a parsed sequence number names this shard."""
-        return parts.shard_index == self.shard_index and parts.shard_created == self.created_secs
+        return (
+            parts.version == 2
+            and parts.shard_index == self.shard_index
+            and parts.shard_created == self.created_secs
+        )
 
     # -- retention -------------------------------------------------------------
 
