@@ -631,3 +631,46 @@ def test_old_versions_order_a_put(kinesis: Any, number: str) -> None:
         StreamName="s", Data=b"d", PartitionKey="k", SequenceNumberForOrdering=number
     )
     assert put["ShardId"] == "shardId-000000000000"
+
+
+# -- 8. shard iterators shaped like the service's
+
+
+def _raw_iterator(client: Any, stream_name: str) -> bytes:
+    client.create_stream(StreamName=stream_name, ShardCount=1)
+    iterator = client.get_shard_iterator(
+        StreamName=stream_name, ShardId="shard-0", ShardIteratorType="LATEST"
+    )["ShardIterator"]
+    raw = base64.b64decode(iterator, validate=True)
+    assert base64.b64encode(raw).decode() == iterator  # canonical base64
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("name_length", "size"), [(1, 152), (13, 152), (14, 168), (29, 168), (30, 184), (128, 280)]
+)
+def test_iterators_are_the_services_binary_form(kinesis: Any, name_length: int, size: int) -> None:
+    # getShardIterator.js / helpers.js: base64 of 00000000 00000001 and then
+    # 152 bytes or more, in steps of 16 as the stream name grows (29 and 30
+    # characters are the recorded boundary); getRecords.js refuses others.
+    raw = _raw_iterator(kinesis, "n" * name_length)
+    assert raw[:8] == bytes.fromhex("0000000000000001")
+    assert len(raw) == size
+
+
+def test_iterators_hide_the_position(kinesis: Any) -> None:
+    raw = _raw_iterator(kinesis, "visible-name")
+    assert b"visible-name" not in raw and b"shardId" not in raw
+
+
+def test_changed_iterators_of_the_recorded_form_are_invalid(kinesis: Any) -> None:
+    raw = bytearray(_raw_iterator(kinesis, "s"))
+    for position in (7, 8, 30, len(raw) - 1):
+        changed = raw.copy()
+        changed[position] ^= 1
+        refusal = _refusal(kinesis.get_records, ShardIterator=base64.b64encode(changed).decode())
+        assert refusal == _invalid("Invalid ShardIterator.")
+    shortened = base64.b64encode(raw[:-16]).decode()
+    assert _refusal(kinesis.get_records, ShardIterator=shortened) == _invalid(
+        "Invalid ShardIterator."
+    )
