@@ -15,10 +15,12 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import boto3
 import cbor2
 import pytest
 import requests
 from botocore.exceptions import ClientError
+from freezegun import freeze_time
 from helpers import ACCOUNT, error_of, signed_request
 
 from kinesis_mock import server
@@ -674,3 +676,25 @@ def test_changed_iterators_of_the_recorded_form_are_invalid(kinesis: Any) -> Non
     assert _refusal(kinesis.get_records, ShardIterator=shortened) == _invalid(
         "Invalid ShardIterator."
     )
+
+
+# -- 12. MillisBehindLatest is 0 only at the tip
+
+
+def test_millis_behind_latest_under_a_frozen_clock(kinesis_mock: Any) -> None:
+    # "A value of zero indicates that record processing is caught up" (the
+    # API reference): with records still to read it is not 0, even when the
+    # clock has not moved since they arrived.
+    client = boto3.client("kinesis", region_name="us-east-1")
+    with freeze_time("2026-03-01 12:00:00"):
+        client.create_stream(StreamName="s", ShardCount=1)
+        client.put_records(
+            StreamName="s", Records=[{"Data": b"d", "PartitionKey": "k"} for _ in range(3)]
+        )
+        iterator = client.get_shard_iterator(
+            StreamName="s", ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        first = client.get_records(ShardIterator=iterator, Limit=2)
+        assert first["MillisBehindLatest"] == 1
+        rest = client.get_records(ShardIterator=first["NextShardIterator"], Limit=2)
+        assert (len(rest["Records"]), rest["MillisBehindLatest"]) == (1, 0)

@@ -15,6 +15,7 @@ from ...protocol.validation import missing_member, validation_error
 from ..base import Params
 from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for
 from .iterators import ITERATOR_LIFETIME_MS, IteratorPosition, make_iterator, open_iterator
+from .records import ShardLog
 from .sequence import parse_sequence_number
 from .service import KINESIS
 
@@ -304,6 +305,15 @@ def child_shards(stream: Stream, shard: Shard) -> list[dict[str, Any]]:
     ]
 
 
+def millis_behind(log: ShardLog, next_index: int, now_ms: int) -> int:
+    """How far a reader about to read ``next_index`` is behind the tip: 0
+    only when no record is left to read, else at least 1 (a frozen clock
+    would otherwise make a reader with records ahead look caught up)."""
+    if next_index >= log.end_index:
+        return 0
+    return max(1, now_ms - log.arrival_ms_at(next_index))
+
+
 def _java_date(ms: int) -> str:
     """A time as Java's Date.toString() prints it in UTC."""
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%a %b %d %H:%M:%S UTC %Y")
@@ -338,7 +348,7 @@ def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     caught_up = next_index >= log.end_index
     result: dict[str, Any] = {
         "Records": records,
-        "MillisBehindLatest": 0 if caught_up else max(0, now_ms - log.arrival_ms_at(next_index)),
+        "MillisBehindLatest": millis_behind(log, next_index, now_ms),
     }
     if caught_up and not shard.is_open:
         # The end of a closed shard: no next iterator, and where to go on.
