@@ -698,3 +698,18 @@ def test_millis_behind_latest_under_a_frozen_clock(kinesis_mock: Any) -> None:
         assert first["MillisBehindLatest"] == 1
         rest = client.get_records(ShardIterator=first["NextShardIterator"], Limit=2)
         assert (len(rest["Records"]), rest["MillisBehindLatest"]) == (1, 0)
+
+
+# -- 13. RegisterStreamConsumer answers CREATING
+
+
+def test_register_stream_consumer_answers_creating(kinesis: Any) -> None:
+    # The AWS CLI's example (awscli/examples/kinesis/register-stream-consumer.rst)
+    # and the API reference show "ConsumerStatus": "CREATING". With no
+    # creation delay (the default) the consumer is ACTIVE by the next call.
+    kinesis.create_stream(StreamName="s", ShardCount=1)
+    arn = kinesis.describe_stream_summary(StreamName="s")["StreamDescriptionSummary"]["StreamARN"]
+    consumer = kinesis.register_stream_consumer(StreamARN=arn, ConsumerName="app")["Consumer"]
+    assert consumer["ConsumerStatus"] == "CREATING"
+    described = kinesis.describe_stream_consumer(ConsumerARN=consumer["ConsumerARN"])
+    assert described["ConsumerDescription"]["ConsumerStatus"] == "ACTIVE"
