@@ -107,25 +107,9 @@ def test_sequence_number_for_ordering_is_accepted_and_honoured(three_shards: Any
     assert int(second["SequenceNumber"]) > int(first["SequenceNumber"])
 
 
-# Short numbers such as "0" are version-0 sequence numbers the service
-# accepts (tests/test_recorded_wire.py); a version 3 and 2^200 are none.
-@pytest.mark.parametrize("bad", [str((1 << 185) | 3), str(2**200)])
-def test_invalid_sequence_number_for_ordering(three_shards: Any, bad: str) -> None:
-    with pytest.raises(ClientError) as excinfo:
-        three_shards.put_record(
-            StreamName="s", Data=b"d", PartitionKey="k", SequenceNumberForOrdering=bad
-        )
-    assert error_of(excinfo) == (
-        "InvalidArgumentException",
-        f"ExclusiveMinimumSequenceNumber {bad} used in PutRecord on stream s under account "
-        f"{ACCOUNT} is invalid.",
-        400,
-    )
-
-
-def test_put_record_reports_shard_and_sequence(three_shards: Any) -> None:
-    # No EncryptionType for an unencrypted stream (tests/test_recorded_wire.py).
+def test_put_record_reports_shard_sequence_and_encryption(three_shards: Any) -> None:
     result = three_shards.put_record(StreamName="s", Data=b"hello", PartitionKey="k")
+    # No EncryptionType for an unencrypted stream (tests/test_recorded_wire.py).
     assert set(result) == {"ShardId", "SequenceNumber", "ResponseMetadata"}
 
 
