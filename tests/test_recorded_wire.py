@@ -721,8 +721,9 @@ def test_millis_behind_latest_under_a_frozen_clock(kinesis_mock: Any) -> None:
 
 def test_register_stream_consumer_answers_creating(kinesis: Any) -> None:
     # The AWS CLI's example (awscli/examples/kinesis/register-stream-consumer.rst)
-    # and the API reference show "ConsumerStatus": "CREATING". With no
-    # creation delay (the default) the consumer is ACTIVE by the next call.
+    # and the developer guide's enhanced fan-out page show "ConsumerStatus":
+    # "CREATING". With no creation delay (the default) the consumer is ACTIVE
+    # by the next call.
     kinesis.create_stream(StreamName="s", ShardCount=1)
     arn = kinesis.describe_stream_summary(StreamName="s")["StreamDescriptionSummary"]["StreamARN"]
     consumer = kinesis.register_stream_consumer(StreamARN=arn, ConsumerName="app")["Consumer"]
