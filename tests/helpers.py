@@ -30,22 +30,27 @@ def signed_request(
     region: str = REGION,
     access_key: str = "AKIDEXAMPLE",
     url: str | None = None,
-    content_type: str = "application/x-amz-json-1.1",
+    content_type: str | None = "application/x-amz-json-1.1",
     service: str = "kinesis",
+    method: str = "POST",
 ) -> Any:
-    """POST ``body`` to Kinesis with ``requests``, SigV4-signed as an SDK would."""
+    """Send ``body`` to Kinesis with ``requests`` (a POST unless ``method``
+    says otherwise), SigV4-signed as an SDK would; no Content-Type header
+    when ``content_type`` is None."""
     import requests
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
 
     url = url or f"https://kinesis.{region}.amazonaws.com/"
-    headers = {"Content-Type": content_type}
+    headers = {} if content_type is None else {"Content-Type": content_type}
     if target is not None:
         headers["X-Amz-Target"] = f"Kinesis_20131202.{target}"
-    request = AWSRequest(method="POST", url=url, data=body, headers=headers)
+    request = AWSRequest(method=method, url=url, data=body, headers=headers)
     SigV4Auth(Credentials(access_key, "secret"), service, region).add_auth(request)
-    return requests.post(url, data=body, headers=dict(request.headers.items()), timeout=5)
+    return requests.request(
+        method, url, data=body, headers=dict(request.headers.items()), timeout=5
+    )
 
 
 def _is_local(host: Any) -> bool:

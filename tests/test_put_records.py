@@ -109,15 +109,15 @@ def test_sequence_number_for_ordering_is_accepted_and_honoured(three_shards: Any
 
 def test_put_record_reports_shard_sequence_and_encryption(three_shards: Any) -> None:
     result = three_shards.put_record(StreamName="s", Data=b"hello", PartitionKey="k")
-    assert set(result) == {"ShardId", "SequenceNumber", "EncryptionType", "ResponseMetadata"}
-    assert result["EncryptionType"] == "NONE"
+    # No EncryptionType for an unencrypted stream (tests/test_recorded_wire.py).
+    assert set(result) == {"ShardId", "SequenceNumber", "ResponseMetadata"}
 
 
 def test_put_records_results_come_in_request_order(three_shards: Any, kinesis_mock: Any) -> None:
     entries = [{"Data": f"r{i}".encode(), "PartitionKey": f"key-{i}"} for i in range(50)]
     result = three_shards.put_records(StreamName="s", Records=entries)
     assert result["FailedRecordCount"] == 0
-    assert result["EncryptionType"] == "NONE"
+    assert "EncryptionType" not in result
     assert len(result["Records"]) == 50
     stored = {r.sequence_number: r for r in kinesis_mock.records("s")}
     for entry, outcome in zip(entries, result["Records"], strict=True):

@@ -59,22 +59,56 @@ def account_for_access_key(access_key: str | None, default: str) -> str:
     return default
 
 
+# What a presigned (query-string) SigV4 request must carry, in the order the
+# service names the missing ones.
+_QUERY_PARAMETERS = (
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Signature",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Date",
+)
+
+
 def check_signature(request: Request) -> None:
     """Refuse an unsigned or malformed SigV4 request as the service does.
 
     The mock does not check the signature itself (it has no secret keys);
-    it checks that one is there, in the form SigV4 requires.
+    it checks that one is there, in the form SigV4 requires. A request is
+    presigned when its query string has ``X-Amz-Algorithm`` (even empty);
+    the texts are those kinesalite's test/connection.js recorded.
     """
     header = request.header("Authorization")
-    if header is None:
-        if request.query.get("X-Amz-Credential") and request.query.get("X-Amz-Signature"):
-            _check_scope(request)  # a presigned request
-            return
+    presigned = "X-Amz-Algorithm" in request.query
+    if header is not None and presigned:
+        raise InvalidSignatureException(
+            "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' "
+            "as HTTP header."
+        )
+    if header is None and not presigned:
         raise MissingAuthenticationTokenException("Missing Authentication Token")
+    if header is None:
+        missing = [
+            f"AWS query-string parameters must include '{name}'."
+            for name in _QUERY_PARAMETERS
+            if not any(request.query.get(name, ()))
+        ]
+        if missing:
+            raise IncompleteSignatureException(
+                " ".join([*missing, "Re-examine the query-string parameters."])
+            )
+        _check_scope(request)
+        return
+    # ``AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...``:
+    # the parameters after the algorithm, split at commas and spaces.
+    given: dict[str, str] = {}
+    for part in header.replace(",", " ").split()[1:]:
+        key, _, value = part.partition("=")
+        given[key] = value
     problems = [
         f"Authorization header requires '{part}' parameter."
         for part in ("Credential", "Signature", "SignedHeaders")
-        if f"{part}=" not in header
+        if not given.get(part)
     ]
     if request.header("X-Amz-Date") is None and request.header("Date") is None:
         problems.append(

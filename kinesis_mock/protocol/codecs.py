@@ -3,6 +3,8 @@ request by shape, render results and errors the way each protocol does."""
 
 from __future__ import annotations
 
+import base64
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -23,11 +25,24 @@ from .serialization import (
 from .wire import Request, Response, WireRefusal
 
 
+@dataclass(frozen=True)
+class Routed:
+    """An operation found for a request, with what was read of the request
+    before its signature is checked (the codec's own, opaque to callers)."""
+
+    operation: str
+    early: Any = None
+
+
 class Codec(Protocol):
-    def operation(self, spec: ServiceSpec, request: Request) -> str: ...
+    def route(self, spec: ServiceSpec, request: Request) -> Routed:
+        """Find the operation and read what the service reads before it
+        looks at the signature; raises the service's answer to a request it
+        cannot route."""
+        ...
 
     def parse(
-        self, spec: ServiceSpec, operation: str, request: Request
+        self, spec: ServiceSpec, routed: Routed, request: Request
     ) -> tuple[dict[str, Any], bool]:
         """The operation's input, and whether it is known to meet every
         constraint (when not, the caller validates it)."""
@@ -79,13 +94,23 @@ def _cbor_dumps(document: Any) -> bytes:
 
 
 _CBOR = "application/x-amz-cbor-1.1"
+_LEGACY_JSON = "application/json"
+
+
+def _content_type(request: Request) -> str:
+    """The request's media type, without parameters or spaces (the service
+    reads ``  application/x-amz-json-1.1 ;x`` as JSON 1.1)."""
+    return (request.header("Content-Type") or "").split(";")[0].strip()
+
+
+def _json_type(spec: ServiceSpec) -> str:
+    return f"application/x-amz-json-{spec.model.metadata.get('jsonVersion', '1.0')}"
 
 
 def _format(spec: ServiceSpec, request: Request) -> _Format:
-    if (request.header("Content-Type") or "").startswith(_CBOR):
+    if _content_type(request) == _CBOR:
         return _Format(_CBOR, _cbor_loads, _cbor_dumps, cbor_renderer_for)
-    version = spec.model.metadata.get("jsonVersion", "1.0")
-    return _Format(f"application/x-amz-json-{version}", jsonlib.loads, jsonlib.dumps, renderer_for)
+    return _Format(_json_type(spec), jsonlib.loads, jsonlib.dumps, renderer_for)
 
 
 def _load_document(body: bytes, loads: Callable[[bytes], Any] = jsonlib.loads) -> dict[str, Any]:
@@ -102,53 +127,136 @@ def _load_document(body: bytes, loads: Callable[[bytes], Any] = jsonlib.loads) -
     return document
 
 
-_ACCEPTED_TYPES = ("application/x-amz-json-1.0", "application/x-amz-json-1.1", _CBOR)
+def amz_id_2() -> str:
+    """The ``x-amz-id-2`` header the service sends with every answer: 72
+    random bytes in base64, as recorded (kinesalite's test/connection.js
+    checks 64 to 80 bytes)."""
+    return base64.b64encode(os.urandom(72)).decode("ascii")
 
 
-def _xml_error(code: str, message: str) -> bytes:
+def _refusal(status: int, content_type: str | None, body: bytes) -> WireRefusal:
+    headers = {"Content-Length": str(len(body)), "x-amz-id-2": amz_id_2()}
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    return WireRefusal(Response(status, headers, body))
+
+
+def _type_only(code: str, content_type: str) -> WireRefusal:
+    """A 400 whose body is only ``{"__type": code}``, in JSON or CBOR."""
+    if content_type == _CBOR:
+        # The recorded CBOR form: an indefinite-length map (written by hand,
+        # so that this answer needs no CBOR library).
+        body = b"\xbf" + _cbor_text("__type") + _cbor_text(code) + b"\xff"
+    else:
+        body = b'{"__type":"' + code.encode() + b'"}'
+    refusal = _refusal(400, content_type, body)
+    refusal.response.headers["x-amzn-ErrorType"] = code
+    return refusal
+
+
+def _cbor_text(text: str) -> bytes:
+    data = text.encode()
+    head = bytes([0x60 + len(data)]) if len(data) < 24 else bytes([0x78, len(data)])
+    return head + data
+
+
+def _coral(status: int, code: str) -> WireRefusal:
+    """The legacy ``application/json`` answer: the Coral envelope, no message."""
+    body = (
+        b'{"Output":{"__type":"com.amazon.coral.service#' + code.encode() + b'"},"Version":"1.0"}'
+    )
+    return _refusal(status, _LEGACY_JSON, body)
+
+
+def _xml_error(code: str, message: str | None = None) -> bytes:
+    if message is None:
+        return f"<{code}/>\n".encode()
     return f"<{code}>\n  <Message>{message}</Message>\n</{code}>\n".encode()
 
 
-def _screen(request: Request) -> None:
-    """What the service answers before routing a raw HTTP request: a GET, or
-    a body type it cannot route, gets a 403 in XML (naming the missing
-    signature if there is none); the legacy ``application/json`` gets the
-    Coral envelope saying the operation is unknown."""
-    content_type = (request.header("Content-Type") or "").split(";")[0].strip()
-    if request.method == "POST" and content_type in _ACCEPTED_TYPES:
-        return
-    if request.method == "POST" and content_type == "application/json":
-        body = (
-            b'{"Output":{"__type":"com.amazon.coral.service#UnknownOperationException",'
-            b'"message":null},"Version":"1.0"}'
-        )
-        raise WireRefusal(Response(200, {"Content-Type": "application/json"}, body))
-    if request.header("Authorization") is None:
-        code, message = "MissingAuthenticationTokenException", "Missing Authentication Token"
-    else:
-        code = "AccessDeniedException"
-        message = "Unable to determine service/operation name to be authorized"
-    raise WireRefusal(Response(403, {"Content-Type": "application/xml"}, _xml_error(code, message)))
+def _document_or_none(loads: Callable[[bytes], Any], body: bytes) -> Any:
+    """The body decoded, when it is an object or a list (an operation's
+    reader refuses a list later); otherwise None."""
+    try:
+        document = loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return document if isinstance(document, (dict, list)) else None
+
+
+def _decode_body(wire: _Format, body: bytes) -> Any:
+    """The request's document; a body that is none gets a bare
+    SerializationException (no message), as recorded."""
+    document = _document_or_none(wire.loads, body)
+    if document is None:
+        raise SerializationException(None)
+    return document
+
+
+def _screen(spec: ServiceSpec, request: Request) -> Routed:
+    """Route a raw HTTP request the way the service does before it checks
+    the signature (kinesalite's test/connection.js recorded these answers
+    from AWS). The order matters: method, empty body, content type, body,
+    then the target."""
+    target = request.header("X-Amz-Target") or ""
+    operation = spec.operation_for_target(target)
+    content_type = _content_type(request)
+    json_type = _json_type(spec)
+    unsigned = request.header("Authorization") is None and "X-Amz-Algorithm" not in request.query
+    if request.method != "POST":
+        raise _xml_refusal(unsigned, names_operation=False)
+    if not request.body:
+        # Answered in JSON only to a JSON 1.1 request, in CBOR otherwise.
+        code = "SerializationException" if operation else "UnknownOperationException"
+        raise _type_only(code, json_type if content_type == json_type else _CBOR)
+    if content_type not in (json_type, _CBOR, _LEGACY_JSON):
+        service, _, rest = target.partition(".")
+        raise _xml_refusal(unsigned, names_operation=bool(service and rest.split(".")[0]))
+    if content_type == _LEGACY_JSON:
+        if _document_or_none(jsonlib.loads, request.body) is None:
+            raise _coral(400, "SerializationException")
+        # Whatever the target, the legacy type goes no further.
+        raise _coral(404, "UnknownOperationException")
+    document = _decode_body(_format(spec, request), request.body)
+    if operation is None:
+        raise UnknownOperationException(None)
+    return Routed(operation, document)
+
+
+def _xml_refusal(unsigned: bool, names_operation: bool) -> WireRefusal:
+    """The XML answer to a request that is not a JSON call: 403, or 404 when
+    a signed one names some operation. A missing signature is named first,
+    as the older recording (connection.js's request matrix) has it; the
+    newer recordings of these answers are all of signed requests."""
+    if unsigned:
+        message = _xml_error("MissingAuthenticationTokenException", "Missing Authentication Token")
+        return _refusal(403, None, message)
+    if names_operation:
+        return _refusal(404, None, _xml_error("UnknownOperationException"))
+    message = _xml_error(
+        "AccessDeniedException", "Unable to determine service/operation name to be authorized"
+    )
+    return _refusal(403, None, message)
 
 
 class JsonCodec:
     """``awsJson1.0`` / ``awsJson1.1``: POST /, ``X-Amz-Target`` names the operation."""
 
-    def operation(self, spec: ServiceSpec, request: Request) -> str:
-        if request.operation is not None:
-            return request.operation
-        _screen(request)
-        target = request.header("X-Amz-Target") or ""
-        name = spec.operation_for_target(target)
-        if name is None:
-            raise UnknownOperationException(None)
-        return name
+    def route(self, spec: ServiceSpec, request: Request) -> Routed:
+        if request.operation is None:
+            return _screen(spec, request)
+        # botocore named the operation and wrote the body: nothing to screen.
+        if not request.body:
+            return Routed(request.operation, {})
+        return Routed(request.operation, _decode_body(_format(spec, request), request.body))
 
     def parse(
-        self, spec: ServiceSpec, operation: str, request: Request
+        self, spec: ServiceSpec, routed: Routed, request: Request
     ) -> tuple[dict[str, Any], bool]:
-        document = _load_document(request.body, _format(spec, request).loads)
-        shape = spec.operation(operation).input_shape
+        document = routed.early
+        if isinstance(document, list):
+            raise SerializationException("Start of list found where not expected")
+        shape = spec.operation(routed.operation).input_shape
         if shape is None:
             return {}, True
         params, passes = reader_for(shape)(document)
@@ -169,6 +277,7 @@ class JsonCodec:
             "Content-Type": wire.content_type,
             "Content-Length": str(len(body)),
             "x-amzn-RequestId": request_id,
+            "x-amz-id-2": amz_id_2(),
         }
         return Response(200, headers, body)
 
@@ -196,7 +305,11 @@ class JsonCodec:
                     error.code, wire.dumps({key: error.message or error.code}), wire.content_type
                 )
 
-        headers = {"Content-Type": eventstream.CONTENT_TYPE, "x-amzn-RequestId": request_id}
+        headers = {
+            "Content-Type": eventstream.CONTENT_TYPE,
+            "x-amzn-RequestId": request_id,
+            "x-amz-id-2": amz_id_2(),
+        }
         return Response(200, headers, frames())
 
     def render_error(
@@ -212,6 +325,7 @@ class JsonCodec:
             "Content-Type": wire.content_type,
             "Content-Length": str(len(body)),
             "x-amzn-RequestId": request_id,
+            "x-amz-id-2": amz_id_2(),
             "x-amzn-ErrorType": error.code,
         }
         return Response(status, headers, body)
@@ -221,15 +335,22 @@ class RestJsonCodec:
     """``restJson1``: the method and URI name the operation; members travel in
     the path, query string, headers and a JSON body (or a raw payload)."""
 
-    def operation(self, spec: ServiceSpec, request: Request) -> str:
-        if request.operation is not None:
-            return request.operation
-        name = spec.operation_for_route(request.method, request.path, set(request.query))
+    def route(self, spec: ServiceSpec, request: Request) -> Routed:
+        name = request.operation or spec.operation_for_route(
+            request.method, request.path, set(request.query)
+        )
         if name is None:
             raise UnknownOperationException(None)
-        return name
+        # The members are read before the signature is checked, as before.
+        return Routed(name, self._read(spec, name, request))
 
     def parse(
+        self, spec: ServiceSpec, routed: Routed, request: Request
+    ) -> tuple[dict[str, Any], bool]:
+        params, passes = routed.early
+        return params, passes
+
+    def _read(
         self, spec: ServiceSpec, operation: str, request: Request
     ) -> tuple[dict[str, Any], bool]:
         op = spec.operation(operation)

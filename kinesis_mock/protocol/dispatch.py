@@ -41,17 +41,18 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
     account = registry.settings.default_account()
     region = DEFAULT_REGION
     try:
-        operation = codec.operation(spec, request)
+        # The service finds the operation and reads the body before it
+        # looks at the signature; it checks the members' types after.
+        routed = codec.route(spec, request)
+        operation = routed.operation
         handler = service.handlers.get(operation)
         if handler is None:
             raise NotImplementedOperation(
                 f"kinesis-mock does not implement {spec.name} operation {operation} yet."
             )
-        params, passes = codec.parse(spec, operation, request)
-        # The service finds the operation and reads the body before it
-        # looks at the signature.
         if request.verify_signature:
             check_signature(request)
+        params, passes = codec.parse(spec, routed, request)
         if not passes:
             validate(params, spec.operation(operation).input_shape, service.report_order)
         scope = credential_scope(request)

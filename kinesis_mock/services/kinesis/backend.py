@@ -90,6 +90,8 @@ class Shard:
 
 
 def shard_id_for(index: int) -> str:
+    if index < 0:  # only a client's sequence number can name one
+        return f"shardId--{-index:011d}"
     return f"shardId-{index:012d}"
 
 
@@ -352,6 +354,18 @@ class KinesisBackend:
         if name is None and params.get("StreamARN"):
             name = str(params["StreamARN"]).rpartition("/")[2]
         return str(name)
+
+    def canonical_shard_id(self, params: dict[str, Any], shard_id: str) -> str:
+        """The canonical id of a shard id as the service reads it
+        (``shardId-5``, ``5`` and ``x-5`` all name ``shardId-000000000005``).
+        One it cannot read is refused before the stream is looked up."""
+        index = shard_index_from_id(shard_id)
+        if index is None:
+            raise ResourceNotFoundException(
+                f"Could not find shard {shard_id} in stream {self.requested_name(params)} "
+                f"under account {self.account}."
+            )
+        return shard_id_for(index)
 
     def find_stream(self, params: dict[str, Any]) -> Stream:
         """The stream a request names by ``StreamName``, ``StreamARN`` or ``StreamId``.

@@ -21,7 +21,7 @@ from ..paging import page_of
 from .backend import ACTIVE, CREATING, ON_DEMAND, KinesisBackend, Stream
 from .lifecycle import created, deleted
 from .service import KINESIS
-from .tags import check_tag_characters, check_tag_count
+from .tags import check_new_tags
 
 _DESTINATIONS = ("S3DestinationConfiguration", "S3TablesDestinationConfiguration")
 
@@ -109,8 +109,7 @@ def create_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
             )
         streams.append((stream, config))
     tags: dict[str, str] = req.get("Tags", {})
-    check_tag_count(name, backend.account, len(tags))
-    check_tag_characters(tags)
+    check_new_tags(name, backend.account, tags)
     now = clock.now()
     alphabet = string.ascii_lowercase + string.digits
     channel = Channel(

@@ -104,8 +104,11 @@ def register_stream_consumer(backend: KinesisBackend, req: Params) -> dict[str, 
         stream=stream,
     )
     stream.consumers[name] = consumer
+    # The answer always says CREATING, as the service's documented examples
+    # show; the consumer itself may be ACTIVE at once (no creation delay).
+    answer = {"Consumer": consumer.summary()}
     created(backend, consumer, now)
-    return {"Consumer": consumer.summary()}
+    return answer
 
 
 @KINESIS.operation("DescribeStreamConsumer")

@@ -13,8 +13,9 @@ from ...protocol.errors import (
 )
 from ...protocol.validation import missing_member, too_long, validation_error
 from ..base import Params
-from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for, shard_index_from_id
+from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for
 from .iterators import ITERATOR_LIFETIME_MS, IteratorPosition, make_iterator, open_iterator
+from .records import ShardLog
 from .sequence import parse_sequence_number
 from .service import KINESIS
 
@@ -100,8 +101,15 @@ def put_record(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     return {
         "ShardId": shard.shard_id,
         "SequenceNumber": shard.log.append(data, partition_key or "", int(now * 1000)),
-        "EncryptionType": stream.encryption_type,
+        "EncryptionType": _shown_encryption(stream),
     }
+
+
+def _shown_encryption(stream: Stream) -> str | None:
+    """The EncryptionType a write answers with: none at all for an
+    unencrypted stream, as today's service answers (LocalStack's AWS
+    snapshots of PutRecord and PutRecords, 2024)."""
+    return None if stream.encryption_type == "NONE" else stream.encryption_type
 
 
 def _check_ordering(stream: Stream, sequence_number: str, now: float) -> None:
@@ -184,7 +192,7 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
             {"ShardId": shard.shard_id, "SequenceNumber": number}
             for shard, number in zip(targets, numbers, strict=True)
         ],
-        "EncryptionType": stream.encryption_type,
+        "EncryptionType": _shown_encryption(stream),
     }
 
 
@@ -232,14 +240,7 @@ def _missing_shard(shard_id: str, stream_name: str, account: str) -> ResourceNot
 
 @KINESIS.operation("GetShardIterator")
 def get_shard_iterator(backend: KinesisBackend, req: Params) -> dict[str, Any]:
-    raw_shard_id: str = req["ShardId"]
-    shard_index = shard_index_from_id(raw_shard_id)
-    if shard_index is None:
-        raise ResourceNotFoundException(
-            f"Could not find shard {raw_shard_id} in stream {backend.requested_name(req)} "
-            f"under account {backend.account}."
-        )
-    shard_id = shard_id_for(shard_index)
+    shard_id = backend.canonical_shard_id(req, req["ShardId"])
     try:
         stream = backend.find_stream(req)
     except ResourceNotFoundException:
@@ -322,7 +323,7 @@ def _sequence_index(stream: Stream, shard: Shard, sequence_number: str) -> int:
     if parts.shard_index != shard.index:
         raise InvalidArgumentException(
             f"Invalid StartingSequenceNumber. It encodes {shard_id_for(parts.shard_index)}, "
-            f"while it was used in a call to {shard.shard_id}"
+            f"while it was used in a call to a shard with {shard.shard_id}"
         )
     if not shard.log.owns(parts):
         raise InvalidArgumentException(prefix + " because it did not come from this stream.")
@@ -339,6 +340,15 @@ def child_shards(stream: Stream, shard: Shard) -> list[dict[str, Any]]:
         }
         for child in stream.children_of(shard)
     ]
+
+
+def millis_behind(log: ShardLog, next_index: int, now_ms: int) -> int:
+    """How far a reader about to read ``next_index`` is behind the tip: 0
+    only when no record is left to read, else at least 1 (a frozen clock
+    would otherwise make a reader with records ahead look caught up)."""
+    if next_index >= log.end_index:
+        return 0
+    return max(1, now_ms - log.arrival_ms_at(next_index))
 
 
 def _java_date(ms: int) -> str:
@@ -375,7 +385,7 @@ def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     caught_up = next_index >= log.end_index
     result: dict[str, Any] = {
         "Records": records,
-        "MillisBehindLatest": 0 if caught_up else max(0, now_ms - log.arrival_ms_at(next_index)),
+        "MillisBehindLatest": millis_behind(log, next_index, now_ms),
     }
     if caught_up and not shard.is_open:
         # The end of a closed shard: no next iterator, and where to go on.

@@ -30,7 +30,7 @@ from ..tokens import seal, unseal
 from .backend import ACTIVE, CREATING, ON_DEMAND, KinesisBackend, Shard, Stream
 from .lifecycle import created, deleted
 from .service import KINESIS
-from .tags import check_tag_characters, check_tag_count
+from .tags import check_new_tags
 
 DEFAULT_VISIBILITY_TIMEOUT = 30
 DEFAULT_MAX_RECEIVE_COUNT = 6
@@ -151,8 +151,7 @@ def create_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
             )
         streams.append((stream, config.get("StartingPosition")))
     tags: dict[str, str] = req.get("Tags", {})
-    check_tag_count(name, backend.account, len(tags))
-    check_tag_characters(tags)
+    check_new_tags(name, backend.account, tags)
     now = clock.now()
     queue = Queue(
         name=name,

@@ -49,8 +49,9 @@ class ShardLog:
         self._base = 1
         # Array position of the oldest retained record.
         self._start = 0
-        # (first record index, encryption type) each time it changed.
-        self._encryption: list[tuple[int, str]] = [(1, "NONE")]
+        # (first record index, encryption type) each time it changed; None
+        # for unencrypted records, which the service shows without the member.
+        self._encryption: list[tuple[int, str | None]] = [(1, None)]
 
     # -- positions ----------------------------------------------------------
 
@@ -88,8 +89,9 @@ class ShardLog:
 
     def set_encryption(self, encryption_type: str) -> None:
         """Records written from now on carry ``encryption_type``."""
-        if self._encryption[-1][1] != encryption_type:
-            self._encryption.append((self.end_index, encryption_type))
+        shown = None if encryption_type == "NONE" else encryption_type
+        if self._encryption[-1][1] != shown:
+            self._encryption.append((self.end_index, shown))
 
     # -- sequence numbers -----------------------------------------------------
 
@@ -101,7 +103,11 @@ class ShardLog:
 
     def owns(self, parts: SequenceParts) -> bool:
         """Whether a parsed sequence number names this shard."""
-        return parts.shard_index == self.shard_index and parts.shard_created == self.created_secs
+        return (
+            parts.version == 2
+            and parts.shard_index == self.shard_index
+            and parts.shard_created == self.created_secs
+        )
 
     # -- retention -------------------------------------------------------------
 
@@ -168,7 +174,7 @@ class ShardLog:
             kind = encryption[-1][1] if first >= encryption[-1][0] else encryption[0][1]
         else:
             kinds = [self._encryption_at(first + offset) for offset in range(len(data))]
-            kind = ""
+            kind = None
         records = [
             {
                 "SequenceNumber": str(
@@ -184,6 +190,6 @@ class ShardLog:
         ]
         return records, base + stop
 
-    def _encryption_at(self, index: int) -> str:
-        change = bisect.bisect_right(self._encryption, (index, "\uffff")) - 1
+    def _encryption_at(self, index: int) -> str | None:
+        change = bisect.bisect_right(self._encryption, index, key=lambda change: change[0]) - 1
         return self._encryption[change][1]

@@ -18,9 +18,18 @@ from ...protocol.errors import (
     InvalidArgumentException,
     LimitExceededException,
     ResourceNotFoundException,
+    ValidationException,
 )
 from ..base import Params
-from .backend import PROVISIONED, UPDATING, KinesisBackend, Shard, Stream, even_hash_ranges
+from .backend import (
+    ON_DEMAND,
+    PROVISIONED,
+    UPDATING,
+    KinesisBackend,
+    Shard,
+    Stream,
+    even_hash_ranges,
+)
 from .configuration import active_stream
 from .records import ShardLog
 from .service import KINESIS
@@ -92,6 +101,18 @@ def scale_uniformly(stream: Stream, target: int, now: float) -> None:
         assert (merged.starting_hash_key, merged.ending_hash_key) == (start, end)
 
 
+def _reshardable_stream(backend: KinesisBackend, req: Params) -> Stream:
+    """The ACTIVE, provisioned stream a reshard names: the service scales an
+    on-demand stream itself and refuses to be asked."""
+    stream = active_stream(backend, req)
+    if stream.mode == ON_DEMAND:
+        raise ValidationException(
+            f"Request is invalid. Stream {stream.name} under account {stream.account} "
+            "is in On-Demand mode."
+        )
+    return stream
+
+
 def _open_shard(stream: Stream, shard_id: str) -> Shard:
     shard = stream.shard(shard_id)
     if shard is None:
@@ -138,8 +159,9 @@ def _check_shard_limit(backend: KinesisBackend, stream: Stream, added: int) -> N
 
 @KINESIS.operation("SplitShard")
 def split_shard(backend: KinesisBackend, req: Params) -> None:
-    stream = active_stream(backend, req)
-    shard = _open_shard(stream, req["ShardToSplit"])
+    shard_id = backend.canonical_shard_id(req, req["ShardToSplit"])
+    stream = _reshardable_stream(backend, req)
+    shard = _open_shard(stream, shard_id)
     new_start = int(req["NewStartingHashKey"])
     # The service wants StartingHashKey + 1 < NewStartingHashKey < EndingHashKey.
     if not shard.starting_hash_key + 1 < new_start < shard.ending_hash_key:
@@ -156,9 +178,11 @@ def split_shard(backend: KinesisBackend, req: Params) -> None:
 
 @KINESIS.operation("MergeShards")
 def merge_shards(backend: KinesisBackend, req: Params) -> None:
-    stream = active_stream(backend, req)
-    shard = _open_shard(stream, req["ShardToMerge"])
-    adjacent = _open_shard(stream, req["AdjacentShardToMerge"])
+    shard_id = backend.canonical_shard_id(req, req["ShardToMerge"])
+    adjacent_id = backend.canonical_shard_id(req, req["AdjacentShardToMerge"])
+    stream = _reshardable_stream(backend, req)
+    shard = _open_shard(stream, shard_id)
+    adjacent = _open_shard(stream, adjacent_id)
     # The service takes the pair in hash-key order only: ShardToMerge first.
     if shard.ending_hash_key + 1 != adjacent.starting_hash_key:
         raise InvalidArgumentException(
@@ -170,7 +194,7 @@ def merge_shards(backend: KinesisBackend, req: Params) -> None:
 
 @KINESIS.operation("UpdateShardCount")
 def update_shard_count(backend: KinesisBackend, req: Params) -> dict[str, Any]:
-    stream = active_stream(backend, req)
+    stream = _reshardable_stream(backend, req)
     target: int = req["TargetShardCount"]
     current = len(stream.open_shards())
     counts = f"Current open shard count: {current}, Target shard count: {target}"

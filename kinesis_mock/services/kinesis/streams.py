@@ -25,7 +25,7 @@ from .backend import (
     Stream,
 )
 from .service import KINESIS
-from .tags import check_tag_characters, check_tag_count
+from .tags import check_new_tags
 
 ON_DEMAND_SHARD_COUNT = 4
 MAX_STREAMS_CREATING = 5
@@ -63,8 +63,7 @@ def create_stream(backend: KinesisBackend, req: Params) -> None:
     count = shard_count if shard_count is not None else ON_DEMAND_SHARD_COUNT
     _check_limits(backend, mode, count)
     tags: dict[str, str] = req.get("Tags", {})
-    check_tag_count(name, backend.account, len(tags))
-    check_tag_characters(tags)
+    check_new_tags(name, backend.account, tags)
 
     now = clock.now()
     delay = backend.settings.stream_create_delay

@@ -20,7 +20,7 @@ from ...protocol.errors import ResourceInUseException, ResourceNotFoundException
 from ..base import Params
 from .backend import ACTIVE, KinesisBackend, Shard, Stream, shard_id_for, shard_index_from_id
 from .consumers import Consumer, consumer_for
-from .data import MAX_RESPONSE_BYTES, child_shards, start_index
+from .data import MAX_RESPONSE_BYTES, child_shards, millis_behind, start_index
 from .service import KINESIS
 
 SUBSCRIPTION_LIFETIME = 300.0
@@ -117,9 +117,7 @@ class _Events(Iterator[tuple[str, dict[str, Any]]]):
             finished = caught_up and not shard.is_open
             event: dict[str, Any] = {
                 "Records": records,
-                "MillisBehindLatest": 0
-                if caught_up
-                else max(0, int(now * 1000) - log.arrival_ms_at(self._index)),
+                "MillisBehindLatest": millis_behind(log, self._index, int(now * 1000)),
                 "ContinuationSequenceNumber": None if finished else log.continuation(self._index),
             }
             if finished:

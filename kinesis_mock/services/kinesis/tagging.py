@@ -23,14 +23,14 @@ Taggable = Stream | Consumer | Queue | Channel
 
 def _add_tags(resource: Taggable, account: str, tags: dict[str, str | None]) -> None:
     # Checked before anything changes: a rejected call leaves the tags as they were.
+    check_tag_characters([*tags, *tags.values()], resource.name, account)
     check_tag_count(resource.name, account, len(resource.tags.keys() | tags.keys()))
-    check_tag_characters(tags)
     for key, value in tags.items():
         resource.tags[key] = value or ""
 
 
-def _remove_tags(resource: Taggable, keys: list[str]) -> None:
-    check_tag_characters(dict.fromkeys(keys))
+def _remove_tags(resource: Taggable, account: str, keys: list[str]) -> None:
+    check_tag_characters(keys, resource.name, account, removing=True)
     for key in keys:
         resource.tags.pop(key, None)  # keys the resource does not have are ignored
 
@@ -46,7 +46,7 @@ def add_tags_to_stream(backend: KinesisBackend, req: Params) -> None:
 
 @KINESIS.operation("RemoveTagsFromStream")
 def remove_tags_from_stream(backend: KinesisBackend, req: Params) -> None:
-    _remove_tags(backend.find_stream(req), req["TagKeys"])
+    _remove_tags(backend.find_stream(req), backend.account, req["TagKeys"])
 
 
 @KINESIS.operation("ListTagsForStream")
@@ -80,7 +80,7 @@ def tag_resource(backend: KinesisBackend, req: Params) -> None:
 
 @KINESIS.operation("UntagResource")
 def untag_resource(backend: KinesisBackend, req: Params) -> None:
-    _remove_tags(_taggable(backend, req["ResourceARN"]), req["TagKeys"])
+    _remove_tags(_taggable(backend, req["ResourceARN"]), backend.account, req["TagKeys"])
 
 
 @KINESIS.operation("ListTagsForResource")
