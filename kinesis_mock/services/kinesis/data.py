@@ -123,33 +123,12 @@ def _check_ordering(stream: Stream, sequence_number: str, now: float) -> None:
         )
 
 
-# How the service told SequenceNumberForOrdering values apart when it was
-# recorded (kinesalite's putRecord.js: "0" and zeroed version-1 and -2 numbers
-# work; versions 0, 3 and 4 in 47 digits, a record index with its top bit set,
-# a shard created after the year 2477 and a record time in the future do not).
-_SMALL = 1 << 124  # below: read as version 0, with this added
-_VERSION_0_END = 1 << 129
-_VERSIONED = (1 << 185, 3 << 184)  # exclusive bounds of 47 hex digits "2..."
-_LAST_SHARD_SECONDS = 16_025_175_000
-
-
 def _ordering_accepted(value: int, now: float) -> bool:
-    if value < _SMALL:
-        value += _SMALL
-    digits = f"{value:x}"
-    if value < _VERSION_0_END:  # version 0: a shard time, no record time
-        return int(digits[1:10], 16) < _LAST_SHARD_SECONDS
-    if not _VERSIONED[0] < value < _VERSIONED[1]:
-        return False
-    if digits[-1] == "2":
-        if int(digits[11], 16) > 7 or int(digits[1:10], 16) >= _LAST_SHARD_SECONDS:
-            return False
-        record_time = int(digits[29:38], 16)
-    elif digits[-1] == "1":
-        record_time = int(digits[13:22], 16)
-    else:
-        return False
-    return record_time <= now
+    # As the service told values apart when recorded (kinesalite's
+    # putRecord.js): any sequence number it would parse ("0" and zeroed
+    # version-1 and -2 numbers included) whose record time is not ahead.
+    parts = parse_sequence_number(str(value))
+    return parts is not None and (parts.version == 0 or parts.record_time <= now)
 
 
 @KINESIS.operation("PutRecords")
