@@ -1,4 +1,6 @@
-"""Opaque, tamper-evident pagination tokens (shard iterators have their own binary form: see kinesis/iterators.py).
+"""Opaque, tamper-evident pagination tokens.
+
+Shard iterators have their own binary form (see kinesis/iterators.py).
 
 A token is a (standard alphabet) base64 payload with an HMAC over it, keyed by a secret made once
 per process: a token the mock did not issue, or one that was changed, fails
