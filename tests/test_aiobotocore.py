@@ -73,3 +73,93 @@ def test_an_unsigned_kinesis_video_client_made_before_import_is_answered(
     with mock_kinesis():
         assert _run(scenario()) == ["cam"]
     assert no_network == []
+
+
+async def _client(service: str) -> tuple[Any, Any]:
+    session = aiobotocore_session.get_session()
+    context = session.create_client(service, region_name="us-east-1")
+    return context, await context.__aenter__()
+
+
+def test_a_client_made_under_the_mock_round_trips(no_network: list[str]) -> None:
+    # The before-send handler's answer is one botocore reads and aiobotocore
+    # awaits (it used to fail with "object bytes can't be used in 'await'").
+    async def scenario() -> list[bytes]:
+        context, kinesis = await _client("kinesis")
+        try:
+            await kinesis.create_stream(StreamName="s", ShardCount=1)
+            await kinesis.put_records(
+                StreamName="s",
+                Records=[{"Data": f"r{i}".encode(), "PartitionKey": "k"} for i in range(3)],
+            )
+            with pytest.raises(kinesis.exceptions.ResourceNotFoundException):
+                await kinesis.describe_stream(StreamName="missing")
+            iterator = (
+                await kinesis.get_shard_iterator(
+                    StreamName="s", ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON"
+                )
+            )["ShardIterator"]
+            records = (await kinesis.get_records(ShardIterator=iterator))["Records"]
+            return [r["Data"] for r in records]
+        finally:
+            await context.__aexit__(None, None, None)
+
+    with mock_kinesis() as km:
+        assert _run(scenario()) == [b"r0", b"r1", b"r2"]
+        assert len(km.records("s")) == 3
+    assert no_network == []
+
+
+def test_subscribe_to_shard_is_an_async_event_stream(no_network: list[str]) -> None:
+    async def scenario() -> list[bytes]:
+        context, kinesis = await _client("kinesis")
+        try:
+            await kinesis.create_stream(StreamName="s", ShardCount=1)
+            arn = (await kinesis.describe_stream_summary(StreamName="s"))[
+                "StreamDescriptionSummary"
+            ]["StreamARN"]
+            consumer = (await kinesis.register_stream_consumer(StreamARN=arn, ConsumerName="c"))[
+                "Consumer"
+            ]["ConsumerARN"]
+            await kinesis.put_record(StreamName="s", Data=b"pushed", PartitionKey="k")
+            response = await kinesis.subscribe_to_shard(
+                ConsumerARN=consumer,
+                ShardId="shardId-000000000000",
+                StartingPosition={"Type": "TRIM_HORIZON"},
+            )
+            seen: list[bytes] = []
+            async for event in response["EventStream"]:
+                seen += [r["Data"] for r in event["SubscribeToShardEvent"]["Records"]]
+            return seen
+        finally:
+            await context.__aexit__(None, None, None)
+
+    with mock_kinesis():
+        assert _run(scenario()) == [b"pushed"]
+    assert no_network == []
+
+
+def test_get_media_streams_its_payload(no_network: list[str]) -> None:
+    async def scenario(km: Any) -> bytes:
+        context, video = await _client("kinesisvideo")
+        try:
+            await video.create_stream(StreamName="cam", DataRetentionInHours=1)
+            km.put_media("cam", b"\x1a\x45\xdf\xa3" + b"\x00" * 70_000)
+            endpoint = (await video.get_data_endpoint(StreamName="cam", APIName="GET_MEDIA"))[
+                "DataEndpoint"
+            ]
+        finally:
+            await context.__aexit__(None, None, None)
+        session = aiobotocore_session.get_session()
+        async with session.create_client(
+            "kinesis-video-media", region_name="us-east-1", endpoint_url=endpoint
+        ) as media:
+            response = await media.get_media(
+                StreamName="cam", StartSelector={"StartSelectorType": "EARLIEST"}
+            )
+            payload: bytes = await response["Payload"].read()
+            return payload
+
+    with mock_kinesis() as km:
+        assert _run(scenario(km)) == b"\x1a\x45\xdf\xa3" + b"\x00" * 70_000
+    assert no_network == []

@@ -1,15 +1,29 @@
-"""aiobotocore's side of the botocore transport: the engine's answer in the
-shape aiobotocore reads (an ``AioAWSResponse`` over an aiohttp-like body)."""
+"""The engine's answer as both botocore and aiobotocore read it.
+
+botocore reads ``response.content`` as bytes and the body through urllib3's
+``stream()``/``read()``; aiobotocore awaits ``response.content`` and reads
+the body through aiohttp's ``response.content`` reader. The hook cannot tell
+which client asked (both register the same before-send handler), so one
+response serves both.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
 
 
-class _Content:
+class AwaitableBytes(bytes):
+    """Bytes that awaiting gives back unchanged (aiobotocore awaits content)."""
+
+    def __await__(self) -> Generator[Any, None, bytes]:
+        return self
+        yield  # pragma: no cover - makes this a generator
+
+
+class AsyncContent:
     """The part of aiohttp's ``StreamReader`` aiobotocore reads bodies with;
     an event stream's messages are produced as they are read."""
 
@@ -46,28 +60,13 @@ class _Content:
             yield data, True
 
 
-class _Raw:
-    """The part of aiohttp's ``ClientResponse`` aiobotocore uses."""
+class DualResponse(AWSResponse):  # type: ignore[misc]  # botocore is untyped
+    """An ``AWSResponse`` whose content botocore reads and aiobotocore awaits."""
 
-    def __init__(self, url: str, body: Any) -> None:
-        self.url = url
-        self.content = _Content(body.stream())
-        self._body = body
-
-    async def read(self) -> bytes:
-        return await self.content.read()
-
-    def close(self) -> None:
-        self._body.close()
-
-    def release(self) -> None:
-        self._body.close()
-
-
-def to_aio_response(response: AWSResponse) -> Any:
-    """The same answer as aiobotocore's ``AioAWSResponse``."""
-    from aiobotocore.awsrequest import AioAWSResponse
-
-    return AioAWSResponse(
-        response.url, response.status_code, response.headers, _Raw(response.url, response.raw)
-    )
+    @property
+    def content(self) -> bytes:
+        content: bytes | None = getattr(self, "_content", None)
+        if content is None:
+            content = AwaitableBytes(b"".join(self.raw.stream()))
+            self._content = content
+        return content

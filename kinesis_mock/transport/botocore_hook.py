@@ -26,7 +26,7 @@ from botocore.endpoint import Endpoint
 from ..protocol.dispatch import handle
 from ..protocol.wire import Response
 from ..services.catalog import service_for_event_id
-from .aio import to_aio_response
+from .aio import AsyncContent, DualResponse
 from .convert import to_request
 from .recognise import LOCAL_SERVERS, recognise
 from .seal import Depth, refuse_if_sealed
@@ -36,11 +36,14 @@ SWITCH = Depth()
 
 
 class _RawBody:
-    """The part of urllib3's response that botocore reads a body through; an
-    event stream's messages are produced as botocore reads them."""
+    """The part of urllib3's response that botocore reads a body through (and,
+    as ``content``, of aiohttp's that aiobotocore reads); an event stream's
+    messages are produced as they are read."""
 
-    def __init__(self, body: bytes | Iterator[bytes]) -> None:
+    def __init__(self, url: str, body: bytes | Iterator[bytes]) -> None:
         self._chunks: Iterator[bytes] = iter([body]) if isinstance(body, bytes) else body
+        self.url = url
+        self.content = AsyncContent(self._chunks)
 
     def stream(self, amt: int | None = None, decode_content: bool = True) -> Iterator[bytes]:
         for chunk in self._chunks:
@@ -55,10 +58,12 @@ class _RawBody:
         if close is not None:
             close()
 
+    release = close  # aiohttp's name
+
 
 def to_botocore_response(url: str, response: Response) -> AWSResponse:
     # AWSResponse makes its own case-insensitive copy of the headers.
-    return AWSResponse(url, response.status, response.headers, _RawBody(response.body))
+    return DualResponse(url, response.status, response.headers, _RawBody(url, response.body))
 
 
 def before_send(request: Any, event_name: str = "", **kwargs: Any) -> AWSResponse | None:
@@ -123,7 +128,7 @@ def _guard_aiobotocore() -> None:
     async def guarded(self: Any, request: Any) -> Any:
         answer = _answer_unhandled(self, request)
         if answer is not None:
-            return to_aio_response(answer)
+            return answer
         return await original(self, request)
 
     guarded._kinesis_mock_guard = True  # type: ignore[attr-defined]
