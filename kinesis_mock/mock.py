@@ -150,6 +150,17 @@ class KinesisMock:
     ) -> None:
         self.stop()
 
+    async def __aenter__(self) -> KinesisMock:
+        return self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
     # -- decoration -------------------------------------------------------
 
     @overload

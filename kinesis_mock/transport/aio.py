@@ -9,6 +9,8 @@ response serves both.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import AsyncIterator, Generator, Iterator
 from typing import Any
 
@@ -32,6 +34,18 @@ class AsyncContent:
         self._buffer = b""
         self._eof = False
 
+    async def _ready(self) -> None:
+        """Wait, without blocking the event loop, until the next chunk can be
+        produced at once (a caught-up subscription waits for records). The
+        wait is in real time, in a thread: freezegun may have frozen the
+        loop's clock."""
+        ready = getattr(self._chunks, "ready", None)
+        if ready is None:
+            return
+        seconds: float = getattr(self._chunks, "poll_seconds", 0.05)
+        while not ready():
+            await asyncio.to_thread(threading.Event().wait, seconds)
+
     def _fill(self) -> bool:
         for chunk in self._chunks:
             if chunk:
@@ -43,19 +57,25 @@ class AsyncContent:
     def at_eof(self) -> bool:
         return self._eof and not self._buffer
 
+    async def _fill_async(self) -> bool:
+        if self._eof:
+            return False
+        await self._ready()
+        return self._fill()
+
     async def read(self, n: int = -1) -> bytes:
         if n is None or n < 0:
-            while self._fill():
+            while await self._fill_async():
                 pass
             data, self._buffer = self._buffer, b""
             return data
         if not self._buffer:
-            self._fill()
+            await self._fill_async()
         data, self._buffer = self._buffer[:n], self._buffer[n:]
         return data
 
     async def iter_chunks(self) -> AsyncIterator[tuple[bytes, bool]]:
-        while self._buffer or self._fill():
+        while self._buffer or await self._fill_async():
             data, self._buffer = self._buffer, b""
             yield data, True
 
