@@ -97,3 +97,61 @@ async def test_async_kinesis_producer_and_consumer_move_500_records(
             s["n"] for s in sent if s["key"] == key
         ]
     assert no_network == []
+
+
+@pytest.mark.asyncio
+async def test_async_kinesis_consumer_reads_through_a_resharding(
+    kinesis_mock: Any, no_network: list[str]
+) -> None:
+    from kinesis import Consumer, Producer
+
+    session = aioboto3.Session()
+    first = [{"key": f"k{i % 5}", "n": i} for i in range(250)]
+    second = [{"key": f"k{i % 5}", "n": i} for i in range(250, 500)]
+    received: list[dict[str, Any]] = []
+    async with session.client("kinesis", region_name="us-east-1") as kinesis:
+        await kinesis.create_stream(StreamName="events", ShardCount=2)
+        async with Producer(stream_name="events", region_name="us-east-1") as producer:
+            for item in first:
+                await producer.put(item, partition_key=item["key"])
+        async with Consumer(
+            stream_name="events", region_name="us-east-1", sleep_time_no_records=0.05
+        ) as consumer:
+            # async-kinesis looks for new shards every 60 s of real time; the
+            # test has it look on every fetch instead of waiting a minute.
+            consumer._shard_refresh_interval = 0
+            async for item in consumer:
+                received.append(item)
+                if len(received) == 100:
+                    break
+            # Mid-read: the two shards close and four children take over.
+            await kinesis.update_shard_count(
+                StreamName="events", TargetShardCount=4, ScalingType="UNIFORM_SCALING"
+            )
+            async with Producer(stream_name="events", region_name="us-east-1") as producer:
+                for item in second:
+                    await producer.put(item, partition_key=item["key"])
+            async for item in consumer:
+                received.append(item)
+                if len(received) == 500:
+                    break
+    assert sorted(r["n"] for r in received) == list(range(500))
+    for key in {item["key"] for item in first}:
+        assert [r["n"] for r in received if r["key"] == key] == [
+            s["n"] for s in first + second if s["key"] == key
+        ]
+    assert no_network == []
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+@mock_kinesis
+async def test_under_anyio_with_the_decorator_on_an_async_test() -> None:
+    session = aioboto3.Session()
+    async with session.client("kinesis", region_name="us-east-1") as kinesis:
+        await kinesis.create_stream(StreamName="s", ShardCount=1)
+        assert (await kinesis.list_streams())["StreamNames"] == ["s"]
