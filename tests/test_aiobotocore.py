@@ -8,6 +8,7 @@ skipped where aiobotocore is not installed.
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -139,7 +140,7 @@ def test_subscribe_to_shard_is_an_async_event_stream(no_network: list[str]) -> N
     assert no_network == []
 
 
-def test_get_media_streams_its_payload(no_network: list[str]) -> None:
+def test_get_media_and_get_clip_stream_their_payloads(no_network: list[str]) -> None:
     async def scenario(km: Any) -> bytes:
         context, video = await _client("kinesisvideo")
         try:
@@ -158,6 +159,21 @@ def test_get_media_streams_its_payload(no_network: list[str]) -> None:
                 StreamName="cam", StartSelector={"StartSelectorType": "EARLIEST"}
             )
             payload: bytes = await response["Payload"].read()
+        async with session.create_client(
+            "kinesis-video-archived-media", region_name="us-east-1", endpoint_url=endpoint
+        ) as archived:
+            now = datetime.now(timezone.utc)
+            clip = await archived.get_clip(
+                StreamName="cam",
+                ClipFragmentSelector={
+                    "FragmentSelectorType": "SERVER_TIMESTAMP",
+                    "TimestampRange": {
+                        "StartTimestamp": now - timedelta(minutes=1),
+                        "EndTimestamp": now + timedelta(minutes=1),
+                    },
+                },
+            )
+            assert await clip["Payload"].read() == payload
             return payload
 
     with mock_kinesis() as km:
