@@ -131,6 +131,7 @@ class KinesisMock:
                 SEAL.exit()
             if depth == 0:
                 REGISTRY.reset()
+                clock.reset_advance()
                 if _environment is not None:
                     _environment.restore()
                     _environment = None
@@ -269,6 +270,11 @@ class KinesisMock:
             setattr(cls, teardown, run_teardown)
 
     # -- inspection -------------------------------------------------------
+
+    @property
+    def clock(self) -> clock.MockClock:
+        """The mock's time: ``km.clock.now()``, ``km.clock.advance(30)``."""
+        return clock.MockClock()
 
     @property
     def settings(self) -> Settings:
