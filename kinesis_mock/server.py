@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .registry import Registry
 from .settings import Settings, check_option
+from .transport.loopback import is_loopback
 
 if TYPE_CHECKING:
     from .mock import KinesisMock
@@ -245,16 +246,6 @@ def _check_timeout(name: str, value: Any, *, optional: bool) -> None:
     check_option(name, "float | None" if optional else "float", value)
     if value == 0:
         raise ValueError(f"kinesis-mock option {name} must be more than zero")
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` is reachable from this machine only."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_certificate(certfile: str, keyfile: str | None) -> None:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..protocol.auth import parse_credential
+from ..protocol.auth import credential_scope
 from ..protocol.model import partition_dns_suffixes
+from ..protocol.wire import Request
 from ..services.base import ServiceDefinition
 from ..services.catalog import KINESIS_VIDEO_SIGNING_NAME, SERVICES, service_for_signing_name
 
@@ -36,25 +37,6 @@ class Recognised:
 
     service: ServiceDefinition
     signing_name: str
-
-
-def _header(headers: Mapping[str, Any], name: str) -> str | None:
-    value = headers.get(name)
-    if value is None:
-        lowered = name.lower()
-        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
-    if value is None:
-        return None
-    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
-
-
-def signing_name_of(headers: Mapping[str, Any], query: str) -> str | None:
-    """The service a SigV4 request was signed for, if it is signed."""
-    text = _header(headers, "Authorization")
-    if text is None and "X-Amz-Credential" in query:
-        credential = parse_qs(query).get("X-Amz-Credential")
-        text = f"Credential={credential[0]}" if credential else None
-    return parse_credential(text).service
 
 
 @functools.cache
@@ -112,19 +94,30 @@ def recognise(
     parts = urlsplit(url)
     if LOCAL_SERVERS and parts.netloc in LOCAL_SERVERS:
         return None
-    signed_for = signing_name_of(headers, parts.query)
-    by_host = signing_name_for_host(parts.hostname or "")
-    target = _header(headers, "X-Amz-Target") or ""
+    # Only what the signals need: the headers as they are, the query string
+    # parsed only when it may hold a presigned credential; never the body.
+    query = parse_qs(parts.query) if "X-Amz-Credential" in parts.query else {}
+    probe = Request("", parts.path or "/", headers, b"", query)
+    return recognise_request(probe, parts.hostname or "", endpoint_prefix)
+
+
+def recognise_request(
+    request: Request, host: str = "", endpoint_prefix: str | None = None
+) -> Recognised | None:
+    """The mocked service ``request`` is for, from its signals: the name it
+    was signed for, its ``host``, its ``X-Amz-Target``, the client's
+    ``endpoint_prefix``; ``None`` when none names one of ours."""
+    target = request.header("X-Amz-Target") or ""
     candidates = [
-        signed_for,
-        by_host,
+        credential_scope(request).service,
+        signing_name_for_host(host),
         "kinesis" if target.startswith(KINESIS_TARGET_PREFIX) else None,
         endpoint_prefix,
     ]
     name = next((c for c in candidates if c in _SIGNING_NAMES), None)
     if name is None:
         return None
-    service = service_for_signing_name(name, parts.path or "/")
+    service = service_for_signing_name(name, request.path)
     if service is None:
         # A Kinesis Video host, but no operation's URI: the control plane
         # answers it (with the service's unknown-operation error).

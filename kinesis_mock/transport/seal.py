@@ -8,10 +8,10 @@ to any endpoint off this machine, raises :class:`UnmockedServiceCall`.
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 from urllib.parse import urlsplit
 
+from .loopback import is_loopback
 from .recognise import signing_name_for_any_aws_host
 
 
@@ -44,15 +44,6 @@ class Depth:
 
 # Mocks started with refuse_other_services=True.
 SEAL = Depth()
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def refuse_if_sealed(url: str, service: str | None, *, any_endpoint: bool) -> None:

@@ -19,14 +19,13 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..protocol.auth import credential_scope
 from ..protocol.dispatch import EventStream, internal_failure
-from ..protocol.model import service_spec
 from ..protocol.wire import Request, Response
 from ..registry import Registry
 from ..services.base import ServiceDefinition
-from ..services.catalog import SERVICES, service_for_signing_name
+from ..services.catalog import KINESIS_VIDEO_SIGNING_NAME, SERVICES, service_for_signing_name
 from . import cors, media_urls
+from .recognise import recognise_request
 
 log = logging.getLogger("kinesis_mock.server")
 
@@ -34,7 +33,6 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
-_KINESIS_TARGET = "Kinesis_20131202."
 # Largest request body read. Bodies up to it reach the pipeline, which answers
 # an oversized request with the service's own errors (a 10 MiB PutRecords
 # batch is ~14 MiB of base64 JSON); beyond it the server answers 413 without
@@ -50,17 +48,19 @@ class _Stalled(Exception):
     pass
 
 
-def _service_for(request: Request) -> ServiceDefinition:
-    scope = credential_scope(request)
-    if scope.service is not None:
-        service = service_for_signing_name(scope.service, request.path)
-        if service is not None:
-            return service
-    target = request.header("X-Amz-Target") or ""
-    if target.startswith(_KINESIS_TARGET) or request.path in ("", "/"):
-        return SERVICES["kinesis"]
-    service = service_for_signing_name("kinesisvideo", request.path)
-    return service if service is not None else SERVICES["kinesis"]
+def _service_for(request: Request) -> tuple[ServiceDefinition, str]:
+    """The mocked service a request to the server is for, and the signing
+    name its credential must carry. Everything sent here is ours: without a
+    signal naming a service, ``/`` is Kinesis and other paths go by the
+    Kinesis Video routes."""
+    recognised = recognise_request(request)
+    if recognised is not None:
+        return recognised.service, recognised.signing_name
+    if request.path not in ("", "/"):
+        video = service_for_signing_name(KINESIS_VIDEO_SIGNING_NAME, request.path)
+        if video is not None:
+            return video, KINESIS_VIDEO_SIGNING_NAME
+    return SERVICES["kinesis"], "kinesis"
 
 
 async def _body(receive: Receive, timeout: float | None) -> bytes:
@@ -148,10 +148,9 @@ class ServerApp:
             verify_signature=True,
         )
         loop = asyncio.get_running_loop()
-        service = _service_for(request)
-        # Every request here is for a mocked service: one signed for another
-        # service is refused as that service's endpoint would refuse it.
-        request.signing_name = service_spec(service.name).model.signing_name
+        # A request signed for another service is refused as the mocked
+        # service's endpoint would refuse it.
+        service, request.signing_name = _service_for(request)
         target = request.header("X-Amz-Target") or ""
         try:
             response: Response = await loop.run_in_executor(
