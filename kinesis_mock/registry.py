@@ -9,8 +9,6 @@ a server's streams.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, Protocol, runtime_checkable
 
 from . import clock
@@ -50,15 +48,12 @@ class Registry:
                     self._backends[key] = backend
         return backend
 
-    @contextmanager
-    def open(self, service: ServiceDefinition, account: str, region: str) -> Iterator[Any]:
+    def open(self, service: ServiceDefinition, account: str, region: str) -> _Opened:
         """The backend of ``service`` in an account and region, locked and
         with every clock-driven transition due by now applied: the one way
-        anything (a request, the test handle, the CLI) reads or changes state."""
-        backend = self.backend(service, account, region)
-        with backend.lock:
-            backend.advance(clock.now())
-            yield backend
+        anything (a request, the test handle, the CLI) reads or changes state.
+        Use it as ``with registry.open(...) as backend:``."""
+        return _Opened(self.backend(service, account, region))
 
     def backends(self, state_name: str) -> dict[tuple[str, str], Any]:
         """The existing backends of one service, by (account, region)."""
@@ -73,6 +68,30 @@ class Registry:
         with self._lock:
             self._backends.clear()
             self.settings = settings if settings is not None else Settings()
+
+
+class _Opened:
+    """``with`` support for :meth:`Registry.open`. A plain class, not a
+    generator context manager: every mocked call goes through it, and this
+    costs a fifth as much."""
+
+    __slots__ = ("_backend",)
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def __enter__(self) -> Any:
+        backend = self._backend
+        backend.lock.acquire()
+        try:
+            backend.advance(clock.now())
+        except BaseException:
+            backend.lock.release()
+            raise
+        return backend
+
+    def __exit__(self, *_: object) -> None:
+        self._backend.lock.release()
 
 
 # The in-process mock's state.

@@ -20,6 +20,8 @@ class CredentialScope:
 
 
 _NO_SCOPE = CredentialScope(None, None, None)
+# The service's message for a request that carries no signature at all.
+MISSING_TOKEN = "Missing Authentication Token"
 
 
 def parse_credential(text: str | None) -> CredentialScope:
@@ -86,7 +88,7 @@ def check_signature(request: Request) -> None:
             "as HTTP header."
         )
     if header is None and not presigned:
-        raise MissingAuthenticationTokenException("Missing Authentication Token")
+        raise MissingAuthenticationTokenException(MISSING_TOKEN)
     if header is None:
         missing = [
             f"AWS query-string parameters must include '{name}'."

@@ -13,6 +13,7 @@ from urllib.parse import unquote
 from botocore.model import Shape
 
 from . import eventstream, jsonlib
+from .auth import MISSING_TOKEN
 from .errors import SerializationException, ServiceError, UnknownOperationException
 from .model import ServiceSpec
 from .serialization import (
@@ -229,7 +230,7 @@ def _xml_refusal(unsigned: bool, names_operation: bool) -> WireRefusal:
     as the older recording (connection.js's request matrix) has it; the
     newer recordings of these answers are all of signed requests."""
     if unsigned:
-        message = _xml_error("MissingAuthenticationTokenException", "Missing Authentication Token")
+        message = _xml_error("MissingAuthenticationTokenException", MISSING_TOKEN)
         return _refusal(403, None, message)
     if names_operation:
         return _refusal(404, None, _xml_error("UnknownOperationException"))
