@@ -9,6 +9,8 @@ def test_pipeline():
 """
 
 from .clock import set_clock
+from .faults import Fault
+from .journal import Call
 from .mock import KinesisMock, RecordInfo, StreamInfo, mock_kinesis
 from .settings import Settings
 from .transport.seal import UnmockedServiceCall
@@ -16,6 +18,8 @@ from .transport.seal import UnmockedServiceCall
 mock_kinesisvideo = mock_kinesis
 
 __all__ = [
+    "Call",
+    "Fault",
     "KinesisMock",
     "RecordInfo",
     "Settings",

@@ -16,6 +16,8 @@ from typing import Any, TypeVar, overload
 
 from . import clock
 from .environment import DEFAULT_REGION, FakeEnvironment
+from .faults import Faults
+from .journal import Call, Journal
 from .registry import REGISTRY, Registry
 from .services.base import ServiceDefinition
 from .services.kinesis import KINESIS
@@ -275,6 +277,45 @@ class KinesisMock:
     def clock(self) -> clock.MockClock:
         """The mock's time: ``km.clock.now()``, ``km.clock.advance(30)``."""
         return clock.MockClock()
+
+    @property
+    def faults(self) -> Faults:
+        """Arrange failures: ``km.faults.fail("PutRecord",
+        "ProvisionedThroughputExceededException", times=2)``,
+        ``km.faults.fail_records(index=[0, 3])``, ``km.faults.delay(...)``;
+        list them, ``clear()`` them, ``assert_all_fired()``. Cleared when the
+        outermost mock ends."""
+        return self._registry.faults
+
+    @property
+    def journal(self) -> Journal:
+        """Every call the mock answered, oldest first (see :meth:`calls`)."""
+        return self._registry.journal
+
+    def calls(
+        self,
+        operation: str | None = None,
+        *,
+        service: str | None = None,
+        stream: str | None = None,
+        error: str | None = None,
+        ok: bool | None = None,
+        account: str | None = None,
+        region: str | None = None,
+    ) -> list[Call]:
+        """The calls the mock answered that match every filter given, oldest
+        first: each has ``service``, ``operation``, ``account``, ``region``,
+        ``params``, ``result`` (or ``error`` and ``message``) and ``at``.
+        ``km.calls("PutRecords", error="ProvisionedThroughputExceededException")``."""
+        return self._registry.journal.calls(
+            operation,
+            service=service,
+            stream=stream,
+            error=error,
+            ok=ok,
+            account=account,
+            region=region,
+        )
 
     @property
     def settings(self) -> Settings:

@@ -12,6 +12,8 @@ import threading
 from typing import Any, Protocol, runtime_checkable
 
 from . import clock
+from .faults import Faults
+from .journal import Journal
 from .services.base import Backend, ServiceDefinition
 from .settings import Settings
 
@@ -34,6 +36,10 @@ class Registry:
         # kinesis_mock.server.start once it listens; None in process, where
         # clients reach the mock by AWS host names. A reset keeps it.
         self.endpoint_url: str | None = None
+        # What tests arrange and read back (km.faults, km.calls()); a reset
+        # clears both.
+        self.faults = Faults()
+        self.journal = Journal()
 
     def backend(self, service: ServiceDefinition, account: str, region: str) -> Any:
         key = (service.state_name, account, region)
@@ -68,6 +74,8 @@ class Registry:
         with self._lock:
             self._backends.clear()
             self.settings = settings if settings is not None else Settings()
+        self.faults.clear()
+        self.journal.clear()
 
 
 class _Opened:

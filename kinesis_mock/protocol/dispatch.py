@@ -9,12 +9,15 @@ would retry it), and the server answers it with :func:`internal_failure`.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any, Protocol, runtime_checkable
 
+from .. import clock
+from ..journal import Call
 from ..registry import REGISTRY, Registry
-from ..services.base import ServiceDefinition
+from ..services.base import Handler, ServiceDefinition
 from . import eventstream
 from .auth import account_for_access_key, check_signature, credential_scope
 from .codecs import CODECS, Codec
@@ -40,11 +43,13 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
     operation = request.operation or "?"
     account = registry.settings.default_account()
     region = DEFAULT_REGION
+    params: dict[str, Any] | None = None
+    routed_operation: str | None = None
     try:
         # The service finds the operation and reads the body before it
         # looks at the signature; it checks the members' types after.
         routed = codec.route(spec, request)
-        operation = routed.operation
+        operation = routed_operation = routed.operation
         handler = service.handlers.get(operation)
         if handler is None:
             raise NotImplementedOperation(
@@ -58,8 +63,14 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
         scope = credential_scope(request)
         account = account_for_access_key(scope.access_key, account)
         region = scope.region or DEFAULT_REGION
-        with registry.open(service, account, region) as backend:
-            result = handler(backend, params)
+        if registry.faults.armed:
+            result = _with_faults(registry, service, operation, handler, params, account, region)
+        else:
+            with registry.open(service, account, region) as backend:
+                result = handler(backend, params)
+        registry.journal.record(
+            Call(service.name, operation, account, region, params, result, None, None, clock.now())
+        )
         response = codec.render(spec, operation, result, request_id, request)
         if not isinstance(response.body, bytes):
             response.body = EventStream(response.body, result, spec, codec, operation, request)
@@ -67,16 +78,63 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
     except WireRefusal as refusal:
         refusal.response.headers["x-amzn-RequestId"] = request_id
         return refusal.response
-    except CrossAccountAccessDenied as error:
-        action = f"{spec.model.signing_name}:{operation}"
-        error.message = (
-            f"User: arn:{partition_for_region(region)}:iam::{account}:root is not authorized "
-            f"to perform: {action} on resource: {error.resource_arn} because no "
-            f"resource-based policy allows the {action} action"
-        )
-        return codec.render_error(spec, error, request_id, request)
     except ServiceError as error:
+        if isinstance(error, CrossAccountAccessDenied):
+            action = f"{spec.model.signing_name}:{operation}"
+            error.message = (
+                f"User: arn:{partition_for_region(region)}:iam::{account}:root is not "
+                f"authorized to perform: {action} on resource: {error.resource_arn} because "
+                f"no resource-based policy allows the {action} action"
+            )
+        if routed_operation is not None:
+            registry.journal.record(
+                Call(
+                    service.name,
+                    routed_operation,
+                    account,
+                    region,
+                    params,
+                    None,
+                    error.code,
+                    error.message,
+                    clock.now(),
+                )
+            )
         return codec.render_error(spec, error, request_id, request)
+
+
+def _with_faults(
+    registry: Registry,
+    service: ServiceDefinition,
+    operation: str,
+    handler: Handler,
+    params: dict[str, Any],
+    account: str,
+    region: str,
+) -> Any:
+    """Run one call with the faults a test arranged: a delay (outside the
+    backend's lock, so other calls go on), an error instead of the call (so
+    nothing changes), or, for an entry batch, some entries failing."""
+    faults = registry.faults
+    with registry.open(service, account, region) as backend:
+        target = service.fault_target(backend, operation, params)
+        verdict = faults.consult(
+            service,
+            operation,
+            target,
+            lambda code: service.fault_message(backend, operation, code, target),
+        )
+    if verdict.delay:
+        time.sleep(verdict.delay)
+    if verdict.error is not None:
+        raise verdict.error
+    entry_handler = service.entry_handlers.get(operation)
+    with registry.open(service, account, region) as backend:
+        if entry_handler is not None:
+            chosen = faults.entry_faults(service.name, operation, target)
+            if chosen:
+                return entry_handler(backend, params, faults.entry_decision(chosen))
+        return handler(backend, params)
 
 
 def internal_failure(

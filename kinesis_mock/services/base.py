@@ -25,6 +25,39 @@ Handler = Callable[[Any, Params], Mapping[str, Any] | None]
 BackendFactory = Callable[[str, str, Settings], Backend]
 
 
+@dataclass(frozen=True)
+class FaultTarget:
+    """What one call is about, for matching the faults a test arranged
+    (``kinesis_mock.faults``): its stream (by name), shard and consumer
+    where it names them, and whether the stream is KMS-encrypted."""
+
+    stream: str | None = None
+    shard: str | None = None
+    consumer: str | None = None
+    encrypted: bool = False
+
+
+def named_target(backend: Any, operation: str, params: Params) -> FaultTarget:
+    """The target a request names directly: ``StreamName`` or the name in
+    ``StreamARN`` (what a service without its own reading offers)."""
+    name = params.get("StreamName")
+    if name is None and isinstance(params.get("StreamARN"), str):
+        name = params["StreamARN"].rpartition("/")[2]
+    return FaultTarget(stream=name)
+
+
+def no_message(backend: Any, operation: str, code: str, target: FaultTarget) -> str | None:
+    return None
+
+
+# An entry-batch operation run with some entries failing: the handler's
+# work, given ``decide(entries, shard_ids)`` which returns, by entry index,
+# the (error code, message or None for the service's text) of the entries
+# that fail.
+EntryDecision = Callable[[list[Any], list[str]], dict[int, tuple[str, str | None]]]
+EntryHandler = Callable[[Any, Params, EntryDecision], Mapping[str, Any]]
+
+
 @dataclass
 class ServiceDefinition:
     """A mocked service: its botocore model name, its handlers and its state.
@@ -41,6 +74,12 @@ class ServiceDefinition:
     backend_factory: BackendFactory
     handlers: dict[str, Handler] = field(default_factory=dict)
     report_order: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # For arranged faults: what a call is about (under the backend's lock),
+    # the service's text for an error on it (None: the model's description),
+    # and the operations whose entries can fail one by one.
+    fault_target: Callable[[Any, str, Params], FaultTarget] = named_target
+    fault_message: Callable[[Any, str, str, FaultTarget], str | None] = no_message
+    entry_handlers: dict[str, EntryHandler] = field(default_factory=dict)
 
     def operation(self, name: str) -> Callable[[Handler], Handler]:
         """Register the decorated function as the handler of operation ``name``."""

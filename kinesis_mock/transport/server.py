@@ -24,7 +24,7 @@ from ..protocol.wire import Request, Response
 from ..registry import Registry
 from ..services.base import ServiceDefinition
 from ..services.catalog import KINESIS_VIDEO_SIGNING_NAME, SERVICES, service_for_signing_name
-from . import cors, media_urls
+from . import admin, cors, media_urls
 from .recognise import recognise_request
 
 log = logging.getLogger("kinesis_mock.server")
@@ -148,6 +148,15 @@ class ServerApp:
             verify_signature=True,
         )
         loop = asyncio.get_running_loop()
+        if admin.is_admin(request.path):
+            client = scope.get("client")
+            answered = await loop.run_in_executor(
+                None, admin.answer, self.registry, request, client[0] if client else None
+            )
+            log.info("%s %s -> %d", request.method, request.path, answered.status)
+            await _start(send, answered.status, {**answered.headers, **allow})
+            await send({"type": "http.response.body", "body": answered.body})
+            return
         # A request signed for another service is refused as the mocked
         # service's endpoint would refuse it.
         service, request.signing_name = _service_for(request)

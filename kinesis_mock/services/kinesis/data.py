@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, cast
 
 from ... import clock
 from ...protocol.errors import (
-    ExpiredIteratorException,
     InvalidArgumentException,
     ResourceNotFoundException,
 )
 from ...protocol.validation import missing_member, too_long, validation_error
 from ..base import Params
 from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for
-from .iterators import ITERATOR_LIFETIME_MS, IteratorPosition, make_iterator, open_iterator
+from .iterators import (
+    ITERATOR_LIFETIME_MS,
+    IteratorPosition,
+    expired_iterator,
+    make_iterator,
+    open_iterator,
+)
 from .records import ShardLog
 from .sequence import parse_sequence_number
 from .service import KINESIS
@@ -330,11 +335,6 @@ def millis_behind(log: ShardLog, next_index: int, now_ms: int) -> int:
     return max(1, now_ms - log.arrival_ms_at(next_index))
 
 
-def _java_date(ms: int) -> str:
-    """A time as Java's Date.toString() prints it in UTC."""
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%a %b %d %H:%M:%S UTC %Y")
-
-
 @KINESIS.operation("GetRecords")
 def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     position = open_iterator(req["ShardIterator"])
@@ -346,12 +346,7 @@ def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     now = clock.now()
     now_ms = int(now * 1000)
     if now_ms - position.issued_ms > ITERATOR_LIFETIME_MS:
-        raise ExpiredIteratorException(
-            "Iterator expired. The iterator was created at time "
-            f"{_java_date(position.issued_ms)} while right now it is {_java_date(now_ms)} "
-            "which is further in the future than the tolerated delay of "
-            f"{ITERATOR_LIFETIME_MS} milliseconds."
-        )
+        raise expired_iterator(position.issued_ms, now_ms)
     stream = backend.streams.get(position.stream_name)
     shard = stream.shard(position.shard_id) if stream is not None else None
     if stream is None or shard is None or not stream.is_readable:

@@ -19,6 +19,9 @@ import hmac
 import secrets
 import struct
 from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ...protocol.errors import ExpiredIteratorException
 
 ITERATOR_LIFETIME_MS = 300_000
 
@@ -100,3 +103,17 @@ def open_iterator(token: str) -> IteratorPosition | None:
         offset += length
     account, region, stream_name, shard_id = texts
     return IteratorPosition(account, region, stream_name, shard_id, index, issued_ms)
+
+
+def expired_iterator(issued_ms: int, now_ms: int) -> ExpiredIteratorException:
+    """The service's error for an iterator issued at ``issued_ms`` read at ``now_ms``."""
+    return ExpiredIteratorException(
+        f"Iterator expired. The iterator was created at time {_java_date(issued_ms)} while "
+        f"right now it is {_java_date(now_ms)} which is further in the future than the "
+        f"tolerated delay of {ITERATOR_LIFETIME_MS} milliseconds."
+    )
+
+
+def _java_date(ms: int) -> str:
+    """A time as Java's Date.toString() prints it in UTC."""
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%a %b %d %H:%M:%S UTC %Y")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...settings import Settings
 from ..base import ServiceDefinition
 from .backend import KinesisBackend
+from .faults import fault_message, fault_target
 
 
 def _backend(account: str, region: str, settings: Settings) -> KinesisBackend:
@@ -15,6 +16,8 @@ KINESIS = ServiceDefinition(
     name="kinesis",
     state_name="kinesis",
     backend_factory=_backend,
+    fault_target=fault_target,
+    fault_message=fault_message,
     # Orders the service was seen to report validation errors (and list enum
     # values) in, per shape name (kinesalite's recordings, mhart/kinesalite
     # validations/*.js and test/*.js); other members follow in model order.
