@@ -69,7 +69,7 @@ def arranged_error(code: str, status: int, message: str | None) -> ServiceError:
 EntryPredicate = Callable[[Mapping[str, Any]], bool]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Fault:
     """One arranged fault, and what it has done so far.
 
@@ -98,6 +98,9 @@ class Fault:
     calls: int = 0
     fired: int = 0
     _random: random.Random = field(default_factory=random.Random, repr=False)
+
+    def __repr__(self) -> str:
+        return f"<Fault {_summary(self)}: fired {self.fired} time(s) in {self.calls} call(s)>"
 
     @property
     def spent(self) -> bool:
@@ -546,6 +549,8 @@ def _frozen(value: Any, kind: type, name: str) -> frozenset[Any] | None:
 
 def _summary(fault: Fault) -> str:
     what = fault.error or f"delay {fault.delay}s"
+    if fault.for_entries:
+        what = f"entries fail with {fault.error}"
     scope = ", ".join(
         f"{key}={value}"
         for key, value in (("stream", fault.stream), ("shard", fault.shard))

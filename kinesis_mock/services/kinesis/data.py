@@ -11,8 +11,9 @@ from ...protocol.errors import (
     ResourceNotFoundException,
 )
 from ...protocol.validation import missing_member, too_long, validation_error
-from ..base import Params
+from ..base import EntryDecision, Params
 from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for
+from .faults import INTERNAL_ENTRY_FAILURE, write_throttled
 from .iterators import (
     ITERATOR_LIFETIME_MS,
     IteratorPosition,
@@ -138,6 +139,15 @@ def _ordering_accepted(value: int, now: float) -> bool:
 
 @KINESIS.operation("PutRecords")
 def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
+    return put_records_failing(backend, req, None)
+
+
+def put_records_failing(
+    backend: KinesisBackend, req: Params, decide: EntryDecision | None
+) -> dict[str, Any]:
+    """PutRecords, with the entries ``decide`` names failing (faults a test
+    arranged): they are reported as the service reports failed entries and
+    not stored; the others are stored as usual."""
     stream = _writable_stream(backend, req)
     entries: list[dict[str, Any]] = req["Records"]
     data = [entry["Data"] for entry in entries]
@@ -156,6 +166,9 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     stored_keys: list[str] = (
         cast(list[str], keys) if None not in keys else [key or "" for key in keys]
     )
+    failures = decide(entries, [shard.shard_id for shard in targets]) if decide else None
+    if failures:
+        return _store_some(stream, data, stored_keys, targets, failures, now_ms)
     # Store each shard's records together, in request order within the shard.
     if targets.count(targets[0]) == len(targets):
         numbers = targets[0].log.extend(data, stored_keys, now_ms)
@@ -176,6 +189,48 @@ def put_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
             {"ShardId": shard.shard_id, "SequenceNumber": number}
             for shard, number in zip(targets, numbers, strict=True)
         ],
+        "EncryptionType": _shown_encryption(stream),
+    }
+
+
+def _store_some(
+    stream: Stream,
+    data: list[bytes],
+    keys: list[str],
+    targets: list[Shard],
+    failures: dict[int, tuple[str, str | None]],
+    now_ms: int,
+) -> dict[str, Any]:
+    """Store the entries not in ``failures`` (each shard's in request order)
+    and report every entry as the service does, failed ones with their
+    ``ErrorCode`` and ``ErrorMessage``."""
+    by_shard: dict[Shard, list[int]] = {}
+    for position, shard in enumerate(targets):
+        if position not in failures:
+            by_shard.setdefault(shard, []).append(position)
+    numbers: dict[int, str] = {}
+    for shard, positions in by_shard.items():
+        assigned = shard.log.extend(
+            [data[p] for p in positions], [keys[p] for p in positions], now_ms
+        )
+        numbers.update(zip(positions, assigned, strict=True))
+    results: list[dict[str, str]] = []
+    for position, shard in enumerate(targets):
+        failure = failures.get(position)
+        if failure is None:
+            results.append({"ShardId": shard.shard_id, "SequenceNumber": numbers[position]})
+            continue
+        code, message = failure
+        if message is None:
+            message = (
+                write_throttled(shard.shard_id, stream.name, stream.account)
+                if code == "ProvisionedThroughputExceededException"
+                else INTERNAL_ENTRY_FAILURE
+            )
+        results.append({"ErrorCode": code, "ErrorMessage": message})
+    return {
+        "FailedRecordCount": len(failures),
+        "Records": results,
         "EncryptionType": _shown_encryption(stream),
     }
 
@@ -371,3 +426,6 @@ def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
             )
         )
     return result
+
+
+KINESIS.entry_handlers["PutRecords"] = put_records_failing
