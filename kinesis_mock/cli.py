@@ -37,6 +37,16 @@ def _optional(kind: Callable[[str], Any]) -> Callable[[str], Any]:
     return convert
 
 
+def _boolean(text: str) -> bool:
+    """A switch's value, as people write it in flags and environments."""
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise argparse.ArgumentTypeError(f"invalid bool value: {text!r} (true or false)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kinesis-mock", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -81,13 +91,29 @@ def _parser() -> argparse.ArgumentParser:
     for option in fields(Settings):
         kind, optional = option_type(str(option.type))
         env = option.name.upper()
+        flag = "--" + option.name.replace("_", "-")
+        help_text = f"{option.metadata['help']} [env {ENV_PREFIX}{env}]"
+        if kind is bool:
+            # A switch: --throughput turns it on, --throughput false off (a
+            # string default, from the environment, is parsed the same way).
+            serve.add_argument(
+                flag,
+                dest=option.name,
+                type=_boolean,
+                nargs="?",
+                const=True,
+                default=_env(env),
+                metavar="BOOL",
+                help=help_text,
+            )
+            continue
         serve.add_argument(
-            "--" + option.name.replace("_", "-"),
+            flag,
             dest=option.name,
             type=_optional(kind) if optional else kind,
             default=_env(env),
             metavar={float: "SECONDS", int: "N"}.get(kind, "TEXT"),
-            help=f"{option.metadata['help']} [env {ENV_PREFIX}{env}]",
+            help=help_text,
         )
     serve.add_argument("--log-level", default=_env("LOG_LEVEL", "WARNING"))
     serve.set_defaults(parser=serve)  # to report a bad value with the right usage

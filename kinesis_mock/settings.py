@@ -13,12 +13,15 @@ ACCOUNT_ENV = "KINESIS_MOCK_ACCOUNT_ID"
 
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")
 # The value types a field's annotation allows, by annotation. ints are fine
-# where seconds are expected; bool is never a number here.
+# where seconds are expected; bool is never a number here, and only a bool
+# is a bool (1 or "yes" would hide a typo).
 _TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "float": ((int, float), "a number (int or float)"),
     "int": ((int,), "an int"),
     "str": ((str,), "a str"),
+    "bool": ((bool,), "a bool"),
 }
+_KINDS: dict[str, type] = {"float": float, "int": int, "str": str, "bool": bool}
 
 
 @dataclass
@@ -27,7 +30,8 @@ class Settings:
 
     ``account_id`` is the account of requests whose access key is not a
     12-digit number; when ``None``, ``KINESIS_MOCK_ACCOUNT_ID`` or
-    ``123456789012``.
+    ``123456789012``. ``throughput`` turns on the service's throughput
+    limits for every stream (``km.enforce_throughput`` for one stream).
 
     Every field is checked when it is set, at construction or later: a value
     of the wrong type is a TypeError, a negative delay or limit a ValueError,
@@ -74,6 +78,14 @@ class Settings:
     on_demand_stream_limit: int = field(
         default=50, metadata={"help": "on-demand streams an account may have in one region"}
     )
+    throughput: bool = field(
+        default=False,
+        metadata={
+            "help": "enforce the service's throughput limits on the mock's clock: per shard "
+            "1 MiB/s or 1,000 records/s of writes, 5 GetRecords/s and 2 MiB/s of reads, "
+            "2 MiB/s per enhanced fan-out consumer; on-demand streams' write capacity"
+        },
+    )
 
     def __setattr__(self, name: str, value: Any) -> None:
         annotation = _ANNOTATIONS.get(name)
@@ -102,7 +114,7 @@ def option_type(annotation: str) -> tuple[type, bool]:
     parts = [part.strip() for part in annotation.split("|")]
     optional = "None" in parts
     (name,) = [part for part in parts if part != "None"]
-    return {"float": float, "int": int, "str": str}[name], optional
+    return _KINDS[name], optional
 
 
 def check_option(name: str, annotation: str, value: Any) -> None:
@@ -115,11 +127,11 @@ def check_option(name: str, annotation: str, value: Any) -> None:
         if optional:
             return
         raise TypeError(f"kinesis-mock option {name} must be {expected}, not None")
-    if isinstance(value, bool) or not isinstance(value, allowed):
+    if (isinstance(value, bool) and kind is not bool) or not isinstance(value, allowed):
         raise TypeError(
             f"kinesis-mock option {name} must be {expected}, not {type(value).__name__} ({value!r})"
         )
-    if isinstance(value, (int, float)) and (math.isnan(value) or value < 0):
+    if kind is not bool and isinstance(value, (int, float)) and (math.isnan(value) or value < 0):
         raise ValueError(f"kinesis-mock option {name} must be zero or more, not {value!r}")
     if name == "account_id" and isinstance(value, str) and not _ACCOUNT_ID.fullmatch(value):
         raise ValueError(f"kinesis-mock option account_id must be 12 digits, not {value!r}")

@@ -235,6 +235,8 @@ def _example(option: str, annotation: str) -> tuple[str, Any]:
     """A valid command-line value for an option, and what it parses to."""
     if option == "account_id":
         return "111122223333", "111122223333"
+    if annotation == "bool":
+        return "true", True
     return ("2.5", 2.5) if annotation.startswith("float") else ("3", 3)
 
 
