@@ -442,6 +442,26 @@ class KinesisMock:
                 raise self._missing("signaling channel", channel_name, region, account_id)
             channel.master = answer if callable(answer) else (lambda _offer: answer)
 
+    def enforce_throughput(
+        self,
+        stream_name: str,
+        enabled: bool | None = True,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> None:
+        """Enforce the service's throughput limits on one stream (or, with
+        ``enabled=False``, not), whatever the ``throughput`` option says;
+        ``None`` makes it follow the option again. The choice lives with the
+        stream: a stream created again under the same name follows the option."""
+        if enabled is not None and not isinstance(enabled, bool):
+            raise TypeError(f"enabled must be a bool or None, not {type(enabled).__name__}")
+        backend: KinesisBackend
+        with self._open(KINESIS, region, account_id) as backend:
+            stream = backend.streams.get(stream_name)
+            if stream is None:
+                raise self._missing("stream", stream_name, region, account_id)
+            stream.enforce_throughput = enabled
+
     def reset(self) -> None:
         """Forget every stream, keeping the mock active."""
         self._registry.reset(self._registry.settings)

@@ -89,6 +89,10 @@ class ExpiredIteratorException(ServiceError):
     code = "ExpiredIteratorException"
 
 
+class ProvisionedThroughputExceededException(ServiceError):
+    code = "ProvisionedThroughputExceededException"
+
+
 class CrossAccountAccessDenied(AccessDeniedException):
     """A resource of another account that no resource policy opens to the caller.
 

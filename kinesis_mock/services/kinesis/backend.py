@@ -10,7 +10,7 @@ import string
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...protocol.errors import (
     CrossAccountAccessDenied,
@@ -21,6 +21,9 @@ from ...protocol.model import partition_for_region
 from ...settings import Settings
 from ..schedule import Schedule
 from .records import ShardLog
+
+if TYPE_CHECKING:
+    from .throughput import ShardLimits, StreamLimits
 
 HASH_KEY_SPACE = 1 << 128
 
@@ -56,6 +59,8 @@ class Shard:
     adjacent_parent_shard_id: str | None = None
     ending_sequence_number: str | None = None
     closed_at: float | None = None
+    # Its capacity when throughput is enforced (throughput.py), made on first use.
+    throughput: ShardLimits | None = field(default=None, repr=False)
 
     @property
     def is_open(self) -> bool:
@@ -140,6 +145,10 @@ class Stream:
     scaling_changes: list[float] = field(default_factory=list)
     mode_changes: list[float] = field(default_factory=list)
     policy: str | None = None
+    # Throughput enforcement: None follows the mock's ``throughput`` option
+    # (km.enforce_throughput); the limits in force, made on first use.
+    enforce_throughput: bool | None = None
+    throughput: StreamLimits | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._shards_by_id: dict[str, Shard] = {}
@@ -154,6 +163,7 @@ class Stream:
         self._shards_by_id = {shard.shard_id: shard for shard in self.shards}
         self._routing = None
         self._key_routes = {}
+        self.throughput = None  # an on-demand stream's shares follow its open shards
 
     def children_of(self, shard: Shard) -> list[Shard]:
         """The shards a split or merge of ``shard`` produced."""

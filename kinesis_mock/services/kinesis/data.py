@@ -8,12 +8,14 @@ from typing import Any, cast
 from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
+    ProvisionedThroughputExceededException,
     ResourceNotFoundException,
 )
 from ...protocol.validation import missing_member, too_long, validation_error
 from ..base import EntryDecision, Params
+from . import throughput
 from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for
-from .faults import INTERNAL_ENTRY_FAILURE, write_throttled
+from .faults import INTERNAL_ENTRY_FAILURE, read_throttled, write_throttled
 from .iterators import (
     ITERATOR_LIFETIME_MS,
     IteratorPosition,
@@ -104,6 +106,13 @@ def put_record(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     if req.get("DryRun"):
         # Every check passed; a dry run stores nothing.
         return {"ShardId": shard.shard_id}
+    enforce = stream.enforce_throughput
+    if (enforce or (enforce is None and backend.settings.throughput)) and not (
+        throughput.admit_write(stream, shard, _record_size(data, partition_key), now)
+    ):
+        raise ProvisionedThroughputExceededException(
+            write_throttled(shard.shard_id, stream.name, stream.account)
+        )
     return {
         "ShardId": shard.shard_id,
         "SequenceNumber": shard.log.append(data, partition_key or "", int(now * 1000)),
@@ -161,12 +170,15 @@ def put_records_failing(
     targets = _batch_targets(stream, entries, keys)
     if req.get("DryRun"):
         return {"FailedRecordCount": 0, "Records": []}
-    now_ms = int(clock.now() * 1000)
+    now = clock.now()
+    now_ms = int(now * 1000)
     # Records without a key (AUTO distribution) are stored with "".
     stored_keys: list[str] = (
         cast(list[str], keys) if None not in keys else [key or "" for key in keys]
     )
     failures = decide(entries, [shard.shard_id for shard in targets]) if decide else None
+    if throughput.enforced(backend, stream):
+        failures = _throttled_entries(stream, targets, data, keys, failures or {}, now)
     if failures:
         return _store_some(stream, data, stored_keys, targets, failures, now_ms)
     # Store each shard's records together, in request order within the shard.
@@ -191,6 +203,35 @@ def put_records_failing(
         ],
         "EncryptionType": _shown_encryption(stream),
     }
+
+
+def _throttled_entries(
+    stream: Stream,
+    targets: list[Shard],
+    data: list[bytes],
+    keys: list[str | None],
+    failures: dict[int, tuple[str, str | None]],
+    now: float,
+) -> dict[int, tuple[str, str | None]]:
+    """``failures`` and the entries over their shard's (or the stream's)
+    capacity, decided in request order among the entries not already
+    failing; those failing take no capacity."""
+    if failures:
+        kept = [p for p in range(len(targets)) if p not in failures]
+        over = throughput.admit_writes(
+            stream,
+            [targets[p] for p in kept],
+            throughput.record_sizes([data[p] for p in kept], [keys[p] for p in kept]),
+            now,
+        )
+        throttled = [kept[p] for p in over]
+    else:
+        throttled = throughput.admit_writes(
+            stream, targets, throughput.record_sizes(data, keys), now
+        )
+    for position in throttled:
+        failures[position] = ("ProvisionedThroughputExceededException", None)
+    return failures
 
 
 def _store_some(
@@ -407,10 +448,17 @@ def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     if stream is None or shard is None or not stream.is_readable:
         raise _missing_shard(position.shard_id, position.stream_name, backend.account)
     stream.trim_expired(shard, now)
+    enforce = throughput.enforced(backend, stream)
+    if enforce and not throughput.admit_read(stream, shard, now):
+        raise ProvisionedThroughputExceededException(
+            read_throttled(shard.shard_id, stream.name, stream.account)
+        )
     log = shard.log
     records, next_index = log.read(
         position.index, req.get("Limit", DEFAULT_GET_LIMIT), MAX_RESPONSE_BYTES
     )
+    if enforce:
+        throughput.charge_read(shard, throughput.records_size(records), now)
     caught_up = next_index >= log.end_index
     result: dict[str, Any] = {
         "Records": records,
