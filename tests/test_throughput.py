@@ -8,6 +8,7 @@ real sleeps): the tests' producers and consumers retry on the mock's clock.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -278,6 +279,68 @@ def test_reading_past_2_mib_a_second_refuses_reads_for_a_second(
         client.get_records(ShardIterator=position, Limit=2)
     km.clock.advance(0.5)  # (2 MiB + 1 MiB of debt) / 2 MiB/s
     assert len(client.get_records(ShardIterator=position, Limit=2)["Records"]) == 2
+
+
+# -- SubscribeToShard -----------------------------------------------------------------
+
+
+def test_subscriptions_deliver_2_mib_a_second_per_consumer(client: Any, km: KinesisMock) -> None:
+    client.create_stream(StreamName="s", ShardCount=1)
+    arn = client.describe_stream_summary(StreamName="s")["StreamDescriptionSummary"]["StreamARN"]
+    consumers = [
+        client.register_stream_consumer(StreamARN=arn, ConsumerName=name)["Consumer"]["ConsumerARN"]
+        for name in ("a", "b")
+    ]
+    km.enforce_throughput("s", False)
+    sent = [bytes([i]) * (MIB // 2 - 1) for i in range(5)]  # half a MiB each, with the key
+    for data in sent:
+        client.put_record(StreamName="s", Data=data, PartitionKey="k")
+    km.enforce_throughput("s")
+
+    def subscribe(consumer: str, position: dict[str, Any]) -> list[dict[str, Any]]:
+        stream = client.subscribe_to_shard(
+            ConsumerARN=consumer, ShardId=SHARD, StartingPosition=position
+        )["EventStream"]
+        return [event["SubscribeToShardEvent"] for event in stream]
+
+    # Each consumer gets its own 2 MiB: four records, then (the clock
+    # standing still) the subscription ends where the service's could.
+    for consumer in consumers:
+        events = subscribe(consumer, {"Type": "TRIM_HORIZON"})
+        assert [len(event["Records"]) for event in events] == [4]
+    km.clock.advance(5)  # a consumer subscribes again after 5 seconds
+    events = subscribe(
+        consumers[0],
+        {
+            "Type": "AFTER_SEQUENCE_NUMBER",
+            "SequenceNumber": events[-1]["ContinuationSequenceNumber"],
+        },
+    )
+    assert [r["Data"] for event in events for r in event["Records"]] == sent[4:]
+
+
+def test_a_subscription_waits_for_its_allowance_while_the_clock_moves(
+    client: Any, km: KinesisMock
+) -> None:
+    client.create_stream(StreamName="s", ShardCount=1)
+    arn = client.describe_stream_summary(StreamName="s")["StreamDescriptionSummary"]["StreamARN"]
+    consumer = client.register_stream_consumer(StreamARN=arn, ConsumerName="a")["Consumer"][
+        "ConsumerARN"
+    ]
+    km.enforce_throughput("s", False)
+    client.put_records(StreamName="s", Records=entries(3, data=b"x" * (MIB - 1)))
+    km.enforce_throughput("s")
+    # A clock that moves 10 ms each time it is read: the allowance comes back.
+    ticks = itertools.count()
+    kinesis_mock.set_clock(lambda: 1_767_225_600 + next(ticks) / 100)
+    try:
+        stream = client.subscribe_to_shard(
+            ConsumerARN=consumer, ShardId=SHARD, StartingPosition={"Type": "TRIM_HORIZON"}
+        )["EventStream"]
+        sizes = [len(event["SubscribeToShardEvent"]["Records"]) for event in stream]
+    finally:
+        kinesis_mock.set_clock(None)
+    assert sizes == [2, 1]
 
 
 # -- turning it on and off --------------------------------------------------------------

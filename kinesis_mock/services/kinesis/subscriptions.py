@@ -7,6 +7,15 @@ minutes on the mock's clock, at the end of a closed shard (naming its
 children), or, once it has caught up, after waiting
 ``subscription_wait_seconds`` of real time for more records (0 by default,
 so a test reading a subscription to the end never hangs).
+
+With throughput enforced (throughput.py), events are paced at 2 MiB/s per
+consumer and shard on the mock's clock: once an event has used up the
+allowance, the next waits, in real time, for the allowance to refill. Under
+a stopped clock (freezegun, a fixed ``set_clock``) it never would: when the
+clock has not moved over the last poll, and ``subscription_wait_seconds``
+(at least one poll) has passed, the subscription ends instead, as a
+service's subscription can end at any time; the consumer subscribes again
+from its ``ContinuationSequenceNumber`` once the test has moved the clock.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from .backend import ACTIVE, KinesisBackend, Shard, Stream, shard_id_for, shard_
 from .consumers import Consumer, consumer_for
 from .data import MAX_RESPONSE_BYTES, child_shards, millis_behind, start_index
 from .service import KINESIS
+from .throughput import delivery, enforced, records_size
 
 SUBSCRIPTION_LIFETIME = 300.0
 TAKEOVER_WINDOW = 5.0
@@ -88,9 +98,15 @@ class _Events(Iterator[tuple[str, dict[str, Any]]]):
         self._shard = shard
         self._index = index
         self._started = started
+        self._consumer_arn = consumer.arn
         self._done = False
-        # While caught up: the poll intervals waited so far (None: not waiting).
+        # While caught up or throttled: the poll intervals waited so far
+        # (None: not waiting).
         self._waited: int | None = None
+        # Waiting for the delivery allowance (not for records), and the
+        # mock's time at the last look, to tell a stopped clock.
+        self._throttled = False
+        self._seen = 0.0
         self._sleeper = threading.Event()
 
     def __next__(self) -> tuple[str, dict[str, Any]]:
@@ -112,7 +128,20 @@ class _Events(Iterator[tuple[str, dict[str, Any]]]):
                 )
             stream.trim_expired(shard, now)
             log = shard.log
-            records, self._index = log.read(self._index, 10_000, MAX_RESPONSE_BYTES)
+            allowance = (
+                delivery(stream, shard, self._consumer_arn, now)
+                if enforced(backend, stream)
+                else None
+            )
+            if allowance is None:
+                records, self._index = log.read(self._index, 10_000, MAX_RESPONSE_BYTES)
+            elif allowance.level(now) > 0:
+                # At least one record, which may overdraw the allowance.
+                room = min(MAX_RESPONSE_BYTES, int(allowance.tokens))
+                records, self._index = log.read(self._index, 10_000, room)
+                allowance.tokens -= records_size(records)
+            else:
+                records = []  # nothing may go before the allowance refills
             caught_up = self._index >= log.end_index
             finished = caught_up and not shard.is_open
             event: dict[str, Any] = {
@@ -125,6 +154,8 @@ class _Events(Iterator[tuple[str, dict[str, Any]]]):
                 self._done = True
             elif caught_up:
                 self._waited = 0
+            elif allowance is not None and allowance.tokens <= 0:
+                self._throttled, self._waited, self._seen = True, 0, now
         return "SubscribeToShardEvent", event
 
     def poll(self) -> bool:
@@ -136,6 +167,8 @@ class _Events(Iterator[tuple[str, dict[str, Any]]]):
     def _poll(self, blocking: bool) -> bool:
         if self._waited is None:
             return True
+        if self._throttled:
+            return self._poll_allowance(blocking)
         # The wait checks after each interval, as many as
         # subscription_wait_seconds holds; none at all when it is 0.
         if self._waited > 0:
@@ -151,6 +184,44 @@ class _Events(Iterator[tuple[str, dict[str, Any]]]):
             return True
         self._waited += 1
         return False
+
+    def _poll_allowance(self, blocking: bool) -> bool:
+        """:meth:`_poll` while the delivery allowance is used up."""
+        assert self._waited is not None
+        back = self._allowance_back(blocking)
+        if back is None:
+            return False  # the lock is busy: look again next time
+        now = clock.now()
+        budget = max(1, int(self._backend.settings.subscription_wait_seconds / _POLL_SECONDS))
+        if back or (now <= self._seen and self._waited >= budget):
+            # Refilled (or nothing left to pace); or the clock stands still,
+            # so it never will be: the subscription ends.
+            self._done = not back
+            self._waited, self._throttled = None, False
+            return True
+        self._seen = now
+        self._waited += 1
+        return False
+
+    def _allowance_back(self, blocking: bool) -> bool | None:
+        """Whether the next event may go: the allowance refilled, or a
+        reason to end or stop pacing (None when not blocking and the
+        backend is busy)."""
+        backend, stream = self._backend, self._stream
+        if not backend.lock.acquire(blocking):
+            return None
+        try:
+            now = clock.now()
+            if (
+                now - self._started >= SUBSCRIPTION_LIFETIME
+                or backend.streams.get(stream.name) is not stream
+                or not stream.is_readable
+                or not enforced(backend, stream)
+            ):
+                return True
+            return delivery(stream, self._shard, self._consumer_arn, now).level(now) > 0
+        finally:
+            backend.lock.release()
 
     def _changed(self, blocking: bool) -> bool | None:
         """Whether there is something to report: a record past the read
