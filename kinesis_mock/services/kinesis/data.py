@@ -218,17 +218,18 @@ def _throttled_entries(
     failing; those failing take no capacity."""
     if failures:
         kept = [p for p in range(len(targets)) if p not in failures]
+        if not kept:
+            return failures
         over = throughput.admit_writes(
             stream,
             [targets[p] for p in kept],
-            throughput.record_sizes([data[p] for p in kept], [keys[p] for p in kept]),
+            [data[p] for p in kept],
+            [keys[p] for p in kept],
             now,
         )
         throttled = [kept[p] for p in over]
     else:
-        throttled = throughput.admit_writes(
-            stream, targets, throughput.record_sizes(data, keys), now
-        )
+        throttled = throughput.admit_writes(stream, targets, data, keys, now)
     for position in throttled:
         failures[position] = ("ProvisionedThroughputExceededException", None)
     return failures

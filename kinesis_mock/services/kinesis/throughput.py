@@ -65,6 +65,7 @@ service's shards carry that capacity.
 
 from __future__ import annotations
 
+import operator
 from collections import deque
 from typing import Any
 
@@ -146,6 +147,14 @@ class WriteBucket:
     def take(self, size: int) -> None:
         self.bytes -= size
         self.records -= 1
+
+    def holds(self, size: int, count: int) -> bool:
+        """Whether ``count`` records of ``size`` bytes in all fit at once."""
+        return self.records >= count and self.bytes >= size
+
+    def take_all(self, size: int, count: int) -> None:
+        self.bytes -= size
+        self.records -= count
 
     def rerate(self, byte_rate: float, record_rate: float) -> None:
         if byte_rate != self.byte_rate or record_rate != self.record_rate:
@@ -229,16 +238,33 @@ def admit_write(stream: Stream, shard: Shard, size: int, now: float) -> bool:
     return True
 
 
-def admit_writes(stream: Stream, shards: list[Shard], sizes: list[int], now: float) -> list[int]:
-    """The positions of a batch's records that exceed their shard's (or the
-    stream's) capacity, deciding record by record in request order; the
-    others' capacity is taken."""
+def admit_writes(
+    stream: Stream, shards: list[Shard], data: list[bytes], keys: list[str | None], now: float
+) -> list[int]:
+    """The positions of a batch's records (going to ``shards``) that exceed
+    their shard's or the stream's capacity, deciding record by record in
+    request order; the others' capacity is taken."""
     limits = stream_limits(stream, now)
     whole = limits.write
     if whole is not None:
         whole.refill(now)
+    key_sizes = _key_sizes(keys)
+    count = len(shards)
+    first = shards[0]
+    if shards.count(first) == count:
+        # One shard, the usual batch: when all of it fits, it is taken at
+        # once, as record by record would (each fits what is left).
+        single = shard_limits(first, limits, now).write
+        single.refill(now)
+        total = sum(map(len, data)) + sum(key_sizes)
+        if single.holds(total, count) and (whole is None or whole.holds(total, count)):
+            single.take_all(total, count)
+            if whole is not None:
+                whole.take_all(total, count)
+            return []
     buckets: dict[Shard, WriteBucket] = {}
     throttled: list[int] = []
+    sizes = list(map(operator.add, map(len, data), key_sizes))
     for position, (shard, size) in enumerate(zip(shards, sizes, strict=True)):
         write = buckets.get(shard)
         if write is None:
@@ -253,12 +279,13 @@ def admit_writes(stream: Stream, shards: list[Shard], sizes: list[int], now: flo
     return throttled
 
 
-def record_sizes(data: list[bytes], keys: list[str | None]) -> list[int]:
-    """Each record's size as the limits count it: data plus partition key."""
-    return [
-        len(payload) + (0 if key is None else len(key) if key.isascii() else len(key.encode()))
-        for payload, key in zip(data, keys, strict=True)
-    ]
+def _key_sizes(keys: list[str | None]) -> list[int]:
+    """Each partition key's size in bytes (none for a record without one)."""
+    if None not in keys:
+        text: list[str] = keys  # type: ignore[assignment]
+        if "".join(text).isascii():
+            return list(map(len, text))
+    return [0 if key is None else len(key.encode()) for key in keys]
 
 
 # -- GetRecords ---------------------------------------------------------------
