@@ -216,6 +216,7 @@ def _throttled_entries(
     """``failures`` and the entries over their shard's (or the stream's)
     capacity, decided in request order among the entries not already
     failing; those failing take no capacity."""
+    failures = dict(failures)  # the caller's (a fault's decision) stays as it was
     if failures:
         kept = [p for p in range(len(targets)) if p not in failures]
         if not kept:

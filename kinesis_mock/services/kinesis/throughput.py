@@ -90,7 +90,7 @@ SLACK_SECONDS = 1e-6
 def enforced(backend: KinesisBackend, stream: Stream) -> bool:
     """Whether ``stream``'s limits apply: its own setting, else the mock's."""
     setting = stream.enforce_throughput
-    return bool(backend.settings.throughput) if setting is None else setting
+    return backend.settings.throughput if setting is None else setting
 
 
 class Bucket:
@@ -111,11 +111,6 @@ class Bucket:
             self.tokens = min(self.rate, self.tokens + elapsed * self.rate)
             self.stamp += elapsed  # what was rounded off counts next time
         return self.tokens
-
-    def rerate(self, rate: float) -> None:
-        if rate != self.rate:
-            self.rate = rate
-            self.tokens = min(self.tokens, rate)
 
 
 class WriteBucket:
