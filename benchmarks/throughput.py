@@ -108,17 +108,21 @@ def measure(scenario: Scenario, rounds: int, on: bool = True) -> tuple[float, fl
         best = [float("inf")] * 5
         order = [(1, False), (2, on)]
         handler = KINESIS.handlers[operation]
-        for _ in range(rounds):
+        for warm_up in [True] + [False] * rounds:
+            times = [0.0] * 5
             with mock_paused():
-                best[0] = min(best[0], _round(floor, calls))
+                times[0] = _round(floor, calls)
             for index, enforce in order:
                 settings.throughput = enforce
-                best[index] = min(best[index], _round(ours, calls))
+                times[index] = _round(ours, calls)
+            for index, enforce in order:
+                settings.throughput = enforce
                 with REGISTRY.open(KINESIS, km.account_id, REGION) as backend:
-                    alone = functools.partial(handler, backend, params)
-                    best[index + 2] = min(best[index + 2], _round(alone, calls * 10))
-            order.reverse()  # neither always runs first
+                    times[index + 2] = _round(functools.partial(handler, backend, params), calls)
             settings.throughput = False
+            order.reverse()  # neither always runs first
+            if not warm_up:
+                best = [min(pair) for pair in zip(best, times, strict=True)]
     return best[0], best[1], best[2], best[4] - best[3]
 
 
