@@ -65,7 +65,8 @@ class Settings:
         default=0.0,
         metadata={
             "help": "real seconds a caught-up SubscribeToShard event stream waits for more "
-            "records before it ends (0: it ends as soon as it has caught up)"
+            "records before it ends (0: it ends as soon as it has caught up); with throughput "
+            "enforced, also how long a throttled one waits for a stopped clock to move"
         },
     )
     shard_limit: int | None = field(
