@@ -7,7 +7,9 @@ that failed, backing off between attempts; whole-call throttling is retried
 too. The test arranges the failures it wants with ``km.faults`` and lets the
 code back off on the mock's clock (``km.clock.advance``), so nothing sleeps
 for real and every run fails the same calls. ``km.calls()`` then shows what
-the code did.
+the code did. The second part turns on the service's own throughput limits
+(``throughput=True``) and lets the same producer push 2,500 records through
+one shard at 1,000 records/s.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from kinesis_mock import mock_kinesis
+from kinesis_mock import mock_kinesis, set_clock
 
 RETRYABLE = {"ProvisionedThroughputExceededException", "LimitExceededException"}
 
@@ -97,6 +99,31 @@ def main() -> None:
         print("PutRecords calls:", [call.error or "ok" for call in km.calls("PutRecords")])
         print("GetRecords calls:", [call.error or "ok" for call in km.calls("GetRecords")])
         assert sorted(read) == sorted(f"order-{n}".encode() for n in range(5))
+
+    # The service's own limits: 1,000 records/s per shard. The clock stands
+    # still unless the code's backoff moves it, so every run is the same.
+    set_clock(lambda: 1_767_225_600.0)
+    try:
+        with mock_kinesis(throughput=True) as km:
+            client = boto3.client(
+                "kinesis", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1})
+            )
+            client.create_stream(StreamName="clicks", ShardCount=1)
+            producer = Producer(client, "clicks", sleep=km.clock.advance)
+            batch = [{"Data": b"%d" % n, "PartitionKey": "user"} for n in range(500)]
+            for start in range(0, 2500, 500):
+                producer.send(
+                    [{**entry, "Data": b"%d" % (start + n)} for n, entry in enumerate(batch)]
+                )
+            read = read_all(client, "clicks", "shardId-000000000000", sleep=km.clock.advance)
+            throttled = sum(
+                call.result["FailedRecordCount"] for call in km.calls("PutRecords", ok=True)
+            )
+            print(f"2,500 records through one shard: {throttled} entries throttled and resent,")
+            print(f"{km.clock.now() - 1_767_225_600.0:.2f} s of backoff on the mock's clock")
+            assert read == [b"%d" % n for n in range(2500)]  # every record, in order
+    finally:
+        set_clock(None)
 
 
 if __name__ == "__main__":
