@@ -154,6 +154,16 @@ def test_class_and_module_markers_apply_nearest_first(pytester: pytest.Pytester)
             assert kinesis_mock.settings.stream_create_delay == 7
             assert kinesis_stream.name == "from-module"
 
+        @pytest.mark.parametrize(
+            "shards",
+            [
+                pytest.param(n, marks=pytest.mark.kinesis_mock(streams={"param": n}))
+                for n in (1, 2)
+            ],
+        )
+        def test_parameter_marks(kinesis_stream, shards):
+            assert (kinesis_stream.name, len(kinesis_stream.shard_ids)) == ("param", shards)
+
         @pytest.mark.kinesis_mock(streams={"from-class": 2}, consumer_create_delay=3)
         class TestClass:
             def test_class_marker(self, kinesis_mock, kinesis_streams):
@@ -170,7 +180,7 @@ def test_class_and_module_markers_apply_nearest_first(pytester: pytest.Pytester)
                 assert kinesis_mock.settings.consumer_create_delay == 3
         """,
     )
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=5)
 
 
 def test_fixtures_without_a_marker(pytester: pytest.Pytester) -> None:
@@ -373,6 +383,9 @@ def test_xdist_workers_each_have_their_own_mock(pytester: pytest.Pytester) -> No
     )
     result = pytester.runpytest_subprocess(*FAST, "-n", "2", "-v")
     result.assert_outcomes(passed=8)
+    # Nothing but the entry point of the installed package loads the plugin.
+    assert not list(pytester.path.glob("conftest.py"))
+    result.stdout.fnmatch_lines(["plugins: *kinesis-mock-*"])
     # Both workers ran some of them.
     result.stdout.fnmatch_lines(["*[[]gw0[]]*PASSED*"])
     result.stdout.fnmatch_lines(["*[[]gw1[]]*PASSED*"])
