@@ -103,6 +103,7 @@ def test_marker_streams_are_active_with_their_shard_counts(pytester: pytest.Pyte
         @pytest.mark.kinesis_mock(streams={"only": 3})
         def test_only_kinesis_mock_requested(kinesis_mock):
             assert len(kinesis_mock.streams()["only"].shard_ids) == 3
+            assert kinesis_mock.calls() == []  # the journal holds the test's calls only
             client().put_record(StreamName="only", Data=b"x", PartitionKey="k")
             assert [r.data for r in kinesis_mock.records("only")] == [b"x"]
         """,
