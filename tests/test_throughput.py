@@ -496,3 +496,19 @@ def test_throttling_over_http(kinesis_server: Any) -> None:
         assert len(client.get_records(ShardIterator=position)["Records"]) == 1
     finally:
         kinesis_mock.set_clock(None)
+
+
+@pytest.mark.kinesis_mock(throughput=True, streams={"orders": 1})
+def test_the_pytest_marker_turns_enforcement_on(
+    kinesis_mock: KinesisMock, kinesis_stream: Any
+) -> None:
+    client = boto3.client(
+        "kinesis", region_name=REGION, config=Config(retries={"total_max_attempts": 1})
+    )
+    with freeze_time("2026-06-01"):
+        client.put_record(StreamName=kinesis_stream.name, Data=b"x" * 700_000, PartitionKey="k")
+        with pytest.raises(client.exceptions.ProvisionedThroughputExceededException):
+            client.put_record(StreamName=kinesis_stream.name, Data=b"x" * 700_000, PartitionKey="k")
+        kinesis_mock.clock.advance(1)
+        client.put_record(StreamName=kinesis_stream.name, Data=b"x" * 700_000, PartitionKey="k")
+        assert len(kinesis_mock.records("orders")) == 2
