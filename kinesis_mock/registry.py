@@ -70,6 +70,20 @@ class Registry:
                 if name == state_name
             }
 
+    def forget(self, account: str | None = None, region: str | None = None) -> int:
+        """Drop the state of every service in one account and/or region (all
+        of it when neither is given), keeping settings, faults and the
+        journal; returns how many backends went."""
+        with self._lock:
+            doomed = [
+                key
+                for key in self._backends
+                if (account is None or key[1] == account) and (region is None or key[2] == region)
+            ]
+            for key in doomed:
+                del self._backends[key]
+        return len(doomed)
+
     def reset(self, settings: Settings | None = None) -> None:
         with self._lock:
             self._backends.clear()
