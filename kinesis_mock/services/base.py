@@ -17,8 +17,9 @@ class Backend(Protocol):
 
     lock: threading.RLock
 
-    def advance(self, now: float) -> None:
-        """Complete the state transitions that are due at ``now``."""
+    def advance(self, now: float) -> bool:
+        """Complete the state transitions that are due at ``now``; whether
+        any was (a server with a data directory then saves the state)."""
 
 
 Handler = Callable[[Any, Params], Mapping[str, Any] | None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
 import secrets
@@ -274,8 +275,9 @@ class KinesisBackend:
 
     # -- clock-driven state changes -------------------------------------
 
-    def advance(self, now: float) -> None:
-        self._schedule.advance(now)
+    def advance(self, now: float) -> bool:
+        """Run the transitions due by ``now``; whether any ran."""
+        return self._schedule.advance(now)
 
     def later(self, due: float, action: Callable[[float], None]) -> None:
         """Run ``action`` (given the time it was due) once the clock reaches ``due``."""
@@ -286,22 +288,23 @@ class KinesisBackend:
         stream: Stream,
         leaving: str,
         due: float,
-        complete: Callable[[float], None] | None = None,
+        complete: Callable[[float], object] | None = None,
     ) -> None:
         """Move ``stream`` out of ``leaving`` at ``due``: DELETING ends in its
         removal, any other state in ACTIVE after running ``complete``."""
+        self.later(due, functools.partial(self._transition, stream, leaving, complete))
 
-        def transition(at: float) -> None:
-            if self.streams.get(stream.name) is not stream or stream.status != leaving:
-                return  # deleted, or changed since
-            if leaving == DELETING:
-                self._remove(stream)
-                return
-            if complete is not None:
-                complete(at)
-            stream.status = ACTIVE
-
-        self.later(due, transition)
+    def _transition(
+        self, stream: Stream, leaving: str, complete: Callable[[float], object] | None, at: float
+    ) -> None:
+        if self.streams.get(stream.name) is not stream or stream.status != leaving:
+            return  # deleted, or changed since
+        if leaving == DELETING:
+            self._remove(stream)
+            return
+        if complete is not None:
+            complete(at)
+        stream.status = ACTIVE
 
     # -- streams ----------------------------------------------------------
 

@@ -3,6 +3,7 @@ on the clock (``consumer_create_delay`` / ``consumer_delete_delay``)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Protocol
 
 from ... import clock
@@ -20,12 +21,12 @@ def created(backend: KinesisBackend, resource: HasStatus, now: float) -> None:
         resource.status = ACTIVE
         return
     resource.status = CREATING
+    backend.later(now + delay, functools.partial(_activate, resource))
 
-    def activate(_: float) -> None:
-        if resource.status == CREATING:
-            resource.status = ACTIVE
 
-    backend.later(now + delay, activate)
+def _activate(resource: HasStatus, _due: float) -> None:
+    if resource.status == CREATING:
+        resource.status = ACTIVE
 
 
 def deleted(backend: KinesisBackend, registry: dict[str, Any], name: str) -> None:
@@ -36,9 +37,9 @@ def deleted(backend: KinesisBackend, registry: dict[str, Any], name: str) -> Non
         del registry[name]
         return
     resource.status = DELETING
+    backend.later(clock.now() + delay, functools.partial(_remove, registry, name, resource))
 
-    def remove(_: float) -> None:
-        if registry.get(name) is resource:
-            del registry[name]
 
-    backend.later(clock.now() + delay, remove)
+def _remove(registry: dict[str, Any], name: str, resource: object, _due: float) -> None:
+    if registry.get(name) is resource:
+        del registry[name]

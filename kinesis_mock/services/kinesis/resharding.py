@@ -10,7 +10,9 @@ parents.
 
 from __future__ import annotations
 
+import functools
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from ... import clock
@@ -136,7 +138,7 @@ class ResourceInUseError:
         )
 
 
-def _apply(backend: KinesisBackend, stream: Stream, change: Any) -> None:
+def _apply(backend: KinesisBackend, stream: Stream, change: Callable[[float], object]) -> None:
     """Run a reshard now, or after the stream has been UPDATING for the
     configured delay (the old shards stay open meanwhile)."""
     delay = backend.settings.stream_update_delay
@@ -173,7 +175,7 @@ def split_shard(backend: KinesisBackend, req: Params) -> None:
             f"{shard.ending_hash_key}."
         )
     _check_shard_limit(backend, stream, 1)
-    _apply(backend, stream, lambda now: split(stream, shard, new_start, now))
+    _apply(backend, stream, functools.partial(split, stream, shard, new_start))
 
 
 @KINESIS.operation("MergeShards")
@@ -189,7 +191,7 @@ def merge_shards(backend: KinesisBackend, req: Params) -> None:
             f"Shards {shard.shard_id} and {adjacent.shard_id} in stream {stream.name} under "
             f"account {stream.account} are not an adjacent pair of shards eligible for merging"
         )
-    _apply(backend, stream, lambda now: merge(stream, shard, adjacent, now))
+    _apply(backend, stream, functools.partial(merge, stream, shard, adjacent))
 
 
 @KINESIS.operation("UpdateShardCount")
@@ -222,7 +224,7 @@ def update_shard_count(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     if target > current:
         _check_shard_limit(backend, stream, target - current)
     stream.scaling_changes = [*recent, now]
-    _apply(backend, stream, lambda at: scale_uniformly(stream, target, at))
+    _apply(backend, stream, functools.partial(scale_uniformly, stream, target))
     return {
         "StreamName": stream.name,
         "StreamARN": stream.arn,

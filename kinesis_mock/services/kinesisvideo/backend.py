@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import secrets
 import string
 import threading
@@ -294,8 +295,9 @@ class KinesisVideoBackend:
         """The URL of the server answering from this state; None in process."""
         return self.registry.endpoint_url if self.registry is not None else None
 
-    def advance(self, now: float) -> None:
-        self._schedule.advance(now)
+    def advance(self, now: float) -> bool:
+        """Run the transitions due by ``now``; whether any ran."""
+        return self._schedule.advance(now)
 
     def later(self, due: float, action: Callable[[float], None]) -> None:
         """Run ``action`` (given the time it was due) once the clock reaches ``due``."""
@@ -309,12 +311,7 @@ class KinesisVideoBackend:
         resource.status = "CREATING" if delay > 0 else "ACTIVE"
         index.add(resource)
         if delay > 0:
-
-            def activate(_due: float) -> None:
-                if resource.status == "CREATING":
-                    resource.status = "ACTIVE"
-
-            self.later(now + delay, activate)
+            self.later(now + delay, functools.partial(_activate, resource))
 
     def delete(self, index: ResourceIndex[ResourceT], resource: ResourceT, now: float) -> None:
         """Removes a resource: DELETING until the delete delay passes."""
@@ -323,7 +320,7 @@ class KinesisVideoBackend:
             index.remove(resource)
             return
         resource.status = "DELETING"
-        self.later(now + delay, lambda _due: index.remove(resource))
+        self.later(now + delay, functools.partial(_remove, index, resource))
 
     def map_channel(self, channel: SignalingChannel, storage: dict[str, Any]) -> None:
         """Sets a channel's media storage, keeping the stream's list of mapped
@@ -368,6 +365,15 @@ class KinesisVideoBackend:
     def resource(self, arn: str) -> VideoStream | SignalingChannel | None:
         """The stream or signaling channel an ARN names (tagging takes either)."""
         return self.streams.by_arn.get(arn) or self.channels.by_arn.get(arn)
+
+
+def _activate(resource: _Resource, _due: float) -> None:
+    if resource.status == "CREATING":
+        resource.status = "ACTIVE"
+
+
+def _remove(index: ResourceIndex[ResourceT], resource: ResourceT, _due: float) -> None:
+    index.remove(resource)
 
 
 def backend_factory(account: str, region: str, settings: Settings) -> KinesisVideoBackend:

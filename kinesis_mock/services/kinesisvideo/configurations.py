@@ -4,6 +4,7 @@ makes), and edge agent configurations."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ... import clock
@@ -168,18 +169,18 @@ def start_edge_configuration_update(backend: KinesisVideoBackend, req: Params) -
     )
     backend.set_edge(stream, edge)
     view = _edge_view(stream, edge)
-
-    def synced(_due: float) -> None:
-        if stream.edge is edge and edge.sync_status == "SYNCING":
-            edge.sync_status = "IN_SYNC"
-
     # The edge agent acknowledges after the update delay (at once by default).
     delay = backend.settings.stream_update_delay
     if delay > 0:
-        backend.later(now + delay, synced)
+        backend.later(now + delay, functools.partial(_synced, stream, edge))
     else:
-        synced(now)
+        _synced(stream, edge, now)
     return view
+
+
+def _synced(stream: VideoStream, edge: EdgeConfiguration, _due: float) -> None:
+    if stream.edge is edge and edge.sync_status == "SYNCING":
+        edge.sync_status = "IN_SYNC"
 
 
 @KINESIS_VIDEO.operation("DescribeEdgeConfiguration")
@@ -197,16 +198,18 @@ def delete_edge_configuration(backend: KinesisVideoBackend, req: Params) -> None
     now = clock.now()
     edge.sync_status = "DELETING"
     edge.updated_at = now
-
-    def deleted(_due: float) -> None:
-        if stream.edge is edge:
-            backend.set_edge(stream, None)
-
     delay = backend.settings.stream_update_delay
     if delay > 0:
-        backend.later(now + delay, deleted)
+        backend.later(now + delay, functools.partial(_edge_deleted, backend, stream, edge))
     else:
-        deleted(now)
+        _edge_deleted(backend, stream, edge, now)
+
+
+def _edge_deleted(
+    backend: KinesisVideoBackend, stream: VideoStream, edge: EdgeConfiguration, _due: float
+) -> None:
+    if stream.edge is edge:
+        backend.set_edge(stream, None)
 
 
 @KINESIS_VIDEO.operation("ListEdgeAgentConfigurations")

@@ -13,6 +13,7 @@ initialization fragment is empty: the mock has no codec data to put there.
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import secrets
 import xml.etree.ElementTree as ElementTree
@@ -68,12 +69,13 @@ def _open_session(backend: KinesisVideoBackend, req: Params, protocol: str) -> s
     home = f"{backend.account}:{backend.region}:".encode()
     token = base64.urlsafe_b64encode(home + secrets.token_bytes(36)).decode().rstrip("=")
     backend.sessions[token] = session
-
-    def expire(_due: float) -> None:
-        del backend.sessions[token]
-
-    backend.later(now + req.get("Expires", DEFAULT_EXPIRES_SECONDS), expire)
+    expires = now + req.get("Expires", DEFAULT_EXPIRES_SECONDS)
+    backend.later(expires, functools.partial(_expire, backend.sessions, token))
     return f"{https_endpoint(backend, 'b-')}/{_ENTRY[protocol]}?SessionToken={token}"
+
+
+def _expire(sessions: dict[str, PlaybackSession], token: str, _due: float) -> None:
+    del sessions[token]
 
 
 @KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetHLSStreamingSessionURL")
