@@ -3,8 +3,9 @@
 Shard iterators have their own binary form (see kinesis/iterators.py).
 
 A token is a (standard alphabet) base64 payload with an HMAC over it, keyed by a secret made once
-per process: a token the mock did not issue, or one that was changed, fails
-to open.
+per process (or kept in a server's data directory, so that tokens outlive a
+restart): a token the mock did not issue, or one that was changed, fails to
+open.
 """
 
 from __future__ import annotations
@@ -19,6 +20,24 @@ from typing import Any
 
 _SECRET = secrets.token_bytes(32)
 _MAC_SIZE = 16
+# Secrets this process sealed with before it adopted another (see
+# adopt_secret): their tokens still open.
+_EARLIER: tuple[bytes, ...] = ()
+
+
+def secret() -> bytes:
+    """The secret tokens are sealed with."""
+    return _SECRET
+
+
+def adopt_secret(secret: bytes) -> None:
+    """Seal with ``secret`` from now on (a server with a data directory
+    adopts the one it stored, so that tokens issued before a restart still
+    open); tokens sealed with the secrets used before still open."""
+    global _SECRET, _EARLIER
+    if secret != _SECRET:
+        _EARLIER = (_SECRET, *(known for known in _EARLIER if known != secret))
+        _SECRET = secret
 
 
 def seal(payload: dict[str, Any]) -> str:
@@ -35,7 +54,10 @@ def unseal(token: str) -> dict[str, Any] | None:
         return None
     mac, data = raw[:_MAC_SIZE], raw[_MAC_SIZE:]
     expected = hmac.new(_SECRET, data, hashlib.sha256).digest()[:_MAC_SIZE]
-    if not hmac.compare_digest(mac, expected):
+    if not hmac.compare_digest(mac, expected) and not any(
+        hmac.compare_digest(mac, hmac.new(earlier, data, hashlib.sha256).digest()[:_MAC_SIZE])
+        for earlier in _EARLIER
+    ):
         return None
     try:
         payload = json.loads(data)

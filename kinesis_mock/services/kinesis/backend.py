@@ -151,6 +151,14 @@ class Stream:
     enforce_throughput: bool | None = None
     throughput: StreamLimits | None = field(default=None, repr=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A server with a data directory pickles its streams: the routing
+        # caches are rebuilt on use, and a producer's keys can be many.
+        state = self.__dict__.copy()
+        state["_routing"] = None
+        state["_key_routes"] = {}
+        return state
+
     def __post_init__(self) -> None:
         self._shards_by_id: dict[str, Shard] = {}
         self._routing: tuple[list[int], list[Shard]] | None = None
@@ -258,6 +266,10 @@ class Stream:
 class KinesisBackend:
     """Streams of one account in one region, guarded by ``lock``."""
 
+    # What keeps a new shard's records: memory, unless a server's data
+    # directory gives this backend its own (kinesis_mock.storage).
+    new_log: Callable[[int, int], ShardLog] = ShardLog
+
     def __init__(self, account: str, region: str, settings: Settings) -> None:
         self.account = account
         self.region = region
@@ -356,7 +368,7 @@ class KinesisBackend:
                     starting_hash_key=start,
                     ending_hash_key=end,
                     created_at=created_at,
-                    log=ShardLog(created, index),
+                    log=self.new_log(created, index),
                 )
             )
         return shards

@@ -6,8 +6,9 @@ starts with the version bytes 00 00 00 00 00 00 00 01 and is 152 bytes long,
 16 more for each 16 characters of the stream name past the first 13. After
 the version come a MAC of the position and the position itself,
 enciphered with a keystream drawn from the MAC, both keyed by a secret made
-once per process: the position cannot be read, and a token the mock did not
-issue, or one that was changed, fails to open.
+once per process (or kept in a server's data directory, so that iterators
+outlive a restart): the position cannot be read, and a token the mock did
+not issue, or one that was changed, fails to open.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ _VERSION = bytes(7) + b"\x01"
 _MAC_SIZE = 16
 _BASE_SIZE = 152
 _SECRET = secrets.token_bytes(32)
+# Secrets this process signed with before it adopted another (see
+# adopt_secret): their iterators still open.
+_EARLIER: tuple[bytes, ...] = ()
 # Issue time (ms) and record index; then account, region, stream name and
 # shard id, each as a 2-byte length and UTF-8 text.
 _NUMBERS = struct.Struct(">qq")
@@ -54,13 +58,28 @@ def _size(stream_name: str, needed: int) -> int:
     return size if overflow <= 0 else size + (overflow + 15) // 16 * 16
 
 
-def _mac(plain: bytes) -> bytes:
+def secret() -> bytes:
+    """The secret iterators are signed and enciphered with."""
+    return _SECRET
+
+
+def adopt_secret(secret: bytes) -> None:
+    """Sign with ``secret`` from now on (a server with a data directory
+    adopts the one it stored, so that iterators issued before a restart
+    still open); iterators signed with the secrets used before still open."""
+    global _SECRET, _EARLIER
+    if secret != _SECRET:
+        _EARLIER = (_SECRET, *(known for known in _EARLIER if known != secret))
+        _SECRET = secret
+
+
+def _mac(plain: bytes, secret: bytes) -> bytes:
     # Keyed BLAKE2b: a MAC in one call (GetRecords makes and opens one per page).
-    return hashlib.blake2b(plain, key=_SECRET, digest_size=_MAC_SIZE).digest()
+    return hashlib.blake2b(plain, key=secret, digest_size=_MAC_SIZE).digest()
 
 
-def _xor(data: bytes, mac: bytes) -> bytes:
-    stream = hashlib.shake_256(_SECRET + mac).digest(len(data))
+def _xor(data: bytes, mac: bytes, secret: bytes) -> bytes:
+    stream = hashlib.shake_256(secret + mac).digest(len(data))
     return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(data), "big")
 
 
@@ -72,8 +91,8 @@ def make_iterator(position: IteratorPosition) -> str:
     body = b"".join(fields)
     overhead = len(_VERSION) + _MAC_SIZE
     plain = body.ljust(_size(position.stream_name, overhead + len(body)) - overhead, b"\0")
-    mac = _mac(plain)
-    return base64.b64encode(_VERSION + mac + _xor(plain, mac)).decode("ascii")
+    mac = _mac(plain, _SECRET)
+    return base64.b64encode(_VERSION + mac + _xor(plain, mac, _SECRET)).decode("ascii")
 
 
 def open_iterator(token: str) -> IteratorPosition | None:
@@ -90,9 +109,15 @@ def open_iterator(token: str) -> IteratorPosition | None:
     ):
         return None
     mac = raw[len(_VERSION) : len(_VERSION) + _MAC_SIZE]
-    plain = _xor(raw[len(_VERSION) + _MAC_SIZE :], mac)
-    if not hmac.compare_digest(mac, _mac(plain)):
-        return None
+    sealed = raw[len(_VERSION) + _MAC_SIZE :]
+    plain = _xor(sealed, mac, _SECRET)
+    if not hmac.compare_digest(mac, _mac(plain, _SECRET)):
+        for earlier in _EARLIER:
+            plain = _xor(sealed, mac, earlier)
+            if hmac.compare_digest(mac, _mac(plain, earlier)):
+                break
+        else:
+            return None
     issued_ms, index = _NUMBERS.unpack_from(plain)
     offset = _NUMBERS.size
     texts: list[str] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
+from collections.abc import Sequence
 from typing import Any
 
 from .sequence import SequenceParts, shard_sequence_base
@@ -67,6 +68,11 @@ class ShardLog:
 
     def __len__(self) -> int:
         return len(self._data) - self._start
+
+    def successor(self, created_secs: int, shard_index: int) -> ShardLog:
+        """An empty log for a shard a reshard of this one makes, kept the
+        way this one is (a server's data directory keeps both on disk)."""
+        return ShardLog(created_secs, shard_index)
 
     # -- writing -------------------------------------------------------------
 
@@ -166,7 +172,12 @@ class ShardLog:
                     del data[count:], keys[count:], arrivals[count:]
                     stop = position + count
                     break
-        first = base + position
+        return self._records(base + position, data, keys, arrivals), base + stop
+
+    def _records(
+        self, first: int, data: list[bytes], keys: list[str], arrivals: Sequence[int]
+    ) -> list[Record]:
+        """Records from index ``first`` on, shaped like the model's ``Record``."""
         sequence_base = self._sequence_base
         encryption = self._encryption
         if len(encryption) == 1 or first >= encryption[-1][0]:
@@ -175,7 +186,7 @@ class ShardLog:
         else:
             kinds = [self._encryption_at(first + offset) for offset in range(len(data))]
             kind = None
-        records = [
+        return [
             {
                 "SequenceNumber": str(
                     sequence_base | ((first + offset) << 80) | ((arrival // 1000) << 36)
@@ -188,7 +199,6 @@ class ShardLog:
             }
             for offset, (payload, key, arrival) in enumerate(zip(data, keys, arrivals, strict=True))
         ]
-        return records, base + stop
 
     def _encryption_at(self, index: int) -> str | None:
         change = bisect.bisect_right(self._encryption, index, key=lambda change: change[0]) - 1

@@ -33,7 +33,6 @@ from .backend import (
     even_hash_ranges,
 )
 from .configuration import active_stream
-from .records import ShardLog
 from .service import KINESIS
 from .streams import shard_limit_error
 
@@ -51,7 +50,7 @@ def _new_shard(
         starting_hash_key=start,
         ending_hash_key=end,
         created_at=now,
-        log=ShardLog(int(now), index),
+        log=parent.log.successor(int(now), index),
         parent_shard_id=parent.shard_id,
         adjacent_parent_shard_id=adjacent.shard_id if adjacent is not None else None,
     )

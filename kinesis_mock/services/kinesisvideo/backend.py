@@ -40,10 +40,14 @@ class Fragment:
     server_ms: int
     duration_ms: int
 
+    @property
+    def size(self) -> int:
+        return len(self.payload)
+
     def view(self) -> dict[str, Any]:
         return {
             "FragmentNumber": self.number,
-            "FragmentSizeInBytes": len(self.payload),
+            "FragmentSizeInBytes": self.size,
             "ProducerTimestamp": self.producer_ms / 1000,
             "ServerTimestamp": self.server_ms / 1000,
             "FragmentLengthInMilliseconds": self.duration_ms,
@@ -52,6 +56,11 @@ class Fragment:
 
 # AWS fragment numbers are long decimal strings that grow with each fragment.
 _FRAGMENT_NUMBER_BASE = 91343852333181432392682062607743920146264440923
+
+
+def fragment_number(serial: int) -> str:
+    """The number of a stream's ``serial``-th fragment (from 1)."""
+    return str(_FRAGMENT_NUMBER_BASE + serial)
 
 
 class FragmentLog:
@@ -72,15 +81,19 @@ class FragmentLog:
     def add(self, payload: bytes, producer_ms: int, server_ms: int, duration_ms: int) -> Fragment:
         self._count += 1
         fragment = Fragment(
-            str(_FRAGMENT_NUMBER_BASE + self._count), payload, producer_ms, server_ms, duration_ms
+            fragment_number(self._count), payload, producer_ms, server_ms, duration_ms
         )
-        at = bisect.bisect_right(self._server_ms, server_ms)
-        self._server_ms.insert(at, server_ms)
+        self._insert(fragment)
+        return fragment
+
+    def _insert(self, fragment: Fragment) -> None:
+        """Index a new fragment (the ``self._count``-th)."""
+        at = bisect.bisect_right(self._server_ms, fragment.server_ms)
+        self._server_ms.insert(at, fragment.server_ms)
         self.fragments.insert(at, fragment)
         self._by_number[fragment.number] = fragment
-        bisect.insort(self._producer, (producer_ms, self._count, fragment))
-        self.longest_ms = max(self.longest_ms, duration_ms)
-        return fragment
+        bisect.insort(self._producer, (fragment.producer_ms, self._count, fragment))
+        self.longest_ms = max(self.longest_ms, fragment.duration_ms)
 
     def get(self, number: str) -> Fragment | None:
         return self._by_number.get(number)
@@ -185,6 +198,11 @@ class SignalingChannel:
     # The master a test connects (KinesisMock.connect_master): offer -> answer.
     master: Callable[[str], str] | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A connected master is a function of the test's process: a server
+        # with a data directory saves the channel without it.
+        return {**self.__dict__, "master": None}
+
     def info(self) -> dict[str, Any]:
         return {
             "ChannelName": self.name,
@@ -272,6 +290,10 @@ def add_tags(resource: _Resource, tags: dict[str, str]) -> None:
 
 class KinesisVideoBackend:
     """Kinesis Video state of one account and region, guarded by ``lock``."""
+
+    # What keeps a new stream's media: memory, unless a server's data
+    # directory gives this backend its own (kinesis_mock.storage).
+    new_media: Callable[[], FragmentLog] = FragmentLog
 
     def __init__(self, account: str, region: str, settings: Settings) -> None:
         self.account = account

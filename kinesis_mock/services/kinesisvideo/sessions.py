@@ -150,7 +150,7 @@ def _iso(ms: int) -> str:
 
 def _bandwidth(fragments: Sequence[Fragment]) -> int:
     """Peak bits per second of the fragments, as a master playlist states it."""
-    return max((len(f.payload) * 8000 // max(f.duration_ms, 1) for f in fragments), default=0) or 1
+    return max((f.size * 8000 // max(f.duration_ms, 1) for f in fragments), default=0) or 1
 
 
 def _hls_master(session: PlaybackSession, token: str) -> str:

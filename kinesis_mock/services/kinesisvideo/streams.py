@@ -41,6 +41,7 @@ def create_stream(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
         or f"arn:{backend.partition}:kms:{backend.region}:{backend.account}:alias/aws/kinesisvideo",
         data_retention_hours=req.get("DataRetentionInHours", 0),
         storage=req.get("StreamStorageConfiguration", {"DefaultStorageTier": "HOT"}),
+        media=backend.new_media(),
     )
     add_tags(stream, req.get("Tags", {}))
     backend.create(backend.streams, stream, now)
