@@ -86,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME:SHARDS[:REGION]",
         help="a stream to create at start (repeatable)",
     )
+    serve.add_argument(
+        "--data-dir",
+        default=_env("DATA_DIR"),
+        metavar="DIR",
+        help="keep the server's state in DIR (made if missing): a server started again on it, "
+        "even after a crash, has every write it acknowledged (default: memory only) "
+        f"[env {ENV_PREFIX}DATA_DIR]",
+    )
     # The engine's options, one per Settings field, so none is forgotten:
     # stream_create_delay is --stream-create-delay and KINESIS_MOCK_STREAM_CREATE_DELAY.
     for option in fields(Settings):
@@ -148,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             tls=args.tls,
             read_timeout=args.read_timeout,
             keep_alive_timeout=args.keep_alive_timeout,
+            data_dir=args.data_dir,
             **options,
         )
     except (TypeError, ValueError) as error:  # a bad option value, checked before serving

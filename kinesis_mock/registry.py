@@ -3,19 +3,26 @@
 The in-process mock has one registry (:data:`REGISTRY`), reset when the
 outermost mock ends; every server started with :func:`kinesis_mock.server.start`
 has its own, so a mock starting or ending in the same process never touches
-a server's streams.
+a server's streams. A server with a data directory has a registry that keeps
+its state on disk (:class:`kinesis_mock.storage.StoredRegistry`); this one
+keeps everything in memory.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from . import clock
 from .faults import Faults
 from .journal import Journal
 from .services.base import Backend, ServiceDefinition
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .storage import Store
+
+Key = tuple[str, str, str]  # (service state name, account, region)
 
 
 @runtime_checkable
@@ -28,9 +35,12 @@ class ServedBackend(Protocol):
 
 
 class Registry:
+    # Where the state is kept on disk: only a server's data directory.
+    store: Store | None = None
+
     def __init__(self, settings: Settings | None = None) -> None:
         self._lock = threading.Lock()
-        self._backends: dict[tuple[str, str, str], Backend] = {}
+        self._backends: dict[Key, Backend] = {}
         self.settings = settings if settings is not None else Settings()
         # The URL of the server answering from this registry, set by
         # kinesis_mock.server.start once it listens; None in process, where
@@ -49,16 +59,28 @@ class Registry:
                 backend = self._backends.get(key)
                 if backend is None:
                     backend = service.backend_factory(account, region, self.settings)
-                    if isinstance(backend, ServedBackend):
-                        backend.registry = self
+                    self._adopt(key, backend)
                     self._backends[key] = backend
         return backend
 
-    def open(self, service: ServiceDefinition, account: str, region: str) -> _Opened:
+    def _adopt(self, key: Key, backend: Any) -> None:
+        """Make ``backend`` (new, or loaded from a data directory) this registry's."""
+        if isinstance(backend, ServedBackend):
+            backend.registry = self
+
+    def open(
+        self,
+        service: ServiceDefinition,
+        account: str,
+        region: str,
+        operation: str | None = None,
+    ) -> _Opened:
         """The backend of ``service`` in an account and region, locked and
         with every clock-driven transition due by now applied: the one way
         anything (a request, the test handle, the CLI) reads or changes state.
-        Use it as ``with registry.open(...) as backend:``."""
+        Use it as ``with registry.open(...) as backend:``. ``operation``
+        names the call it is opened for (a data directory saves the state
+        after calls that can change it; None: any)."""
         return _Opened(self.backend(service, account, region))
 
     def backends(self, state_name: str) -> dict[tuple[str, str], Any]:
@@ -82,14 +104,28 @@ class Registry:
             ]
             for key in doomed:
                 del self._backends[key]
+            self._dropped(doomed)
         return len(doomed)
 
     def reset(self, settings: Settings | None = None) -> None:
         with self._lock:
             self._backends.clear()
+            self._dropped(None)
             self.settings = settings if settings is not None else Settings()
         self.faults.clear()
         self.journal.clear()
+
+    def _dropped(self, keys: list[Key] | None) -> None:
+        """The backends of ``keys`` (all when None) were dropped; called
+        under the registry's lock (a data directory forgets them too)."""
+
+    def close(self) -> None:
+        """The server answering from this registry has stopped (a data
+        directory is closed, so another server can open it)."""
+
+
+# The ``operation`` of an opening that only looks (changes nothing).
+LOOK = "(look)"
 
 
 class _Opened:

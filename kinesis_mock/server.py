@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import os
 import shutil
 import socket
 import ssl
@@ -79,8 +80,10 @@ class ServerHandle:
         return f"{self.scheme}://{host}:{self.port}"
 
     def stop(self) -> None:
-        """Stop serving (the state stays readable through ``registry``).
-        Open event streams end; a certificate made at start is deleted."""
+        """Stop serving (the state stays readable through ``registry``;
+        with a data directory, which is closed, all but the records and
+        media: a server started on it again has them). Open event streams
+        end; a certificate made at start is deleted."""
         from .transport.recognise import LOCAL_SERVERS
 
         LOCAL_SERVERS.discard(self.endpoint_url.partition("://")[2])
@@ -96,6 +99,7 @@ class ServerHandle:
             self._thread.join(timeout=10)
         _remove(self._temporary)
         self._temporary = None
+        self.registry.close()
 
     def __enter__(self) -> ServerHandle:
         return self
@@ -133,6 +137,7 @@ def start(
     tls: bool = False,
     read_timeout: float | None = DEFAULT_READ_TIMEOUT,
     keep_alive_timeout: float = DEFAULT_KEEP_ALIVE_TIMEOUT,
+    data_dir: str | os.PathLike[str] | None = None,
     **settings: Any,
 ) -> ServerHandle:
     """Serve the engine on ``host:port`` (0 picks a free port) in a background
@@ -142,9 +147,12 @@ def start(
 
     ``read_timeout``: seconds a client may pause in the middle of sending a
     request body before its connection is closed (None: no limit);
-    ``keep_alive_timeout``: seconds an idle connection stays open. Other
-    options are the fields of :class:`~kinesis_mock.settings.Settings`,
-    checked here. Raises :class:`ServerStartError` when it cannot serve."""
+    ``keep_alive_timeout``: seconds an idle connection stays open;
+    ``data_dir``: a directory (made if missing) where the server keeps its
+    state, so that a server started again on it, even after a crash, has
+    every write it acknowledged (None: memory only). Other options are the
+    fields of :class:`~kinesis_mock.settings.Settings`, checked here. Raises
+    :class:`ServerStartError` when it cannot serve."""
     from hypercorn.asyncio import serve
 
     from .transport import h2_graceful
@@ -154,7 +162,7 @@ def start(
     unknown = set(settings) - known
     if unknown:
         raise TypeError(f"unknown server options: {', '.join(sorted(unknown))}")
-    registry = Registry(Settings(**settings))
+    options = Settings(**settings)
     _check_timeout("read_timeout", read_timeout, optional=True)
     _check_timeout("keep_alive_timeout", keep_alive_timeout, optional=False)
     if not is_loopback(host):
@@ -163,8 +171,6 @@ def start(
             "unauthenticated requests from the network",
             host,
         )
-    app = make_app(registry, read_timeout=read_timeout)
-
     temporary = None
     if certfile is not None:
         check_certificate(certfile, keyfile)
@@ -172,8 +178,15 @@ def start(
         certfile, keyfile = self_signed_certificate(host)
         temporary = str(Path(certfile).parent)
     try:
+        registry = _registry(options, data_dir)
+    except BaseException:
+        _remove(temporary)
+        raise
+    app = make_app(registry, read_timeout=read_timeout)
+    try:
         sock = _listening_socket(host, port)
     except OSError:
+        registry.close()
         _remove(temporary)
         raise
     bound_port = sock.getsockname()[1]
@@ -240,6 +253,22 @@ def start(
 
     LOCAL_SERVERS.add(handle.endpoint_url.partition("://")[2])
     return handle
+
+
+def _registry(settings: Settings, data_dir: str | os.PathLike[str] | None) -> Registry:
+    """The server's state: in memory, or kept in ``data_dir``."""
+    if data_dir is None:
+        return Registry(settings)
+    import sqlite3
+
+    from .storage import StoreError, open_registry
+
+    try:
+        return open_registry(data_dir, settings)
+    except (StoreError, OSError, sqlite3.Error) as error:
+        raise ServerStartError(
+            f"kinesis-mock: cannot use the data directory {os.fspath(data_dir)}: {error}"
+        ) from error
 
 
 def _check_timeout(name: str, value: Any, *, optional: bool) -> None:

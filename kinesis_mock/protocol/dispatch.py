@@ -16,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from .. import clock
 from ..journal import Call
-from ..registry import REGISTRY, Registry
+from ..registry import LOOK, REGISTRY, Registry
 from ..services.base import Handler, ServiceDefinition
 from . import eventstream
 from .auth import account_for_access_key, check_signature, credential_scope
@@ -66,7 +66,7 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
         if registry.faults.armed:
             result = _with_faults(registry, service, operation, handler, params, account, region)
         else:
-            with registry.open(service, account, region) as backend:
+            with registry.open(service, account, region, operation) as backend:
                 result = handler(backend, params)
         registry.journal.record(
             Call(service.name, operation, account, region, params, result, None, None, clock.now())
@@ -116,7 +116,7 @@ def _with_faults(
     backend's lock, so other calls go on), an error instead of the call (so
     nothing changes), or, for an entry batch, some entries failing."""
     faults = registry.faults
-    with registry.open(service, account, region) as backend:
+    with registry.open(service, account, region, LOOK) as backend:
         target = service.fault_target(backend, operation, params)
         verdict = faults.consult(
             service,
@@ -129,7 +129,7 @@ def _with_faults(
     if verdict.error is not None:
         raise verdict.error
     entry_handler = service.entry_handlers.get(operation)
-    with registry.open(service, account, region) as backend:
+    with registry.open(service, account, region, operation) as backend:
         if entry_handler is not None:
             chosen = faults.entry_faults(service.name, operation, target)
             if chosen:
