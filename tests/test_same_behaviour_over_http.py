@@ -1,8 +1,9 @@
 """The same behaviours in process and against a server in a subprocess.
 
-Each test here runs twice: with a boto3 client under ``mock_kinesis``, and
-with a boto3 client pointed at ``kinesis-mock serve`` running in another
-process, so both transports are held to one set of expectations.
+Each test here runs three times: with a boto3 client under ``mock_kinesis``,
+and with a boto3 client pointed at ``kinesis-mock serve`` running in another
+process, in memory and with a data directory, so both transports and both
+ways of keeping state are held to one set of expectations.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from helpers import ACCOUNT, error_of
 from kinesis_mock import mock_kinesis
 
 
-@pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
+def _serve(*options: str) -> Iterator[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "kinesis_mock", "serve", "--port", "0"],
+        [sys.executable, "-m", "kinesis_mock", "serve", "--port", "0", *options],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -36,10 +36,20 @@ def server_url() -> Iterator[str]:
         process.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def server_url() -> Iterator[str]:
+    yield from _serve()
+
+
+@pytest.fixture(scope="module")
+def stored_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve("--data-dir", str(tmp_path_factory.mktemp("data")))
+
+
 _names = iter(range(10**6))
 
 
-@pytest.fixture(params=["in-process", "server"])
+@pytest.fixture(params=["in-process", "server", "server --data-dir"])
 def client(request: pytest.FixtureRequest) -> Iterator[Any]:
     config = Config(parameter_validation=False)
     if request.param == "in-process":
@@ -51,7 +61,9 @@ def client(request: pytest.FixtureRequest) -> Iterator[Any]:
     yield boto3.client(
         "kinesis",
         region_name="us-east-1",
-        endpoint_url=request.getfixturevalue("server_url"),
+        endpoint_url=request.getfixturevalue(
+            "server_url" if request.param == "server" else "stored_server_url"
+        ),
         aws_access_key_id=account,
         aws_secret_access_key="x",
         config=config,
