@@ -483,8 +483,20 @@ def test_a_data_directory_serves_one_server_at_a_time(servers: Restarts) -> None
         server.start(port=0, data_dir=servers.directory)
 
 
+EDGE = {
+    "HubDeviceArn": f"arn:aws:iot:{REGION}:{ACCOUNT}:thing/hub",
+    "RecorderConfig": {
+        "MediaSourceConfig": {
+            "MediaUriSecretArn": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:cam",
+            "MediaUriType": "RTSP_URI",
+        }
+    },
+    "DeletionConfig": {"EdgeRetentionInHours": 24},
+}
+
+
 def test_kinesis_video_streams_channels_and_media_survive_a_restart(servers: Restarts) -> None:
-    handle = servers.start()
+    handle = servers.start(stream_update_delay=10)
     video = servers.client("kinesisvideo")
     video.create_stream(StreamName="cam", DataRetentionInHours=24, Tags={"site": "door"})
     stream_arn = video.describe_stream(StreamName="cam")["StreamInfo"]["StreamARN"]
@@ -501,6 +513,19 @@ def test_kinesis_video_streams_channels_and_media_survive_a_restart(servers: Res
             "DestinationConfig": {"Uri": "arn:aws:sns:us-east-1:123456789012:topic"},
         },
     )
+    video.update_image_generation_configuration(
+        StreamName="cam",
+        ImageGenerationConfiguration={
+            "Status": "ENABLED",
+            "ImageSelectorType": "SERVER_TIMESTAMP",
+            "DestinationConfig": {"Uri": "s3://bucket/images", "DestinationRegion": REGION},
+            "SamplingInterval": 3000,
+            "Format": "JPEG",
+            "WidthPixels": 640,
+        },
+    )
+    # Syncing until the update delay passes, restart or not.
+    video.start_edge_configuration_update(StreamName="cam", EdgeConfig=EDGE)
     now = datetime.now(timezone.utc)
     numbers = [
         handle.state.put_media(
@@ -513,22 +538,31 @@ def test_kinesis_video_streams_channels_and_media_survive_a_restart(servers: Res
         _shape(video.describe_signaling_channel(ChannelARN=channel)),
         _shape(video.describe_media_storage_configuration(ChannelARN=channel)),
         _shape(video.describe_notification_configuration(StreamName="cam")),
+        _shape(video.describe_image_generation_configuration(StreamName="cam")),
+        _shape(video.describe_edge_configuration(StreamName="cam")),
         _shape(video.list_tags_for_stream(StreamName="cam")),
         _shape(video.list_tags_for_resource(ResourceARN=channel)),
     )
+    assert described[5]["SyncStatus"] == "SYNCING"
     archived = servers.client("kinesis-video-archived-media")
     session = archived.get_hls_streaming_session_url(StreamName="cam")["HLSStreamingSessionURL"]
 
-    handle = servers.restart()
+    handle = servers.restart(stream_update_delay=10)
     video = servers.client("kinesisvideo")
     assert (
         _shape(video.describe_stream(StreamName="cam")),
         _shape(video.describe_signaling_channel(ChannelARN=channel)),
         _shape(video.describe_media_storage_configuration(ChannelARN=channel)),
         _shape(video.describe_notification_configuration(StreamName="cam")),
+        _shape(video.describe_image_generation_configuration(StreamName="cam")),
+        _shape(video.describe_edge_configuration(StreamName="cam")),
         _shape(video.list_tags_for_stream(StreamName="cam")),
         _shape(video.list_tags_for_resource(ResourceARN=channel)),
     ) == described
+    clock.advance(10)
+    assert video.describe_edge_configuration(StreamName="cam")["SyncStatus"] == "IN_SYNC"
+    edges = video.list_edge_agent_configurations(HubDeviceArn=EDGE["HubDeviceArn"])["EdgeConfigs"]
+    assert [edge["StreamName"] for edge in edges] == ["cam"]
     media = servers.client("kinesis-video-media").get_media(
         StreamName="cam", StartSelector={"StartSelectorType": "EARLIEST"}
     )

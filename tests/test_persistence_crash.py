@@ -217,7 +217,8 @@ def test_memory_follows_what_is_served_not_what_is_stored(tmp_path: Path) -> Non
         grown = _rss_kib(process.pid) - before
         written_kib = calls * per_call * record // 1024
         # In memory the records alone would take all of it; on disk, a
-        # record costs 8 bytes of arrival time.
-        assert grown < written_kib // 4, (grown, written_kib)
+        # record costs 8 bytes of arrival time (it grows by well under 1 MiB
+        # here; the bound leaves room for the allocator's moods).
+        assert grown < written_kib // 2, (grown, written_kib)
         stored = _every_record(client)
         assert sum(map(len, stored.values())) == (settle + calls) * per_call

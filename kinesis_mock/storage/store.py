@@ -53,6 +53,8 @@ except ImportError:  # Windows: no advisory lock on the directory
 DATABASE = "kinesis-mock.sqlite3"
 LOCK = "kinesis-mock.lock"
 FORMAT = b"1"
+# Seconds between checkpoints (when something was committed since the last).
+CHECKPOINT_SECONDS = 0.2
 
 Key = tuple[str, str, str]  # (service state name, account, region)
 
@@ -106,7 +108,13 @@ class Store:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         try:
-            self._writer = self._connect()
+            self._writer = self._connect(new_database=True)
+            # Checkpoints (copying the WAL into the database, with an fsync
+            # of each) run in a thread of their own, not in the commit that
+            # fills the WAL: that took the mean time of a PutRecords commit
+            # from 2 to 4 ms (benchmarks/persistence.py).
+            self._writer.execute("PRAGMA wal_autocheckpoint = 0")
+            self._writer.execute(f"PRAGMA journal_size_limit = {64 << 20}")
             self._writer.executescript(_SCHEMA)
             self._check_format()
             (highest,) = self._writer.execute("SELECT coalesce(max(id), 0) FROM logs").fetchone()
@@ -114,11 +122,21 @@ class Store:
             self._lock_file.close()
             raise
         self._next_log_id = highest + 1
+        self._commits = 0  # since the last checkpoint
+        self._wake = threading.Event()
+        self._checkpointer = threading.Thread(
+            target=self._checkpoints, name="kinesis-mock-checkpoints", daemon=True
+        )
+        self._checkpointer.start()
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, new_database: bool = False) -> sqlite3.Connection:
         connection = sqlite3.connect(
             self.directory / DATABASE, isolation_level=None, check_same_thread=False
         )
+        if new_database:
+            # Only a new database takes it: records of a KiB or more then
+            # need fewer pages (PutRecords commits went from 2.0 to 1.6 ms).
+            connection.execute("PRAGMA page_size = 16384")
         connection.execute("PRAGMA journal_mode = WAL")
         # NORMAL, not FULL: in WAL mode a commit then writes the WAL without
         # an fsync (the WAL is synced at checkpoints). A committed
@@ -173,6 +191,20 @@ class Store:
             "stopped); start a server on it to read its records"
         )
 
+    def _checkpoints(self) -> None:
+        """Checkpoint the WAL every CHECKPOINT_SECONDS while there are commits.
+        PASSIVE: it copies what it can without waiting for (or holding up)
+        the writer or readers."""
+        connection = self._connect()
+        try:
+            while not self.closed:
+                self._wake.wait(CHECKPOINT_SECONDS)
+                if self._commits and not self.closed:
+                    self._commits = 0
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            connection.close()
+
     def close(self) -> None:
         """Close the database (its WAL checkpointed into it) and let another
         server open the directory."""
@@ -180,6 +212,9 @@ class Store:
             if self.closed:
                 return
             self.closed = True
+        self._wake.set()
+        self._checkpointer.join()
+        with self.lock:
             for connection in self._readers:
                 connection.close()
             try:
@@ -224,10 +259,9 @@ class Store:
         return log_id
 
     def log_ids(self, key: Key) -> set[int]:
-        rows = self.writer.execute(
-            "SELECT id FROM logs WHERE service = ? AND account = ? AND region = ?", key
-        )
-        return {log_id for (log_id,) in rows}
+        """The logs saved for one backend."""
+        with self.lock:
+            return _log_ids(self.writer, key)
 
     def restore(self, state: bytes, owner: Owner, registry: Any) -> Any:
         """A backend from its pickled state, its logs reading from this store."""
@@ -281,7 +315,7 @@ class Store:
                     "DELETE FROM backends WHERE service = ? AND account = ? AND region = ?",
                     owner.key,
                 )
-                self.delete_logs(connection, self.log_ids(owner.key) | owner.logs)
+                self.delete_logs(connection, _log_ids(connection, owner.key) | owner.logs)
 
 
 class _Transaction:
@@ -303,13 +337,27 @@ class _Transaction:
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         store = self._store
+        writer = store._writer
         try:
             if kind is None:
-                store._writer.execute("COMMIT")
-            elif store._writer.in_transaction:
-                store._writer.execute("ROLLBACK")
+                try:
+                    writer.execute("COMMIT")
+                except BaseException:
+                    if writer.in_transaction:  # a COMMIT that failed (a full disk...)
+                        writer.execute("ROLLBACK")
+                    raise
+                store._commits += 1
+            elif writer.in_transaction:
+                writer.execute("ROLLBACK")
         finally:
             store.lock.release()
+
+
+def _log_ids(connection: sqlite3.Connection, key: Key) -> set[int]:
+    rows = connection.execute(
+        "SELECT id FROM logs WHERE service = ? AND account = ? AND region = ?", key
+    )
+    return {log_id for (log_id,) in rows}
 
 
 class Owner:
