@@ -55,6 +55,8 @@ LOCK = "kinesis-mock.lock"
 FORMAT = b"1"
 # Seconds between checkpoints (when something was committed since the last).
 CHECKPOINT_SECONDS = 0.2
+# The WAL size past which a checkpoint stops the writer to start the WAL over.
+WAL_LIMIT = 64 << 20
 
 Key = tuple[str, str, str]  # (service state name, account, region)
 
@@ -114,7 +116,7 @@ class Store:
             # fills the WAL: that took the mean time of a PutRecords commit
             # from 2 to 4 ms (benchmarks/persistence.py).
             self._writer.execute("PRAGMA wal_autocheckpoint = 0")
-            self._writer.execute(f"PRAGMA journal_size_limit = {64 << 20}")
+            self._writer.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT}")
             self._writer.executescript(_SCHEMA)
             self._check_format()
             (highest,) = self._writer.execute("SELECT coalesce(max(id), 0) FROM logs").fetchone()
@@ -192,16 +194,25 @@ class Store:
         )
 
     def _checkpoints(self) -> None:
-        """Checkpoint the WAL every CHECKPOINT_SECONDS while there are commits.
-        PASSIVE: it copies what it can without waiting for (or holding up)
-        the writer or readers."""
+        """Checkpoint the WAL every CHECKPOINT_SECONDS while there are commits:
+        PASSIVE, copying what it can without waiting for (or holding up) the
+        writer or readers. Under steady writes a passive checkpoint never
+        catches up with the end of the WAL, so the WAL is never started
+        over and grows; once it passes WAL_LIMIT, the writer waits while a
+        RESTART checkpoint copies the little left and starts it over."""
         connection = self._connect()
+        (page_size,) = connection.execute("PRAGMA page_size").fetchone()
         try:
             while not self.closed:
                 self._wake.wait(CHECKPOINT_SECONDS)
-                if self._commits and not self.closed:
-                    self._commits = 0
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                if not self._commits or self.closed:
+                    continue
+                self._commits = 0
+                _, frames, _ = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                if frames * page_size > WAL_LIMIT:
+                    with self.lock:
+                        if not self.closed:
+                            connection.execute("PRAGMA wal_checkpoint(RESTART)")
         finally:
             connection.close()
 
