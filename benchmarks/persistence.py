@@ -15,8 +15,9 @@ with the server, so the figures are what one machine does end to end.
 (b) Writes --large-gib GiB of records (PutRecords, 500 records of
 --large-record-kib KiB a call) to a server with a data directory, then
 reports the server's resident memory (VmRSS, and its peak VmHWM, from
-/proc; Linux only), the database's size, and reads a page back from the
-start of each shard.
+/proc; Linux only) and the database's size; then starts a new server on the
+directory and reports how long it took to start, its memory, and a page
+read back from the start of each shard.
 """
 
 from __future__ import annotations
@@ -54,8 +55,9 @@ def _client(endpoint: str) -> Any:
 
 
 @contextmanager
-def _server(data_dir: str | None) -> Iterator[tuple[str, int]]:
-    """A server in its own process: its URL and process id."""
+def _server(data_dir: str | None, create: bool = True) -> Iterator[tuple[str, int]]:
+    """A server in its own process (with the stream "bench" unless
+    ``create`` is false): its URL and process id."""
     command = [sys.executable, "-m", "kinesis_mock", "serve", "--port", "0"]
     if data_dir is not None:
         command += ["--data-dir", data_dir]
@@ -63,8 +65,8 @@ def _server(data_dir: str | None) -> Iterator[tuple[str, int]]:
     try:
         assert process.stdout is not None
         endpoint = process.stdout.readline().rsplit(" ", 1)[1].strip()
-        client = _client(endpoint)
-        client.create_stream(StreamName="bench", ShardCount=SHARDS)
+        if create:
+            _client(endpoint).create_stream(StreamName="bench", ShardCount=SHARDS)
         yield endpoint, process.pid
     finally:
         process.terminate()
@@ -186,7 +188,22 @@ def large_write(gib: float, record_kib: int) -> None:
             elapsed = time.perf_counter() - started
             after = _memory(pid)
             written = calls * per_call
-            database = sum(path.stat().st_size for path in Path(directory).iterdir())
+            files = {path.name: path.stat().st_size for path in Path(directory).iterdir()}
+        print(
+            f"Wrote {written / (1 << 30):.2f} GiB ({calls * 500:,} records of "
+            f"{record_kib} KiB) in {elapsed:.0f} s ({written / (1 << 20) / elapsed:.0f} MiB/s) "
+            "to a server with a data dir:"
+        )
+        print(f"  server RSS before:   {before['VmRSS'] / 1024:6.0f} MiB")
+        print(
+            f"  server RSS after:    {after['VmRSS'] / 1024:6.0f} MiB "
+            f"(peak {after['VmHWM'] / 1024:.0f} MiB)"
+        )
+        for name, size in sorted(files.items()):
+            print(f"  {name + ':':28} {size / (1 << 20):6.0f} MiB")
+        started = time.perf_counter()
+        with _server(directory, create=False) as (endpoint, pid):
+            startup = time.perf_counter() - started
             client = _client(endpoint)
             read = 0
             for shard in client.list_shards(StreamName="bench")["Shards"]:
@@ -194,18 +211,11 @@ def large_write(gib: float, record_kib: int) -> None:
                     StreamName="bench", ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
                 )["ShardIterator"]
                 read += len(client.get_records(ShardIterator=iterator, Limit=1000)["Records"])
-            print(
-                f"Wrote {written / (1 << 30):.2f} GiB ({calls * 500:,} records of "
-                f"{record_kib} KiB) in {elapsed:.0f} s ({written / (1 << 20) / elapsed:.0f} MiB/s) "
-                "to a data dir:"
-            )
-            print(f"  server RSS before: {before['VmRSS'] / 1024:6.0f} MiB")
-            print(
-                f"  server RSS after:  {after['VmRSS'] / 1024:6.0f} MiB "
-                f"(peak {after['VmHWM'] / 1024:.0f} MiB)"
-            )
-            print(f"  database on disk:  {database / (1 << 20):6.0f} MiB")
-            print(f"  read back {read} records from the start of the shards")
+            restarted = _memory(pid)
+        print(
+            f"Restarted on it in {startup:.1f} s; RSS {restarted['VmRSS'] / 1024:.0f} MiB "
+            f"after reading {read} records back from the start of the shards"
+        )
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
