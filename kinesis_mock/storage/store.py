@@ -52,6 +52,10 @@ except ImportError:  # Windows: no advisory lock on the directory
 
 DATABASE = "kinesis-mock.sqlite3"
 LOCK = "kinesis-mock.lock"
+# The layout of the tables and of the pickled state. Raise it when a class
+# a backend pickles loses an attribute or gains one without a class-level
+# default (a dataclass field with default_factory): older pickles would
+# load without it. A directory of another format is refused, not misread.
 FORMAT = b"1"
 # Seconds between checkpoints (when something was committed since the last).
 CHECKPOINT_SECONDS = 0.2
