@@ -29,6 +29,7 @@ from .settings import Settings, check_option
 from .transport.loopback import is_loopback
 
 if TYPE_CHECKING:
+    from .admin_client import AdminClient
     from .mock import KinesisMock
     from .transport.server import ServerApp
 
@@ -72,6 +73,36 @@ class ServerHandle:
         from .mock import KinesisMock
 
         return KinesisMock._inspecting(self.registry)
+
+    def streams(self, region: str | None = None, account_id: str | None = None) -> dict[str, Any]:
+        """The server's Kinesis streams in an account and region, by name
+        (``StreamInfo``, as ``km.streams()`` gives)."""
+        return self.state.streams(region=region, account_id=account_id)
+
+    def summary(
+        self, account_id: str | None = None, region: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Per account and region: streams, shards and record counts (what
+        ``GET /_kinesis_mock/state`` answers)."""
+        from .summary import summarize
+
+        return summarize(self.registry, account_id, region)
+
+    def reset(self, account_id: str | None = None, region: str | None = None) -> None:
+        """Forget everything the server holds (as ``POST /_kinesis_mock/reset``
+        does), or only one account's and/or region's state."""
+        if account_id is None and region is None:
+            self.registry.reset(self.registry.settings)
+        else:
+            self.registry.forget(account_id, region)
+
+    @property
+    def admin(self) -> AdminClient:
+        """A client of this server's admin API over HTTP, as another process
+        would use it (:class:`kinesis_mock.admin_client.AdminClient`)."""
+        from .admin_client import AdminClient
+
+        return AdminClient(self.endpoint_url, cafile=self.certfile)
 
     @property
     def endpoint_url(self) -> str:
@@ -133,6 +164,7 @@ def start(
     tls: bool = False,
     read_timeout: float | None = DEFAULT_READ_TIMEOUT,
     keep_alive_timeout: float = DEFAULT_KEEP_ALIVE_TIMEOUT,
+    admin_anywhere: bool = False,
     **settings: Any,
 ) -> ServerHandle:
     """Serve the engine on ``host:port`` (0 picks a free port) in a background
@@ -142,7 +174,10 @@ def start(
 
     ``read_timeout``: seconds a client may pause in the middle of sending a
     request body before its connection is closed (None: no limit);
-    ``keep_alive_timeout``: seconds an idle connection stays open. Other
+    ``keep_alive_timeout``: seconds an idle connection stays open;
+    ``admin_anywhere``: answer the admin API (``/_kinesis_mock/``) from any
+    client, not only this machine's (a container reached through a mapped
+    port). Other
     options are the fields of :class:`~kinesis_mock.settings.Settings`,
     checked here. Raises :class:`ServerStartError` when it cannot serve."""
     from hypercorn.asyncio import serve
@@ -163,7 +198,7 @@ def start(
             "unauthenticated requests from the network",
             host,
         )
-    app = make_app(registry, read_timeout=read_timeout)
+    app = make_app(registry, read_timeout=read_timeout, admin_anywhere=admin_anywhere)
 
     temporary = None
     if certfile is not None:

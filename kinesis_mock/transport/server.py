@@ -85,18 +85,25 @@ async def _body(receive: Receive, timeout: float | None) -> bytes:
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def make_app(registry: Registry, *, read_timeout: float | None = None) -> ServerApp:
+def make_app(
+    registry: Registry, *, read_timeout: float | None = None, admin_anywhere: bool = False
+) -> ServerApp:
     """The ASGI application answering from ``registry``'s state."""
-    return ServerApp(registry, read_timeout)
+    return ServerApp(registry, read_timeout, admin_anywhere)
 
 
 class ServerApp:
     """The ASGI application of one server. ``read_timeout``: seconds a client
-    may pause in the middle of sending a request body (None: no limit)."""
+    may pause in the middle of sending a request body (None: no limit).
+    ``admin_anywhere``: answer the admin API from any client, not only this
+    machine's."""
 
-    def __init__(self, registry: Registry, read_timeout: float | None) -> None:
+    def __init__(
+        self, registry: Registry, read_timeout: float | None, admin_anywhere: bool = False
+    ) -> None:
         self.registry = registry
         self.read_timeout = read_timeout
+        self.admin_anywhere = admin_anywhere
         self._closing = False
         self._ticker: _Ticker | None = None
 
@@ -151,7 +158,12 @@ class ServerApp:
         if admin.is_admin(request.path):
             client = scope.get("client")
             answered = await loop.run_in_executor(
-                None, admin.answer, self.registry, request, client[0] if client else None
+                None,
+                admin.answer,
+                self.registry,
+                request,
+                client[0] if client else None,
+                self.admin_anywhere,
             )
             log.info("%s %s -> %d", request.method, request.path, answered.status)
             await _start(send, answered.status, {**answered.headers, **allow})
