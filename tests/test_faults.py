@@ -445,3 +445,27 @@ def test_the_journal_names_the_account_and_region_of_each_call(kinesis_mock: Kin
     other.list_streams()
     (call,) = kinesis_mock.calls(account="111122223333")
     assert (call.region, call.operation) == ("eu-west-1", "ListStreams")
+
+
+def test_the_journal_lets_go_of_old_payloads_but_keeps_the_calls() -> None:
+    from kinesis_mock.journal import Journal
+
+    with mock_kinesis() as km:
+        journal = Journal(limit=50, payload_bytes=20_000)
+        km._registry.journal = journal
+        client = boto3.client("kinesis", region_name=REGION)
+        _stream(client, shards=1)
+        for _ in range(10):
+            client.put_record(StreamName="orders", Data=b"x" * 4_000, PartitionKey="k")
+        calls = km.calls("PutRecord")
+        assert len(calls) == 10
+        trimmed = [call for call in calls if call.trimmed]
+        kept = [call for call in calls if not call.trimmed]
+        assert trimmed and kept and calls == trimmed + kept  # the oldest go first
+        assert all(call.params is None and call.result is None for call in trimmed)
+        assert kept[-1].params is not None and kept[-1].params["Data"] == b"x" * 4_000
+        assert km.calls(stream="orders") == [km.calls()[0], *calls]  # still found by stream
+        for _ in range(60):
+            client.list_streams()
+        assert len(km.calls()) == 50
+        assert km.calls("PutRecord") == []
