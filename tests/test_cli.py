@@ -5,6 +5,7 @@ mistake reported in one line, never a traceback."""
 from __future__ import annotations
 
 import inspect
+import logging
 import os
 import re
 import socket
@@ -16,7 +17,9 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 import kinesis_mock
 from kinesis_mock import cli, server
@@ -325,3 +328,61 @@ def test_without_the_server_extra_it_says_what_to_install(module: str) -> None:
     # --help and --version need no extra.
     status, _ = _serve("--help", code=textwrap.dedent(_WITHOUT.format(module=module)))
     assert status == 0
+
+
+# -- serving -----------------------------------------------------------------------
+
+
+def test_serve_makes_its_streams_and_logs_each_call_with_its_error_code() -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(cli.ENV_PREFIX)}
+    environment["KINESIS_MOCK_STREAMS"] = "orders:2"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kinesis_mock", "serve", "--port", "0", "--log-level", "info"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("kinesis-mock serving on http://127.0.0.1:")
+        client = boto3.client(
+            "kinesis",
+            region_name="us-east-1",
+            endpoint_url=line.rsplit(" ", 1)[1].strip(),
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="x",
+        )
+        assert client.list_streams()["StreamNames"] == ["orders"]
+        with pytest.raises(ClientError):
+            client.describe_stream(StreamName="missing")
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "Traceback" not in stderr
+    logged = [line.split(" ", 2)[2] for line in stderr.splitlines()]  # after the time
+    assert logged == [
+        "POST / Kinesis_20131202.ListStreams -> 200",
+        "POST / Kinesis_20131202.DescribeStream -> 400 ResourceNotFoundException",
+    ]
+
+
+def test_a_rest_json_call_is_logged_with_its_error_code(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="kinesis_mock.server")
+    with server.start(port=0) as handle:
+        video = boto3.client(
+            "kinesisvideo",
+            region_name="us-east-1",
+            endpoint_url=handle.endpoint_url,
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="x",
+        )
+        video.list_streams()
+        with pytest.raises(ClientError):
+            video.describe_stream(StreamName="missing")
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("POST")] == [
+        "POST /listStreams -> 200",
+        "POST /describeStream -> 404 ResourceNotFoundException",
+    ]

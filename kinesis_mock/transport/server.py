@@ -185,7 +185,8 @@ class ServerApp:
                 target,
             )
             response = internal_failure(service, request, error)
-        log.info("%s %s %s -> %d", request.method, request.path, target, response.status)
+        if log.isEnabledFor(logging.INFO):
+            log.info("%s", _request_line(request, target, response))
         answer = {**response.headers, **allow}
         if isinstance(response.body, bytes) and not _CaseInsensitive(answer).get("content-length"):
             # A whole body is sent with its length, never chunked.
@@ -239,6 +240,15 @@ class ServerApp:
         if self._ticker is None:
             self._ticker = _Ticker(seconds)
         await self._ticker.tick()
+
+
+def _request_line(request: Request, target: str, response: Response) -> str:
+    """What the request log says of one call: ``POST / Kinesis_20131202.DescribeStream
+    -> 400 ResourceNotFoundException`` (the error code as ``x-amzn-ErrorType``
+    carries it, without the ``:``-suffix some services add)."""
+    error = _CaseInsensitive(response.headers).get("x-amzn-errortype") or ""
+    parts = (request.method, request.path, target, "->", str(response.status))
+    return " ".join((*(part for part in parts if part), error.partition(":")[0])).rstrip()
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
