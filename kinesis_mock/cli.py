@@ -259,6 +259,14 @@ SERVER_OPTIONS: tuple[Option, ...] = (
         metavar="SECONDS",
     ),
     Option(
+        "admin_anywhere",
+        _boolean,
+        False,
+        "answer the admin API (/_kinesis_mock/...) from any client, not only this "
+        "machine's (a container reached through a mapped port)",
+        switch=True,
+    ),
+    Option(
         "region",
         _text,
         DEFAULT_REGION,
@@ -468,6 +476,7 @@ def _main(argv: Sequence[str] | None) -> None:
             tls=args.tls,
             read_timeout=args.read_timeout,
             keep_alive_timeout=args.keep_alive_timeout,
+            admin_anywhere=args.admin_anywhere,
             **settings_options(args),
         )
     except (TypeError, ValueError) as error:  # a bad option value, checked before serving

@@ -40,6 +40,7 @@ def _examples(tmp_path: Path) -> dict[str, tuple[str, Any]]:
         "tls": ("true", True),
         "read_timeout": ("none", None),
         "keep_alive_timeout": ("2.5", 2.5),
+        "admin_anywhere": ("yes", True),
         "region": ("eu-west-1", "eu-west-1"),
         "stream": ("orders:2", [cli.StreamSpec("orders", 2)]),
         "log_level": ("INFO", "info"),
