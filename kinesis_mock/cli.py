@@ -71,9 +71,22 @@ class Option:
         return ENV_PREFIX + (self.variable or self.name.upper())
 
     @property
+    def sentence(self) -> str:
+        """The help without a default it gives itself."""
+        return self.help.rsplit(" (default: ", 1)[0] if self.gives_default else self.help
+
+    @property
     def shown_default(self) -> str:
-        """The default as --help and the README show it."""
+        """The default as --help and the README show it: the help's own
+        ("(default: the service's)"), or the value."""
+        if self.gives_default:
+            return self.help.rsplit(" (default: ", 1)[1][:-1]
         return _shown(self.default)
+
+    @property
+    def gives_default(self) -> bool:
+        """Whether the help ends with its own "(default: ...)"."""
+        return " (default: " in self.help and self.help.endswith(")")
 
 
 def _shown(value: Any) -> str:
@@ -317,12 +330,7 @@ OPTIONS: tuple[Option, ...] = SERVER_OPTIONS + SETTINGS_OPTIONS
 
 def _help(option: Option) -> str:
     """The sentence, its default and its variable, as --help shows them."""
-    text = option.help
-    if "(default" in text and text.endswith(")"):
-        # A default the sentence gives itself ("default: the service's").
-        text = f"{text[:-1]}; env {option.env})"
-    else:
-        text = f"{text} (default: {option.shown_default}; env {option.env})"
+    text = f"{option.sentence} (default: {option.shown_default}; env {option.env})"
     return text.replace("%", "%%")
 
 
@@ -406,8 +414,8 @@ def options_markdown() -> str:
         flag = option.flag + (f" {option.metavar}" if option.metavar else "")
         if option.switch:
             flag += " [BOOL]"
-        default = "" if "(default" in option.help else f"`{option.shown_default}`"
-        rows.append(f"| `{flag}` | `{option.env}` | {default} | {option.help} |")
+        default = option.shown_default if option.gives_default else f"`{option.shown_default}`"
+        rows.append(f"| `{flag}` | `{option.env}` | {default} | {option.sentence} |")
     return "\n".join(rows) + "\n"
 
 

@@ -140,13 +140,12 @@ def test_help_shows_each_option_with_its_default_its_variable_and_a_sentence(
     shown = " ".join(capsys.readouterr().out.split())
     for option in cli.OPTIONS:
         usage = option.flag + (" [BOOL]" if option.switch else f" {option.metavar}")
-        match = re.search(re.escape(usage) + r" (.*?)\((default: (.*?); )?env (\S+)\)", shown)
+        match = re.search(re.escape(usage) + r" (.*?) \(default: (.*?); env (\S+)\)", shown)
         assert match is not None, option.flag
-        sentence, _, default, env = match.groups()
-        assert sentence.strip(), option.flag
+        sentence, default, env = match.groups()
+        assert sentence == option.sentence, option.flag
         assert env == option.env
-        if "(default: " not in option.help:  # else the sentence gives it ("the service's")
-            assert default == option.shown_default, option.flag
+        assert default == option.shown_default, option.flag
     assert "(default: 4567; env KINESIS_MOCK_PORT)" in shown
     assert "(default: 123456789012; env KINESIS_MOCK_ACCOUNT_ID)" in shown
 
@@ -164,6 +163,7 @@ def test_the_options_table_for_the_readme() -> None:
     assert table.count("\n") == len(cli.OPTIONS) + 2
     assert "| `--port PORT` | `KINESIS_MOCK_PORT` | `4567` | port to listen on" in table
     assert "| `--throughput [BOOL]` | `KINESIS_MOCK_THROUGHPUT` | `false` |" in table
+    assert "| `--shard-limit N` | `KINESIS_MOCK_SHARD_LIMIT` | the service's, 20000 in" in table
     # Once README shows the table (between these markers), it stays in step.
     text = README.read_text(encoding="utf-8")
     start, end = "<!-- serve-options -->\n", "<!-- /serve-options -->"
