@@ -351,6 +351,8 @@ class _ServeParser(argparse.ArgumentParser):
         text = os.environ.get(option.env, "").strip()
         if not text:
             # A setting nobody gave is left to Settings (see settings_options).
+            if option.repeatable:
+                return list(option.default)  # a list of its own, not the definition's
             return None if option.setting else option.default
         try:
             if option.repeatable:
