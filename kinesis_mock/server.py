@@ -48,6 +48,10 @@ class ServerStartError(RuntimeError):
     it cannot listen on is the OSError binding raises."""
 
 
+class ServerStopError(RuntimeError):
+    """The server's thread was still running after ``stop()`` cut its connections."""
+
+
 @dataclass
 class ServerHandle:
     """A running server: where it listens, and how to stop it. With TLS,
@@ -123,10 +127,20 @@ class ServerHandle:
             # A TLS connection the client keeps open (a pooled keep-alive)
             # would hold the shutdown for asyncio's 30 s SSL close: cut the
             # connections still open after the grace period.
-            self._loop.call_soon_threadsafe(_abort_connections, self._loop)
-            self._thread.join(timeout=10)
+            try:
+                self._loop.call_soon_threadsafe(_abort_connections, self._loop)
+            except RuntimeError:
+                pass  # the loop closed meanwhile: the thread is ending on its own
+            self._thread.join(timeout=_ABORT_SECONDS)
         _remove(self._temporary)
         self._temporary = None
+        if self._thread.is_alive():
+            # Said, not hidden: a server thread left running holds its port
+            # and state, and the next test would meet it.
+            raise ServerStopError(
+                f"the kinesis-mock server at {self.endpoint_url} did not stop within "
+                f"{_GRACE_SECONDS + _ABORT_SECONDS:g} s"
+            )
 
     def __enter__(self) -> ServerHandle:
         return self
@@ -135,8 +149,10 @@ class ServerHandle:
         self.stop()
 
 
-# Seconds in-flight requests get to finish when a server stops.
+# Seconds in-flight requests get to finish when a server stops, and the
+# thread then gets to end once the connections still open are cut.
 _GRACE_SECONDS = 1.0
+_ABORT_SECONDS = 10.0
 
 
 def _abort_connections(loop: asyncio.AbstractEventLoop) -> None:
