@@ -121,7 +121,10 @@ class ServerHandle:
         LOCAL_SERVERS.discard(self.endpoint_url.partition("://")[2])
         if self._thread.is_alive():
             self._app.close()
-            self._loop.call_soon_threadsafe(self._stopped.set)
+            try:
+                self._loop.call_soon_threadsafe(self._stopped.set)
+            except RuntimeError:
+                pass  # the loop already closed: the thread is ending
             self._thread.join(timeout=_GRACE_SECONDS)
         if self._thread.is_alive():
             # A TLS connection the client keeps open (a pooled keep-alive)
