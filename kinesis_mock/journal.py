@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 JOURNAL_LIMIT = 100_000
-JOURNAL_PAYLOAD_BYTES = 64 * 1024 * 1024
+JOURNAL_PAYLOAD_BYTES = 1024 * 1024
 
 
 class Call:

@@ -70,7 +70,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def _serve_parser() -> Any:
     parser = cli._parser()
     (commands,) = [a for a in parser._actions if a.dest == "command"]
-    return commands.choices["serve"]  # type: ignore[attr-defined]
+    return commands.choices["serve"]  # type: ignore[index]
 
 
 def test_every_option_comes_from_its_definition() -> None:
