@@ -13,6 +13,7 @@ brings hypercorn.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import shutil
@@ -121,19 +122,16 @@ class ServerHandle:
         LOCAL_SERVERS.discard(self.endpoint_url.partition("://")[2])
         if self._thread.is_alive():
             self._app.close()
-            try:
+            # A loop already closed means the thread is ending on its own.
+            with contextlib.suppress(RuntimeError):
                 self._loop.call_soon_threadsafe(self._stopped.set)
-            except RuntimeError:
-                pass  # the loop already closed: the thread is ending
             self._thread.join(timeout=_GRACE_SECONDS)
         if self._thread.is_alive():
             # A TLS connection the client keeps open (a pooled keep-alive)
             # would hold the shutdown for asyncio's 30 s SSL close: cut the
             # connections still open after the grace period.
-            try:
+            with contextlib.suppress(RuntimeError):
                 self._loop.call_soon_threadsafe(_abort_connections, self._loop)
-            except RuntimeError:
-                pass  # the loop closed meanwhile: the thread is ending on its own
             self._thread.join(timeout=_ABORT_SECONDS)
         _remove(self._temporary)
         self._temporary = None

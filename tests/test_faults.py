@@ -413,13 +413,15 @@ def test_the_journal_records_every_call_in_order(client: Any, kinesis_mock: Kine
     with pytest.raises(ClientError):
         client.describe_stream(StreamName="missing")
     with pytest.raises(ClientError):
-        client.put_record(StreamName="orders", Data=b"x" * 1_048_577, PartitionKey="k")
+        client.put_record(
+            StreamName="orders", Data=b"x", PartitionKey="k", ExplicitHashKey=str(1 << 128)
+        )
     calls = kinesis_mock.calls()
     assert [(call.operation, call.error) for call in calls] == [
         ("CreateStream", None),
         ("PutRecord", None),
         ("DescribeStream", "ResourceNotFoundException"),
-        ("PutRecord", "ValidationException"),
+        ("PutRecord", "InvalidArgumentException"),
     ]
     put = calls[1]
     assert (put.service, put.account, put.region, put.ok) == ("kinesis", ACCOUNT, REGION, True)
@@ -429,7 +431,7 @@ def test_the_journal_records_every_call_in_order(client: Any, kinesis_mock: Kine
     assert calls[0].at <= calls[3].at
     assert kinesis_mock.calls("put_record", ok=True) == [put]
     assert kinesis_mock.calls(stream="missing") == [calls[2]]
-    assert kinesis_mock.calls(error="ValidationException") == [calls[3]]
+    assert kinesis_mock.calls(error="InvalidArgumentException") == [calls[3]]
     assert kinesis_mock.calls(region="eu-west-1") == []
     kinesis_mock.journal.clear()
     assert kinesis_mock.calls() == []
