@@ -123,9 +123,9 @@ def throughput(rounds: int, seconds: float, size: int) -> None:
     for _ in range(rounds):
         directory = tempfile.mkdtemp(prefix="kinesis-mock-bench-")
         try:
-            with _server(None) as (memory, _), _server(directory) as (stored, _):
+            with _server(None) as (in_memory, _), _server(directory) as (on_disk, _):
                 for name, call in calls.items():
-                    for where, endpoint in (("memory", memory), ("data dir", stored)):
+                    for where, endpoint in (("memory", in_memory), ("data dir", on_disk)):
                         rates.setdefault((name, where), []).append(_rate(endpoint, seconds, call))
         finally:
             shutil.rmtree(directory, ignore_errors=True)

@@ -95,18 +95,20 @@ class _Raw:
 def captured_bodies() -> Iterator[dict[str, bytes]]:
     """Record the body kinesis-mock answers for each operation."""
     bodies: dict[str, bytes] = {}
-    original = hook.handle
+    original = hook.handle  # type: ignore[attr-defined]
 
     def capture(service: Any, request: Any) -> Any:
         response = original(service, request)
-        bodies[request.operation] = response.body
+        if isinstance(response.body, bytes):
+            bodies[request.operation] = response.body
         return response
 
-    hook.handle = capture
+    # The hook calls the pipeline through its module attribute: wrap it there.
+    setattr(hook, "handle", capture)  # noqa: B010
     try:
         yield bodies
     finally:
-        hook.handle = original
+        setattr(hook, "handle", original)  # noqa: B010
 
 
 def floor_client(bodies: dict[str, bytes]) -> Any:

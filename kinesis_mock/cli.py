@@ -1,40 +1,109 @@
 """The ``kinesis-mock`` command: ``kinesis-mock serve``.
 
-Every option can also come from the environment (``KINESIS_MOCK_HOST``,
-``KINESIS_MOCK_PORT``, ...); a command-line option wins.
+Every option of ``serve`` is defined once, in :data:`OPTIONS`: the server's
+own (where it listens, TLS, timeouts, streams made at start, logging) and
+one per field of :class:`~kinesis_mock.settings.Settings`. Each is a flag
+(``--keep-alive-timeout``) and an environment variable
+(``KINESIS_MOCK_KEEP_ALIVE_TIMEOUT``); a flag wins over the environment.
+
+A mistake is reported in one line, never a traceback: a bad value (a flag's
+or a variable's, named) exits with status 2, a server that cannot start
+(the port is taken, the server extra is not installed...) with status 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import importlib
 import logging
 import os
+import re
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import fields
-from typing import Any
+from dataclasses import MISSING, dataclass, fields
+from typing import Any, NoReturn
 
-from . import server
+from . import __version__, server
 from .registry import Registry
-from .settings import Settings, option_type
+from .settings import Settings, check_option, option_type
 
 ENV_PREFIX = "KINESIS_MOCK_"
+DEFAULT_REGION = "us-east-1"
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+SERVER_EXTRA = "pip install 'kinesis-mock[server]'"
+# What the server extra brings that serving imports.
+_SERVER_MODULES = ("hypercorn", "cbor2", "cryptography")
 
 
-def _env(name: str, default: str | None = None) -> str | None:
-    return os.environ.get(f"{ENV_PREFIX}{name}", default)
+@dataclass(frozen=True)
+class Option:
+    """One option of ``kinesis-mock serve``: the flag ``--NAME`` (``_`` as
+    ``-``) and the variable ``KINESIS_MOCK_NAME``, both read by ``parse``.
+
+    ``parse`` turns a flag's or a variable's text into the value, or raises
+    ArgumentTypeError saying what is wrong. A ``switch`` is a bool option
+    (``--tls`` alone turns it on, ``--tls false`` off); a ``repeatable`` one
+    collects a value per flag, and its variable holds a comma-separated list.
+    A ``setting`` is a field of Settings, handed to the engine as it is.
+    """
+
+    name: str
+    parse: Callable[[str], Any]
+    default: Any
+    help: str
+    metavar: str | None = None
+    switch: bool = False
+    repeatable: bool = False
+    setting: bool = False
+    # The variable's name after the prefix, when it is not NAME.
+    variable: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + (self.variable or self.name.upper())
+
+    @property
+    def sentence(self) -> str:
+        """The help without a default it gives itself."""
+        return self.help.rsplit(" (default: ", 1)[0] if self.gives_default else self.help
+
+    @property
+    def shown_default(self) -> str:
+        """The default as --help and the README show it: the help's own
+        ("(default: the service's)"), or the value."""
+        if self.gives_default:
+            return self.help.rsplit(" (default: ", 1)[1][:-1]
+        return _shown(self.default)
+
+    @property
+    def gives_default(self) -> bool:
+        """Whether the help ends with its own "(default: ...)"."""
+        return " (default: " in self.help and self.help.endswith(")")
 
 
-def _optional(kind: Callable[[str], Any]) -> Callable[[str], Any]:
-    """``kind``, or None for ``none`` (an option that allows it)."""
+def _shown(value: Any) -> str:
+    if value is None or value == []:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
-    def convert(text: str) -> Any:
-        return None if text.strip().lower() in ("", "none") else kind(text)
 
-    convert.__name__ = getattr(kind, "__name__", "value")  # argparse names it in errors
-    return convert
+# -- parsing a value: each says what is wrong with it ----------------------------
+
+
+def _error(message: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(message)
 
 
 def _boolean(text: str) -> bool:
@@ -44,94 +113,358 @@ def _boolean(text: str) -> bool:
         return True
     if lowered in ("0", "false", "no", "off", ""):
         return False
-    raise argparse.ArgumentTypeError(f"invalid bool value: {text!r} (true or false)")
+    raise _error(f"invalid bool value: {text!r} (true or false)")
+
+
+def _text(text: str) -> str:
+    return text
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise _error(f"invalid port {text!r} (a whole number from 0 to 65535; 0 picks a free one)")
+    return port
+
+
+def _file(text: str) -> str:
+    if not os.path.exists(text):
+        raise _error(f"no such file: {text!r}")
+    if os.path.isdir(text):
+        raise _error(f"{text!r} is a directory, not a file")
+    return text
+
+
+def _timeout(name: str, *, optional: bool) -> Callable[[str], float | None]:
+    def parse(text: str) -> float | None:
+        if optional and text.strip().lower() in ("", "none"):
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            raise _error(f"invalid float value: {text!r}") from None
+        try:
+            server._check_timeout(name, value, optional=optional)
+        except (TypeError, ValueError) as error:
+            raise _error(str(error)) from None
+        return value
+
+    return parse
+
+
+def _directory(text: str) -> str:
+    if os.path.exists(text) and not os.path.isdir(text):
+        raise _error(f"{text!r} is not a directory")
+    return text
+
+
+def _log_level(text: str) -> str:
+    if text.strip().lower() not in LOG_LEVELS:
+        raise _error(f"invalid log level {text!r} (one of {', '.join(LOG_LEVELS)})")
+    return text.strip().lower()
+
+
+STREAM_SPEC = "NAME:SHARDS[:REGION]"
+# StreamName as the service's model constrains it.
+_STREAM_NAME = re.compile(r"[a-zA-Z0-9_.-]{1,128}")
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """A stream to create at start; ``region`` None is ``--region``'s."""
+
+    name: str
+    shards: int
+    region: str | None = None
+
+
+def _stream(text: str) -> StreamSpec:
+    def wrong(what: str) -> argparse.ArgumentTypeError:
+        return _error(f"invalid stream {text!r}: {what}; expected {STREAM_SPEC}, e.g. orders:2")
+
+    parts = text.split(":")
+    if len(parts) < 2:
+        raise wrong("no shard count")
+    if len(parts) > 3:
+        raise wrong("too many ':'")
+    name, shards, *region = parts
+    if not _STREAM_NAME.fullmatch(name):
+        raise wrong("NAME must be 1 to 128 letters, digits, '_', '.' or '-'")
+    if not shards.isdigit() or int(shards) < 1:
+        raise wrong(f"SHARDS must be a whole number of 1 or more, not {shards!r}")
+    if region and not region[0]:
+        raise wrong("REGION is empty")
+    return StreamSpec(name, int(shards), region[0] if region else None)
+
+
+def _setting(name: str, annotation: str) -> Callable[[str], Any]:
+    """The parser of a Settings field's value, checked as Settings checks it."""
+    kind, optional = option_type(annotation)
+
+    def parse(text: str) -> Any:
+        if optional and text.strip().lower() in ("", "none"):
+            return None
+        if kind is bool:
+            return _boolean(text)
+        try:
+            value = kind(text)
+        except ValueError:
+            raise _error(f"invalid {kind.__name__} value: {text!r}") from None
+        try:
+            check_option(name, annotation, value)
+        except (TypeError, ValueError) as error:
+            raise _error(str(error)) from None
+        return value
+
+    return parse
+
+
+# -- the options -------------------------------------------------------------------
+
+SERVER_OPTIONS: tuple[Option, ...] = (
+    Option(
+        "host",
+        _text,
+        server.DEFAULT_HOST,
+        "address to listen on; any but loopback (0.0.0.0: every interface) is warned "
+        "about, since the mock answers anyone who reaches it",
+        metavar="ADDRESS",
+    ),
+    Option(
+        "port",
+        _port,
+        server.DEFAULT_PORT,
+        "port to listen on; 0 picks a free one",
+        metavar="PORT",
+    ),
+    Option(
+        "certfile",
+        _file,
+        None,
+        "serve HTTPS with this certificate, a PEM file that may hold the key too",
+        metavar="PEM",
+    ),
+    Option(
+        "keyfile",
+        _file,
+        None,
+        "the private key (PEM) of --certfile's certificate",
+        metavar="PEM",
+    ),
+    Option(
+        "tls",
+        _boolean,
+        False,
+        "serve HTTPS with a self-signed certificate made at start, whose path is printed "
+        "and which is deleted at stop",
+        switch=True,
+    ),
+    Option(
+        "read_timeout",
+        _timeout("read_timeout", optional=True),
+        server.DEFAULT_READ_TIMEOUT,
+        "seconds a client may pause while sending a request body before its connection "
+        "is closed; none: no limit",
+        metavar="SECONDS",
+    ),
+    Option(
+        "keep_alive_timeout",
+        _timeout("keep_alive_timeout", optional=False),
+        server.DEFAULT_KEEP_ALIVE_TIMEOUT,
+        "seconds an idle connection stays open",
+        metavar="SECONDS",
+    ),
+    Option(
+        "admin_anywhere",
+        _boolean,
+        False,
+        "answer the admin API (/_kinesis_mock/...) from any client, not only this "
+        "machine's (a container reached through a mapped port)",
+        switch=True,
+    ),
+    Option(
+        "region",
+        _text,
+        DEFAULT_REGION,
+        "region of the streams --stream makes without one",
+        metavar="REGION",
+    ),
+    Option(
+        "stream",
+        _stream,
+        [],
+        "a stream to create, ACTIVE, at start; repeatable, and the variable takes a "
+        "comma-separated list",
+        metavar=STREAM_SPEC,
+        repeatable=True,
+        variable="STREAMS",
+    ),
+    Option(
+        "data_dir",
+        _directory,
+        None,
+        "keep the server's state in this directory (made if missing): a server started "
+        "again on it, even after a kill -9, has every write it acknowledged; none: memory only",
+        metavar="DIR",
+    ),
+    Option(
+        "log_level",
+        _log_level,
+        "warning",
+        "the least severe messages logged: debug, info (a line per request), warning, "
+        "error or critical",
+        metavar="LEVEL",
+    ),
+)
+
+
+def _setting_option(field: Any) -> Option:
+    kind, _ = option_type(str(field.type))
+    default = None if field.default is MISSING else field.default
+    return Option(
+        field.name,
+        _setting(field.name, str(field.type)),
+        default,
+        field.metadata["help"],
+        metavar=None if kind is bool else {float: "SECONDS", int: "N"}.get(kind, "TEXT"),
+        switch=kind is bool,
+        setting=True,
+    )
+
+
+# The engine's options, one per Settings field, so none is forgotten:
+# stream_create_delay is --stream-create-delay and KINESIS_MOCK_STREAM_CREATE_DELAY.
+SETTINGS_OPTIONS: tuple[Option, ...] = tuple(_setting_option(field) for field in fields(Settings))
+
+OPTIONS: tuple[Option, ...] = SERVER_OPTIONS + SETTINGS_OPTIONS
+
+
+def _help(option: Option) -> str:
+    """The sentence, its default and its variable, as --help shows them."""
+    text = f"{option.sentence} (default: {option.shown_default}; env {option.env})"
+    return text.replace("%", "%%")
+
+
+class _ServeParser(argparse.ArgumentParser):
+    """``serve``'s parser: what no flag gave comes from the environment
+    (a bad variable is reported by name), or else is the default."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> tuple[Any, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        for option in OPTIONS:
+            if not hasattr(parsed, option.name):
+                setattr(parsed, option.name, self._from_environment(option))
+        return parsed, extras
+
+    def _from_environment(self, option: Option) -> Any:
+        text = os.environ.get(option.env, "").strip()
+        if not text:
+            # A setting nobody gave is left to Settings (see settings_options).
+            if option.repeatable:
+                return list(option.default)  # a list of its own, not the definition's
+            return None if option.setting else option.default
+        try:
+            if option.repeatable:
+                return [option.parse(item.strip()) for item in text.split(",") if item.strip()]
+            return option.parse(text)
+        except argparse.ArgumentTypeError as error:
+            # One line: the usage says nothing about the environment.
+            self.exit(2, f"{self.prog}: error: environment variable {option.env}: {error}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kinesis-mock", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the mock over HTTP")
-    serve.add_argument("--host", default=_env("HOST", server.DEFAULT_HOST))
-    serve.add_argument("--port", type=int, default=_env("PORT", str(server.DEFAULT_PORT)))
-    serve.add_argument("--certfile", default=_env("CERTFILE"), help="TLS certificate (PEM)")
-    serve.add_argument("--keyfile", default=_env("KEYFILE"), help="TLS private key (PEM)")
-    serve.add_argument(
-        "--tls",
-        action="store_true",
-        default=_env("TLS", "") in ("1", "true", "yes"),
-        help="serve HTTPS with a self-signed certificate made at start",
+    parser = argparse.ArgumentParser(
+        prog="kinesis-mock",
+        description="Amazon Kinesis Data Streams and Kinesis Video Streams, mocked.",
     )
-    serve.add_argument(
-        "--read-timeout",
-        type=_optional(float),
-        default=_env("READ_TIMEOUT", str(server.DEFAULT_READ_TIMEOUT)),
-        metavar="SECONDS",
-        help="seconds a client may pause while sending a request body before its "
-        "connection is closed ('none': no limit; default %(default)s) "
-        f"[env {ENV_PREFIX}READ_TIMEOUT]",
+    version = f"kinesis-mock {__version__}"
+    parser.add_argument("--version", action="version", version=version)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_ServeParser)
+    serve = commands.add_parser(
+        "serve",
+        help="serve the mock over HTTP",
+        usage="%(prog)s [OPTION ...]   (--help lists them)",
+        description="Serve the mock over HTTP. Each option can also be set in the "
+        "environment variable named with it; a flag wins over the environment.",
     )
-    serve.add_argument(
-        "--keep-alive-timeout",
-        type=float,
-        default=_env("KEEP_ALIVE_TIMEOUT", str(server.DEFAULT_KEEP_ALIVE_TIMEOUT)),
-        metavar="SECONDS",
-        help="seconds an idle connection stays open (default %(default)s) "
-        f"[env {ENV_PREFIX}KEEP_ALIVE_TIMEOUT]",
-    )
-    serve.add_argument("--region", default=_env("REGION", "us-east-1"))
-    serve.add_argument(
-        "--stream",
-        action="append",
-        default=[s for s in (_env("STREAMS") or "").split(",") if s],
-        metavar="NAME:SHARDS[:REGION]",
-        help="a stream to create at start (repeatable)",
-    )
-    serve.add_argument(
-        "--data-dir",
-        default=_env("DATA_DIR"),
-        metavar="DIR",
-        help="keep the server's state in DIR (made if missing): a server started again on it, "
-        "even after a crash, has every write it acknowledged (default: memory only) "
-        f"[env {ENV_PREFIX}DATA_DIR]",
-    )
-    # The engine's options, one per Settings field, so none is forgotten:
-    # stream_create_delay is --stream-create-delay and KINESIS_MOCK_STREAM_CREATE_DELAY.
-    for option in fields(Settings):
-        kind, optional = option_type(str(option.type))
-        env = option.name.upper()
-        flag = "--" + option.name.replace("_", "-")
-        help_text = f"{option.metadata['help']} [env {ENV_PREFIX}{env}]"
-        if kind is bool:
-            # A switch: --throughput turns it on, --throughput false off (a
-            # string default, from the environment, is parsed the same way).
-            serve.add_argument(
-                flag,
-                dest=option.name,
-                type=_boolean,
-                nargs="?",
-                const=True,
-                default=_env(env),
-                metavar="BOOL",
-                help=help_text,
-            )
-            continue
-        serve.add_argument(
-            flag,
-            dest=option.name,
-            type=_optional(kind) if optional else kind,
-            default=_env(env),
-            metavar={float: "SECONDS", int: "N"}.get(kind, "TEXT"),
-            help=help_text,
-        )
-    serve.add_argument("--log-level", default=_env("LOG_LEVEL", "WARNING"))
+    serve.add_argument("--version", action="version", version=version)
+    groups = {
+        False: serve.add_argument_group("server options"),
+        True: serve.add_argument_group(
+            "engine options", "the options of mock_kinesis() (kinesis_mock.Settings)"
+        ),
+    }
+    for option in OPTIONS:
+        group = groups[option.setting]
+        common: dict[str, Any] = {
+            "dest": option.name,
+            "type": option.parse,
+            "default": argparse.SUPPRESS,  # then the environment's, or the default
+            "help": _help(option),
+        }
+        if option.switch:
+            group.add_argument(option.flag, nargs="?", const=True, metavar="BOOL", **common)
+        elif option.repeatable:
+            group.add_argument(option.flag, action="append", metavar=option.metavar, **common)
+        else:
+            group.add_argument(option.flag, metavar=option.metavar, **common)
     serve.set_defaults(parser=serve)  # to report a bad value with the right usage
     return parser
 
 
 def settings_options(args: argparse.Namespace) -> dict[str, Any]:
     """The Settings options given on the command line or in the environment."""
-    given = {option.name: getattr(args, option.name) for option in fields(Settings)}
+    given = {option.name: getattr(args, option.name) for option in SETTINGS_OPTIONS}
     return {name: value for name, value in given.items() if value is not None}
+
+
+def options_markdown() -> str:
+    """The options as a Markdown table, for the README."""
+    rows = ["| Flag | Variable | Default | What it does |", "| --- | --- | --- | --- |"]
+    for option in OPTIONS:
+        flag = option.flag + (f" {option.metavar}" if option.metavar else "")
+        if option.switch:
+            flag += " [BOOL]"
+        default = option.shown_default if option.gives_default else f"`{option.shown_default}`"
+        rows.append(f"| `{flag}` | `{option.env}` | {default} | {option.sentence} |")
+    return "\n".join(rows) + "\n"
+
+
+# -- running -------------------------------------------------------------------------
+
+
+def _fail(message: str) -> NoReturn:
+    """Report a server that cannot run, in one line, and exit with status 1."""
+    print(f"kinesis-mock: {message}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def _missing_server_module() -> str | None:
+    """The first module of the server extra that cannot be imported."""
+    for name in _SERVER_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            return name
+    return None
+
+
+def _listen_error(host: str, port: int, error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} is in use; pass --port 0 for a free one"
+    where = f"cannot listen on {host}:{port}"
+    if isinstance(error, socket.gaierror):
+        return f"{where}: unknown host {host!r}"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"{where}: {host} is not an address of this machine"
+    if error.errno == errno.EACCES and 0 < port < 1024:
+        return f"{where}: permission denied (ports below 1024 need privileges; use another)"
+    return f"{where}: {error.strerror or error}"
 
 
 def _create_stream(registry: Registry, name: str, shards: int, region: str) -> None:
@@ -143,10 +476,21 @@ def _create_stream(registry: Registry, name: str, shards: int, region: str) -> N
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        _main(argv)
+    except KeyboardInterrupt:  # before the server was up: nothing to stop
+        sys.exit(130)
+
+
+def _main(argv: Sequence[str] | None) -> None:
     args = _parser().parse_args(argv)
     parser: argparse.ArgumentParser = args.parser
+    if args.keyfile is not None and args.certfile is None:
+        parser.error("argument --keyfile: needs --certfile")
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(message)s")
-    options = settings_options(args)
+    missing = _missing_server_module()
+    if missing is not None:
+        _fail(f"serving needs the server extra (no module named {missing!r}): {SERVER_EXTRA}")
     try:
         handle = server.start(
             args.host,
@@ -156,20 +500,23 @@ def main(argv: Sequence[str] | None = None) -> None:
             tls=args.tls,
             read_timeout=args.read_timeout,
             keep_alive_timeout=args.keep_alive_timeout,
+            admin_anywhere=args.admin_anywhere,
             data_dir=args.data_dir,
-            **options,
+            **settings_options(args),
         )
     except (TypeError, ValueError) as error:  # a bad option value, checked before serving
         parser.error(str(error))
     except server.ServerStartError as error:
-        print(error, file=sys.stderr, flush=True)
-        sys.exit(1)
+        _fail(str(error).removeprefix("kinesis-mock: "))
+    except ModuleNotFoundError as error:
+        _fail(f"serving needs the server extra (no module named {error.name!r}): {SERVER_EXTRA}")
     except OSError as error:  # binding: the port is taken, the address is not ours...
-        print(f"kinesis-mock: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
-        sys.exit(1)
-    for spec in args.stream:
-        name, shards, *region = spec.split(":")
-        _create_stream(handle.registry, name, int(shards), region[0] if region else args.region)
+        _fail(_listen_error(args.host, args.port, error))
+    try:
+        _create_streams(handle, args.stream, args.region)
+    except _StreamRefused as refused:
+        handle.stop()
+        parser.error(str(refused))
     print(f"kinesis-mock serving on {handle.endpoint_url}", flush=True)
     if args.tls and not args.certfile:
         print(f"self-signed certificate: {handle.certfile}", flush=True)
@@ -178,6 +525,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     signal.signal(signal.SIGINT, lambda *_: done.set())
     done.wait()
     handle.stop()
+
+
+class _StreamRefused(Exception):
+    pass
+
+
+def _create_streams(handle: server.ServerHandle, specs: list[StreamSpec], region: str) -> None:
+    from .protocol.errors import ServiceError
+
+    for spec in specs:
+        try:
+            _create_stream(handle.registry, spec.name, spec.shards, spec.region or region)
+        except ServiceError as error:
+            raise _StreamRefused(
+                f"argument --stream: cannot create stream {spec.name!r}: {error.code}: {error}"
+            ) from None
 
 
 if __name__ == "__main__":

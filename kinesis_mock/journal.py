@@ -1,8 +1,11 @@
 """The journal: every call a registry answered, in order, for assertions.
 
 Each entry keeps references to the parsed parameters and the result (no
-copies), so recording costs one small object per call. The journal keeps the
-latest :data:`JOURNAL_LIMIT` calls, so a long-running server stays bounded.
+copies), so recording costs one small object per call. Memory stays bounded
+however many records pass: the journal keeps the latest :data:`JOURNAL_LIMIT`
+calls, and the parameters and results only of the latest ones whose request
+and response bodies add up to :data:`JOURNAL_PAYLOAD_BYTES`; older calls keep
+their service, operation, place, stream and outcome (``trimmed`` is true).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 JOURNAL_LIMIT = 100_000
+JOURNAL_PAYLOAD_BYTES = 1024 * 1024
 
 
 class Call:
@@ -21,9 +25,12 @@ class Call:
     ``error`` is the error code the caller got (None when it succeeded),
     ``message`` its message; ``result`` the output the operation returned
     (None when it failed); ``at`` the mock's time when it was answered.
+    ``trimmed``: the journal let go of ``params`` and ``result`` (both None)
+    to stay within its memory bound.
     """
 
     __slots__ = (
+        "_stream",
         "account",
         "at",
         "error",
@@ -33,6 +40,8 @@ class Call:
         "region",
         "result",
         "service",
+        "size",
+        "trimmed",
     )
 
     def __init__(
@@ -56,6 +65,10 @@ class Call:
         self.error = error
         self.message = message
         self.at = at
+        # Bytes of request and response body this entry keeps alive.
+        self.size = 0
+        self.trimmed = False
+        self._stream: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -64,6 +77,8 @@ class Call:
     @property
     def stream(self) -> str | None:
         """The stream the call named (by ``StreamName`` or ``StreamARN``)."""
+        if self.trimmed:
+            return self._stream
         params = self.params or {}
         name = params.get("StreamName")
         if name is None and isinstance(params.get("StreamARN"), str):
@@ -84,6 +99,7 @@ class Call:
             "error": self.error,
             "message": self.message,
             "at": self.at,
+            "trimmed": self.trimmed,
         }
 
     def __repr__(self) -> str:
@@ -94,14 +110,36 @@ class Call:
 class Journal:
     """The calls one registry answered, oldest first (``km.calls()``)."""
 
-    def __init__(self, limit: int = JOURNAL_LIMIT) -> None:
+    def __init__(
+        self, limit: int = JOURNAL_LIMIT, payload_bytes: int = JOURNAL_PAYLOAD_BYTES
+    ) -> None:
         self._lock = threading.Lock()
         self._calls: deque[Call] = deque(maxlen=limit)
+        # The calls still holding their params and result, oldest first.
+        self._holding: deque[Call] = deque()
+        self._held = 0
+        self._payload_bytes = payload_bytes
 
-    def record(self, call: Call) -> None:
+    def record(self, call: Call, size: int) -> None:
+        """Add ``call``, whose request and response bodies were ``size`` bytes."""
         # Under the lock: a reader copying the deque must not see it change.
         with self._lock:
             self._calls.append(call)
+            call.size = size
+            self._holding.append(call)
+            self._held += size
+            holding = self._holding
+            while (self._held > self._payload_bytes and len(holding) > 1) or len(holding) > len(
+                self._calls
+            ):
+                self._trim(holding.popleft())
+
+    def _trim(self, call: Call) -> None:
+        self._held -= call.size
+        call._stream = call.stream
+        call.trimmed = True
+        call.params = None
+        call.result = None
 
     def calls(
         self,
@@ -145,6 +183,8 @@ class Journal:
     def clear(self) -> None:
         with self._lock:
             self._calls.clear()
+            self._holding.clear()
+            self._held = 0
 
 
 def _plain(value: Any) -> Any:

@@ -40,7 +40,11 @@ class Settings:
 
     # Each field's help is what ``kinesis-mock serve --help`` shows for it.
     account_id: str | None = field(
-        default=None, metadata={"help": "account of requests whose access key is not 12 digits"}
+        default=None,
+        metadata={
+            "help": "account of requests whose access key is not 12 digits (default: "
+            f"{DEFAULT_ACCOUNT_ID})"
+        },
     )
     stream_create_delay: float = field(
         default=0.0, metadata={"help": "seconds a new stream stays CREATING"}

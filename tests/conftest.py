@@ -6,11 +6,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import freezegun
 import pytest
 from botocore.config import Config
 from helpers import REGION, socket_guard
 
 from kinesis_mock import KinesisMock
+
+# pytest's own timer must see real time inside freeze_time, or --durations
+# reports decades.
+freezegun.configure(extend_ignore_list=["_pytest.timing"])
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from kinesis_mock import KinesisMock, mock_kinesis
 
 
 def _names() -> list[str]:
-    return boto3.client("kinesis", region_name=REGION).list_streams()["StreamNames"]
+    names: list[str] = boto3.client("kinesis", region_name=REGION).list_streams()["StreamNames"]
+    return names
 
 
 def _create(name: str) -> None:

@@ -413,13 +413,15 @@ def test_the_journal_records_every_call_in_order(client: Any, kinesis_mock: Kine
     with pytest.raises(ClientError):
         client.describe_stream(StreamName="missing")
     with pytest.raises(ClientError):
-        client.put_record(StreamName="orders", Data=b"x" * 1_048_577, PartitionKey="k")
+        client.put_record(
+            StreamName="orders", Data=b"x", PartitionKey="k", ExplicitHashKey=str(1 << 128)
+        )
     calls = kinesis_mock.calls()
     assert [(call.operation, call.error) for call in calls] == [
         ("CreateStream", None),
         ("PutRecord", None),
         ("DescribeStream", "ResourceNotFoundException"),
-        ("PutRecord", "ValidationException"),
+        ("PutRecord", "InvalidArgumentException"),
     ]
     put = calls[1]
     assert (put.service, put.account, put.region, put.ok) == ("kinesis", ACCOUNT, REGION, True)
@@ -429,7 +431,7 @@ def test_the_journal_records_every_call_in_order(client: Any, kinesis_mock: Kine
     assert calls[0].at <= calls[3].at
     assert kinesis_mock.calls("put_record", ok=True) == [put]
     assert kinesis_mock.calls(stream="missing") == [calls[2]]
-    assert kinesis_mock.calls(error="ValidationException") == [calls[3]]
+    assert kinesis_mock.calls(error="InvalidArgumentException") == [calls[3]]
     assert kinesis_mock.calls(region="eu-west-1") == []
     kinesis_mock.journal.clear()
     assert kinesis_mock.calls() == []
@@ -445,3 +447,27 @@ def test_the_journal_names_the_account_and_region_of_each_call(kinesis_mock: Kin
     other.list_streams()
     (call,) = kinesis_mock.calls(account="111122223333")
     assert (call.region, call.operation) == ("eu-west-1", "ListStreams")
+
+
+def test_the_journal_lets_go_of_old_payloads_but_keeps_the_calls() -> None:
+    from kinesis_mock.journal import Journal
+
+    with mock_kinesis() as km:
+        journal = Journal(limit=50, payload_bytes=20_000)
+        km._registry.journal = journal
+        client = boto3.client("kinesis", region_name=REGION)
+        _stream(client, shards=1)
+        for _ in range(10):
+            client.put_record(StreamName="orders", Data=b"x" * 4_000, PartitionKey="k")
+        calls = km.calls("PutRecord")
+        assert len(calls) == 10
+        trimmed = [call for call in calls if call.trimmed]
+        kept = [call for call in calls if not call.trimmed]
+        assert trimmed and kept and calls == trimmed + kept  # the oldest go first
+        assert all(call.params is None and call.result is None for call in trimmed)
+        assert kept[-1].params is not None and kept[-1].params["Data"] == b"x" * 4_000
+        assert km.calls(stream="orders") == [km.calls()[0], *calls]  # still found by stream
+        for _ in range(60):
+            client.list_streams()
+        assert len(km.calls()) == 50
+        assert km.calls("PutRecord") == []

@@ -599,3 +599,24 @@ def test_the_data_directory_option_reads_the_environment(
     monkeypatch.setenv("KINESIS_MOCK_DATA_DIR", str(tmp_path))
     assert cli._parser().parse_args(["serve"]).data_dir == str(tmp_path)
     assert cli._parser().parse_args(["serve", "--data-dir", "elsewhere"]).data_dir == "elsewhere"
+
+
+def test_a_data_directory_in_use_or_not_a_directory_is_one_line(
+    servers: Restarts, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kinesis_mock import cli
+
+    servers.start()
+    with pytest.raises(SystemExit) as excinfo:
+        cli.main(["serve", "--port", "0", "--data-dir", str(servers.directory)])
+    assert excinfo.value.code == 1
+    assert capsys.readouterr().err == (
+        f"kinesis-mock: cannot use the data directory {servers.directory}: "
+        "another kinesis-mock server is using it\n"
+    )
+    afile = tmp_path / "file"
+    afile.write_text("")
+    with pytest.raises(SystemExit) as excinfo:
+        cli.main(["serve", "--port", "0", "--data-dir", str(afile)])
+    assert excinfo.value.code == 2
+    assert f"argument --data-dir: {str(afile)!r} is not a directory" in capsys.readouterr().err

@@ -19,8 +19,6 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from kinesis_mock.storage.registry import WHOLE_CALLS
-
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="SIGKILL and /proc are POSIX and Linux"
 )
@@ -206,9 +204,9 @@ def test_memory_follows_what_is_served_not_what_is_stored(tmp_path: Path) -> Non
             ]
             assert client.put_records(StreamName="s", Records=records)["FailedRecordCount"] == 0
 
-        # First as many calls as the journal keeps whole (it keeps the
-        # latest ones' parameters), so that the server's memory settles.
-        settle = WHOLE_CALLS + 4
+        # First a few calls, so that the server's memory settles (the
+        # journal keeps the latest calls' parameters, up to 1 MiB of them).
+        settle = 8
         for call in range(settle):
             put(call)
         before = _rss_kib(process.pid)

@@ -204,3 +204,28 @@ def test_rest_json_operations_are_routed_by_method_and_uri(kinesis_mock: Any) ->
     assert described.status_code == 400
     assert described.headers["x-amzn-ErrorType"].startswith("InvalidArgumentException")
     assert "ChannelName or ChannelARN" in described.json()["Message"]
+
+
+def test_rest_json_inputs_all_travel_in_the_body() -> None:
+    """The rest-json codec reads inputs from the JSON body only; a model
+    that puts a member in the URI, query string, headers or a raw payload
+    would need that reading written (and tested) first."""
+    import botocore.session
+
+    from kinesis_mock.services.catalog import SERVICES
+
+    session = botocore.session.get_session()
+    for name in SERVICES:
+        model = session.get_service_model(name)
+        if model.metadata["protocol"] != "rest-json":
+            continue
+        for operation in model.operation_names:
+            shape = model.operation_model(operation).input_shape
+            assert shape is not None, f"{name}.{operation} has no input"
+            assert "payload" not in shape.serialization, f"{name}.{operation}"
+            located = [
+                member
+                for member, member_shape in shape.members.items()
+                if member_shape.serialization.get("location")
+            ]
+            assert located == [], f"{name}.{operation}: {located}"

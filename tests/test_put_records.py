@@ -340,3 +340,54 @@ def test_auto_distribution_needs_an_on_demand_stream(raw_kinesis: Any) -> None:
         pytest.skip("this botocore's model has no RecordDistributionStrategy")
     with pytest.raises(raw_kinesis.exceptions.InvalidArgumentException):
         raw_kinesis.create_stream(StreamName="p", ShardCount=1, RecordDistributionStrategy="AUTO")
+
+
+def test_switching_distribution_strategy_changes_where_records_go(
+    raw_kinesis: Any, kinesis_mock: Any
+) -> None:
+    if (
+        "UpdateStreamRecordDistributionStrategy"
+        not in raw_kinesis.meta.service_model.operation_names
+    ):
+        pytest.skip("this botocore's model has no UpdateStreamRecordDistributionStrategy")
+    raw_kinesis.create_stream(StreamName="od", StreamModeDetails={"StreamMode": "ON_DEMAND"})
+
+    def shards_of_one_key() -> set[str]:
+        return {
+            raw_kinesis.put_record(StreamName="od", Data=b"d", PartitionKey="same")["ShardId"]
+            for _ in range(8)
+        }
+
+    assert len(shards_of_one_key()) == 1  # by key: one key, one shard
+    arn = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/od"
+    raw_kinesis.update_stream_record_distribution_strategy(
+        StreamARN=arn, RecordDistributionStrategy="AUTO"
+    )
+    summary = raw_kinesis.describe_stream_summary(StreamName="od")["StreamDescriptionSummary"]
+    assert summary["RecordDistributionStrategy"] == "AUTO"
+    assert len(shards_of_one_key()) == 4  # spread over every shard, key ignored
+    raw_kinesis.update_stream_record_distribution_strategy(
+        StreamARN=arn, RecordDistributionStrategy="USER_PARTITION_KEY"
+    )
+    assert len(shards_of_one_key()) == 1
+
+
+def test_auto_distribution_cannot_be_switched_on_for_a_provisioned_stream(
+    raw_kinesis: Any, kinesis_mock: Any
+) -> None:
+    if (
+        "UpdateStreamRecordDistributionStrategy"
+        not in raw_kinesis.meta.service_model.operation_names
+    ):
+        pytest.skip("this botocore's model has no UpdateStreamRecordDistributionStrategy")
+    raw_kinesis.create_stream(StreamName="p", ShardCount=2)
+    with pytest.raises(raw_kinesis.exceptions.InvalidArgumentException) as excinfo:
+        raw_kinesis.update_stream_record_distribution_strategy(
+            StreamARN=f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/p",
+            RecordDistributionStrategy="AUTO",
+        )
+    assert error_of(excinfo)[1] == (
+        "RecordDistributionStrategy AUTO is only supported for streams in ON_DEMAND mode."
+    )
+    summary = raw_kinesis.describe_stream_summary(StreamName="p")["StreamDescriptionSummary"]
+    assert summary.get("RecordDistributionStrategy", "USER_PARTITION_KEY") == "USER_PARTITION_KEY"

@@ -131,3 +131,89 @@ def test_update_queue(client: Any) -> None:
         QueueARN=arn, QueueAttributes={"VisibilityTimeoutSeconds": 120}
     )["QueueDescription"]
     assert description["QueueAttributes"]["VisibilityTimeoutSeconds"] == 120
+
+
+def _dead_letter(client: Any, frozen: Any, arn: str, payload: bytes) -> dict[str, Any]:
+    """Receive ``payload`` until it is a dead letter; returns it as the
+    dead-letter receive gives it."""
+    _put(client, payload)
+    for _ in range(2):
+        client.receive_queue_records(QueueARN=arn)
+        frozen.tick(1)
+    (dead,) = client.receive_dead_letter_queue_records(QueueARN=arn)["QueueRecords"]
+    return dict(dead)
+
+
+def _dead_letter_queue(client: Any) -> str:
+    return _queue(
+        client,
+        VisibilityTimeoutSeconds=1,
+        DeadLetterConfiguration={"TargetType": "BUILT_IN", "MaxReceiveCount": 2},
+    )
+
+
+def test_acknowledged_dead_letters_are_gone_for_good(client: Any) -> None:
+    with freeze_time("2026-01-01") as frozen:
+        arn = _dead_letter_queue(client)
+        dead = _dead_letter(client, frozen, arn, b"poison")
+        answer = client.acknowledge_dead_letter_queue_records(
+            QueueARN=arn, Entries=[{"ReceiptHandle": dead["ReceiptHandle"]}]
+        )
+        assert answer["Successful"] == [{"ReceiptHandle": dead["ReceiptHandle"]}]
+        assert answer["Failed"] == []
+        frozen.tick(60)
+        assert client.receive_dead_letter_queue_records(QueueARN=arn)["QueueRecords"] == []
+        assert client.receive_queue_records(QueueARN=arn)["QueueRecords"] == []
+        # A handle used once is not valid again.
+        again = client.acknowledge_dead_letter_queue_records(
+            QueueARN=arn, Entries=[{"ReceiptHandle": dead["ReceiptHandle"]}]
+        )
+        assert [entry["ErrorCode"] for entry in again["Failed"]] == ["ReceiptHandleIsInvalid"]
+
+
+def test_a_live_records_handle_is_not_a_dead_letters(client: Any) -> None:
+    with freeze_time("2026-01-01"):
+        arn = _dead_letter_queue(client)
+        _put(client, b"fine")
+        (live,) = client.receive_queue_records(QueueARN=arn)["QueueRecords"]
+        answer = client.acknowledge_dead_letter_queue_records(
+            QueueARN=arn, Entries=[{"ReceiptHandle": live["ReceiptHandle"]}]
+        )
+        assert answer["Successful"] == []
+        assert answer["Failed"] == [
+            {
+                "ReceiptHandle": live["ReceiptHandle"],
+                "ErrorCode": "ReceiptHandleIsInvalid",
+                "ErrorMessage": "The receipt handle is not valid for this queue.",
+            }
+        ]
+        # The live record was not acknowledged: it comes back after its timeout.
+        assert (
+            client.acknowledge_queue_records(
+                QueueARN=arn, Entries=[{"ReceiptHandle": live["ReceiptHandle"]}]
+            )["Failed"]
+            == []
+        )
+
+
+def test_dead_letter_visibility_hides_and_shows_them(client: Any) -> None:
+    with freeze_time("2026-01-01") as frozen:
+        arn = _dead_letter_queue(client)
+        dead = _dead_letter(client, frozen, arn, b"poison")
+        hidden = client.update_dead_letter_queue_records_visibility(
+            QueueARN=arn,
+            Entries=[{"ReceiptHandle": dead["ReceiptHandle"], "VisibilityTimeoutSeconds": 120}],
+        )
+        assert hidden["Failed"] == []
+        frozen.tick(60)
+        assert client.receive_dead_letter_queue_records(QueueARN=arn)["QueueRecords"] == []
+        frozen.tick(61)
+        (back,) = client.receive_dead_letter_queue_records(QueueARN=arn)["QueueRecords"]
+        assert back["Data"] == b"poison"
+        shown = client.update_dead_letter_queue_records_visibility(
+            QueueARN=arn,
+            Entries=[{"ReceiptHandle": back["ReceiptHandle"], "VisibilityTimeoutSeconds": 0}],
+        )
+        assert shown["Successful"] == [{"ReceiptHandle": back["ReceiptHandle"]}]
+        again = client.receive_dead_letter_queue_records(QueueARN=arn)["QueueRecords"]
+        assert [record["Data"] for record in again] == [b"poison"]

@@ -59,7 +59,10 @@ def _sender(base: str) -> Send:
     ) -> requests.Response:
         url = base + path
         if signed:
-            return signed_request(body, target, url=url, content_type=content_type, method=method)
+            signed_response: requests.Response = signed_request(
+                body, target, url=url, content_type=content_type, method=method
+            )
+            return signed_response
         sent = dict(headers or {})
         if content_type is not None:
             sent["Content-Type"] = content_type

@@ -487,3 +487,28 @@ def test_kinesis_video_media_over_http(kinesis_server: Any) -> None:
     assert media["Payload"].read() == b"\x1a\x45\xdf\xa3" + b"\x00" * 100_000
     fragments = client("kinesis-video-archived-media").list_fragments(StreamName="cam")
     assert [f["FragmentNumber"] for f in fragments["Fragments"]] == [number]
+
+
+def test_stop_says_so_when_the_server_thread_survives(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from kinesis_mock import server
+
+    handle = server.start(port=0)
+    real = handle._thread
+    release = threading.Event()
+    stuck = threading.Thread(target=release.wait, daemon=True)
+    stuck.start()
+    monkeypatch.setattr(server, "_GRACE_SECONDS", 0.01)
+    monkeypatch.setattr(server, "_ABORT_SECONDS", 0.01)
+    handle._thread = stuck
+    try:
+        with pytest.raises(server.ServerStopError, match="did not stop within"):
+            handle.stop()
+    finally:
+        release.set()
+        stuck.join()
+        handle._thread = real
+        real.join(timeout=10)
+        handle.stop()
+    assert not real.is_alive()

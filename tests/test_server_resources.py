@@ -213,8 +213,10 @@ def test_listening_beyond_this_machine_is_warned_about(caplog: pytest.LogCapture
         pass
     assert "listening on 0.0.0.0" in caplog.text
     assert "unauthenticated requests from the network" in caplog.text
-    assert all(server.is_loopback(host) for host in ("localhost", "127.0.0.1", "127.8.0.1", "::1"))
-    assert not any(server.is_loopback(host) for host in ("0.0.0.0", "::", "example.com"))
+    from kinesis_mock.transport.loopback import is_loopback
+
+    assert all(is_loopback(host) for host in ("localhost", "127.0.0.1", "127.8.0.1", "::1"))
+    assert not any(is_loopback(host) for host in ("0.0.0.0", "::", "example.com"))
 
 
 # -- options ---------------------------------------------------------------------

@@ -452,7 +452,7 @@ def test_a_retrying_producer_and_a_backing_off_consumer_move_every_record_in_ord
             if answer["MillisBehindLatest"] == 0:
                 break
     assert backoffs > 0
-    by_shard = {r.shard_id: [] for r in km.records("s")}
+    by_shard: dict[str, list[bytes]] = {r.shard_id: [] for r in km.records("s")}
     for record in km.records("s"):
         by_shard[record.shard_id].append(record.data)
     assert received == by_shard

@@ -8,7 +8,6 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import unquote
 
 from botocore.model import Shape
 
@@ -358,42 +357,16 @@ class RestJsonCodec:
         shape = op.input_shape
         if shape is None:
             return {}, True
+        # Every input of the Kinesis Video models travels in the JSON body
+        # (tests/test_protocol.py checks the models say so): a member in the
+        # URI, query string, headers or a raw payload would need reading here.
         params: dict[str, Any] = {}
-        payload = shape.serialization.get("payload")
-        body_members: dict[str, Shape] = {}
-        route = next(r for r in spec.routes if r.operation == operation)
-        match = route.pattern.fullmatch(request.path)
-        labels = _uri_labels(op.http.get("requestUri", "/"))
-        for name, member in shape.members.items():
-            location = member.serialization.get("location")
-            wire_name = member.serialization.get("name", name)
-            if location == "uri":
-                if match is not None and wire_name in labels:
-                    params[name] = unquote(match.group(labels.index(wire_name) + 1))
-            elif location == "querystring":
-                values = request.query.get(wire_name)
-                if values:
-                    params[name] = _from_text(
-                        values if member.type_name == "list" else values[0], member
-                    )
-            elif location == "header":
-                value = request.header(wire_name)
-                if value is not None:
-                    params[name] = _from_text(value, member)
-            elif name == payload:
-                if member.type_name in ("blob", "string"):
-                    params[name] = request.body
-                else:
-                    params[name] = parse_value(_load_document(request.body), member)
-            else:
-                body_members[name] = member
-        if body_members and payload is None:
-            document = _load_document(request.body)
-            for key, value in document.items():
-                member = body_members.get(key)
-                if member is not None and value is not None:
-                    params[key] = parse_value(value, member)
-        # Members arrive from several places here; the validator checks them all.
+        document = _load_document(request.body)
+        for key, value in document.items():
+            member = shape.members.get(key)
+            if member is not None and value is not None:
+                params[key] = parse_value(value, member)
+        # parse_value converts without checking; the validator checks them all.
         return params, False
 
     def render(
@@ -443,32 +416,6 @@ class RestJsonCodec:
             "x-amzn-ErrorType": error.code,
         }
         return Response(status, headers, body)
-
-
-def _uri_labels(uri: str) -> list[str]:
-    labels: list[str] = []
-    for piece in uri.partition("?")[0].split("{")[1:]:
-        labels.append(piece.split("}")[0].rstrip("+"))
-    return labels
-
-
-def _from_text(value: Any, shape: Shape) -> Any:
-    """Convert a header or query-string value to the member's type."""
-    kind = shape.type_name
-    if kind == "list":
-        return [_from_text(item, shape.member) for item in value]
-    if kind in ("integer", "long"):
-        try:
-            return int(value)
-        except ValueError as exc:
-            raise SerializationException(
-                f"class java.lang.String can not be converted to an {kind.capitalize()}"
-            ) from exc
-    if kind == "boolean":
-        return value.lower() == "true"
-    if kind == "timestamp":
-        return parse_value(value, shape)
-    return value
 
 
 CODECS: dict[str, Codec] = {"json": JsonCodec(), "rest-json": RestJsonCodec()}

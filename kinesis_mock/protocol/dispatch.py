@@ -68,10 +68,12 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
         else:
             with registry.open(service, account, region, operation) as backend:
                 result = handler(backend, params)
-        registry.journal.record(
-            Call(service.name, operation, account, region, params, result, None, None, clock.now())
-        )
         response = codec.render(spec, operation, result, request_id, request)
+        body = response.body
+        registry.journal.record(
+            Call(service.name, operation, account, region, params, result, None, None, clock.now()),
+            len(request.body) + (len(body) if isinstance(body, bytes) else 0),
+        )
         if not isinstance(response.body, bytes):
             response.body = EventStream(response.body, result, spec, codec, operation, request)
         return response
@@ -98,7 +100,8 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
                     error.code,
                     error.message,
                     clock.now(),
-                )
+                ),
+                len(request.body),
             )
         return codec.render_error(spec, error, request_id, request)
 

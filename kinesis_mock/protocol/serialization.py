@@ -355,24 +355,6 @@ _UNUSED_BITS_CLEAR = {
 }
 
 
-def _canonical_tail(text: str) -> bool:
-    """Whether the unused bits before the padding of ``text`` are clear: the
-    service accepts only canonical encodings."""
-    padding = 2 if text[-2:-1] == "=" else 1
-    return text[-padding - 1] in _UNUSED_BITS_CLEAR[padding]
-
-
-def decode_blob(text: str) -> bytes:
-    """Decode a base64 member, with the service's errors for bad encodings."""
-    try:
-        data = _a2b(text, strict_mode=True)
-    except (binascii.Error, ValueError):
-        raise _blob_error(text) from None
-    if text[-1:] == "=" and not _canonical_tail(text):
-        raise _blob_error(text)
-    return data
-
-
 def _blob_error(text: str) -> SerializationException:
     prefix = f"'{text}' can not be converted to a Blob: "
     if len(text) % 4:

@@ -7,7 +7,6 @@ import os
 from typing import Any
 
 from .. import clock
-from ..journal import Call, Journal
 from ..registry import LOOK, Key, Registry
 from ..services.base import ServiceDefinition
 from ..settings import Settings
@@ -57,35 +56,6 @@ UNCHANGING = frozenset(
 )
 
 
-# Calls the journal of a stored registry keeps whole; older ones keep only
-# their small parameters.
-WHOLE_CALLS = 16
-
-
-class _SlimJournal(Journal):
-    """The journal of a server with a data directory. Each call keeps its
-    parameters and result, which hold the records and media it carried; a
-    server in memory keeps those anyway, but here they would be the one
-    thing in memory that grows with what is written. So only the latest
-    :data:`WHOLE_CALLS` calls stay whole: older ones keep the parameters
-    that are neither blobs nor lists (the stream, shard or consumer they
-    name, for filtering and the admin API) and no result."""
-
-    def record(self, call: Call) -> None:
-        with self._lock:
-            calls = self._calls
-            calls.append(call)
-            if len(calls) > WHOLE_CALLS:
-                older = calls[-WHOLE_CALLS - 1]
-                older.result = None
-                if older.params is not None:
-                    older.params = {
-                        key: value
-                        for key, value in older.params.items()
-                        if not isinstance(value, (bytes, bytearray, memoryview, list))
-                    }
-
-
 class StoredRegistry(Registry):
     """A registry whose state lives in a data directory (:class:`Store`)."""
 
@@ -94,7 +64,6 @@ class StoredRegistry(Registry):
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         super().__init__(settings)
         self.store = store
-        self.journal = _SlimJournal()
         self._owners: dict[Key, Owner] = {}
         store.adopt_secrets()
         for key, state in store.saved():

@@ -1,9 +1,15 @@
 """The server's admin API: unsigned JSON on the reserved path ``/_kinesis_mock/``.
 
 For tests and tools outside the process (another language, a container) to
-do what ``km`` does in process: arrange and list faults, read the journal,
-read and move the clock. Answered only to clients on this machine.
+check the server is up, reset it, see what it holds, and do what ``km`` does
+in process: arrange and list faults, read the journal, read and move the
+clock. Answered only to clients on this machine unless the server was started
+with ``admin_anywhere`` (a container whose clients reach it through a mapped
+port).
 
+    GET    /_kinesis_mock/health            {"status": "ok", "version": ..., "account": ...}
+    POST   /_kinesis_mock/reset             {} everything; {"account": ..., "region": ...} one
+    GET    /_kinesis_mock/state?account=&region=   streams, shards, record counts
     GET    /_kinesis_mock/faults            the arranged faults, with what each did
     POST   /_kinesis_mock/faults            {"kind": "fail" | "delay" | "fail_records", ...}
     DELETE /_kinesis_mock/faults            clear them
@@ -45,13 +51,20 @@ def is_admin(path: str) -> bool:
     return path.startswith(PREFIX)
 
 
-def answer(registry: Registry, request: Request, client_host: str | None) -> Response:
-    """The admin API's answer to ``request`` (whose path is under PREFIX)."""
+def answer(
+    registry: Registry, request: Request, client_host: str | None, anywhere: bool = False
+) -> Response:
+    """The admin API's answer to ``request`` (whose path is under PREFIX),
+    from a client at ``client_host``; ``anywhere``: answer any client."""
     from .loopback import is_loopback
 
     try:
-        if client_host is None or not is_loopback(client_host):
-            raise _Refused(403, "the admin API answers clients on this machine only")
+        if not anywhere and (client_host is None or not is_loopback(client_host)):
+            raise _Refused(
+                403,
+                "the admin API answers clients on this machine only "
+                "(start the server with --admin-anywhere to open it)",
+            )
         resource = request.path[len(PREFIX) :].strip("/")
         handlers = _ROUTES.get(resource)
         if handlers is None:
@@ -124,7 +137,46 @@ def _advance(registry: Registry, request: Request) -> dict[str, Any]:
     return {"now": clock.now()}
 
 
+def _health(registry: Registry, request: Request) -> dict[str, Any]:
+    from .. import __version__
+
+    return {
+        "status": "ok",
+        "version": __version__,
+        "account": registry.settings.default_account(),
+    }
+
+
+def _reset(registry: Registry, request: Request) -> dict[str, Any]:
+    document = _document(request)
+    unknown = sorted(set(document) - {"account", "region"})
+    if unknown:
+        raise _Refused(400, f"reset takes account and region, not {', '.join(unknown)}")
+    for name, value in document.items():
+        if not isinstance(value, str):
+            raise _Refused(400, f"{name} is a string")
+    if not document:
+        registry.reset(registry.settings)
+        return {"reset": "all"}
+    dropped = registry.forget(document.get("account"), document.get("region"))
+    return {"reset": document, "backends": dropped}
+
+
+def _state(registry: Registry, request: Request) -> dict[str, Any]:
+    from ..summary import summarize
+
+    filters: dict[str, str] = {}
+    for name, values in request.query.items():
+        if name not in ("account", "region"):
+            raise _Refused(400, f"the state cannot be filtered by {name!r}")
+        filters[name] = values[-1]
+    return {"accounts": summarize(registry, filters.get("account"), filters.get("region"))}
+
+
 _ROUTES: dict[str, dict[str, Callable[[Registry, Request], dict[str, Any]]]] = {
+    "health": {"GET": _health},
+    "reset": {"POST": _reset},
+    "state": {"GET": _state},
     "faults": {"GET": _faults, "POST": _add_fault, "DELETE": _clear_faults},
     "calls": {"GET": _calls, "DELETE": _clear_calls},
     "clock": {"GET": _clock, "POST": _advance},

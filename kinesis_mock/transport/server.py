@@ -85,18 +85,25 @@ async def _body(receive: Receive, timeout: float | None) -> bytes:
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def make_app(registry: Registry, *, read_timeout: float | None = None) -> ServerApp:
+def make_app(
+    registry: Registry, *, read_timeout: float | None = None, admin_anywhere: bool = False
+) -> ServerApp:
     """The ASGI application answering from ``registry``'s state."""
-    return ServerApp(registry, read_timeout)
+    return ServerApp(registry, read_timeout, admin_anywhere)
 
 
 class ServerApp:
     """The ASGI application of one server. ``read_timeout``: seconds a client
-    may pause in the middle of sending a request body (None: no limit)."""
+    may pause in the middle of sending a request body (None: no limit).
+    ``admin_anywhere``: answer the admin API from any client, not only this
+    machine's."""
 
-    def __init__(self, registry: Registry, read_timeout: float | None) -> None:
+    def __init__(
+        self, registry: Registry, read_timeout: float | None, admin_anywhere: bool = False
+    ) -> None:
         self.registry = registry
         self.read_timeout = read_timeout
+        self.admin_anywhere = admin_anywhere
         self._closing = False
         self._ticker: _Ticker | None = None
 
@@ -151,7 +158,12 @@ class ServerApp:
         if admin.is_admin(request.path):
             client = scope.get("client")
             answered = await loop.run_in_executor(
-                None, admin.answer, self.registry, request, client[0] if client else None
+                None,
+                admin.answer,
+                self.registry,
+                request,
+                client[0] if client else None,
+                self.admin_anywhere,
             )
             log.info("%s %s -> %d", request.method, request.path, answered.status)
             await _start(send, answered.status, {**answered.headers, **allow})
@@ -173,7 +185,8 @@ class ServerApp:
                 target,
             )
             response = internal_failure(service, request, error)
-        log.info("%s %s %s -> %d", request.method, request.path, target, response.status)
+        if log.isEnabledFor(logging.INFO):
+            log.info("%s", _request_line(request, target, response))
         answer = {**response.headers, **allow}
         if isinstance(response.body, bytes) and not _CaseInsensitive(answer).get("content-length"):
             # A whole body is sent with its length, never chunked.
@@ -227,6 +240,15 @@ class ServerApp:
         if self._ticker is None:
             self._ticker = _Ticker(seconds)
         await self._ticker.tick()
+
+
+def _request_line(request: Request, target: str, response: Response) -> str:
+    """What the request log says of one call: ``POST / Kinesis_20131202.DescribeStream
+    -> 400 ResourceNotFoundException`` (the error code as ``x-amzn-ErrorType``
+    carries it, without the ``:``-suffix some services add)."""
+    error = _CaseInsensitive(response.headers).get("x-amzn-errortype") or ""
+    parts = (request.method, request.path, target, "->", str(response.status))
+    return " ".join((*(part for part in parts if part), error.partition(":")[0])).rstrip()
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -21,7 +21,7 @@ from ..paging import page_of
 from .backend import ACTIVE, CREATING, ON_DEMAND, KinesisBackend, Stream
 from .lifecycle import created, deleted
 from .service import KINESIS
-from .tags import check_new_tags
+from .tag_rules import check_new_tags
 
 _DESTINATIONS = ("S3DestinationConfiguration", "S3TablesDestinationConfiguration")
 

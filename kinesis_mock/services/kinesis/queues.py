@@ -30,7 +30,7 @@ from ..tokens import seal, unseal
 from .backend import ACTIVE, CREATING, ON_DEMAND, KinesisBackend, Shard, Stream
 from .lifecycle import created, deleted
 from .service import KINESIS
-from .tags import check_new_tags
+from .tag_rules import check_new_tags
 
 DEFAULT_VISIBILITY_TIMEOUT = 30
 DEFAULT_MAX_RECEIVE_COUNT = 6

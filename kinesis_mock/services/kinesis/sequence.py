@@ -53,11 +53,6 @@ def shard_sequence_base(shard_created: int, shard_index: int) -> int:
     )
 
 
-def make_sequence_number(parts: SequenceParts) -> str:
-    base = shard_sequence_base(parts.shard_created, parts.shard_index)
-    return str(base | (parts.record_index << _INDEX_SHIFT) | (parts.record_time << _TIME_SHIFT))
-
-
 # Where each version lives among the numbers (the service's own bounds).
 _V0_OFFSET = 1 << 124
 _V0_END = 1 << 129

@@ -25,7 +25,7 @@ from .backend import (
     Stream,
 )
 from .service import KINESIS
-from .tags import check_new_tags
+from .tag_rules import check_new_tags
 
 ON_DEMAND_SHARD_COUNT = 4
 MAX_STREAMS_CREATING = 5

@@ -13,7 +13,7 @@ from .consumers import Consumer
 from .policies import resource_for
 from .queues import Queue, queue_for
 from .service import KINESIS
-from .tags import check_tag_characters, check_tag_count
+from .tag_rules import check_tag_characters, check_tag_count
 
 DEFAULT_LIST_LIMIT = 50
 
