@@ -620,3 +620,22 @@ def test_a_data_directory_in_use_or_not_a_directory_is_one_line(
         cli.main(["serve", "--port", "0", "--data-dir", str(afile)])
     assert excinfo.value.code == 2
     assert f"argument --data-dir: {str(afile)!r} is not a directory" in capsys.readouterr().err
+
+
+def test_the_admin_summary_and_reset_with_a_data_directory(servers: Restarts) -> None:
+    handle = servers.start()
+    kinesis = servers.client()
+    kinesis.create_stream(StreamName="s", ShardCount=2)
+    kinesis.put_records(
+        StreamName="s", Records=[{"Data": b"x", "PartitionKey": str(n)} for n in range(7)]
+    )
+    servers.client("kinesisvideo").create_stream(StreamName="cam")
+    handle.state.put_media("cam", b"frame")
+
+    handle = servers.restart()
+    (place,) = handle.summary()
+    assert [(s["name"], s["records"]) for s in place["streams"]] == [("s", 7)]
+    assert [(v["name"], v["fragments"]) for v in place["video_streams"]] == [("cam", 1)]
+    handle.admin.reset()
+    handle = servers.restart()
+    assert handle.summary() == []
