@@ -639,3 +639,12 @@ def test_the_admin_summary_and_reset_with_a_data_directory(servers: Restarts) ->
     handle.admin.reset()
     handle = servers.restart()
     assert handle.summary() == []
+
+
+def test_the_operations_saved_without_their_backend_exist() -> None:
+    from kinesis_mock.registry import LOOK
+    from kinesis_mock.services.catalog import SERVICES
+    from kinesis_mock.storage.registry import UNCHANGING
+
+    handled = {name for service in SERVICES.values() for name in service.handlers}
+    assert UNCHANGING - {LOOK} <= handled
