@@ -28,7 +28,11 @@ RUN python -m venv /opt/kinesis-mock \
 # -- run: the environment alone, as a user without privileges -------------------
 FROM ${PYTHON_IMAGE}
 RUN useradd --uid 10001 --user-group --no-create-home --home-dir /nonexistent \
-        --shell /usr/sbin/nologin kinesis-mock
+        --shell /usr/sbin/nologin kinesis-mock \
+ && install -d -o kinesis-mock -g kinesis-mock /var/lib/kinesis-mock
+# For a server that keeps its state: -v kinesis-data:/var/lib/kinesis-mock
+# -e KINESIS_MOCK_DATA_DIR=/var/lib/kinesis-mock (a new named volume takes
+# this directory's owner, so the unprivileged user can write it).
 COPY --from=build /opt/kinesis-mock /opt/kinesis-mock
 # Every interface of the container: `docker run -p` decides who reaches it (the
 # server's warning about listening beyond loopback is expected here). The admin

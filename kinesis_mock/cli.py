@@ -467,12 +467,17 @@ def _listen_error(host: str, port: int, error: OSError) -> str:
     return f"{where}: {error.strerror or error}"
 
 
-def _create_stream(registry: Registry, name: str, shards: int, region: str) -> None:
-    """Create a stream at start, through the engine itself."""
+def _create_stream(registry: Registry, name: str, shards: int, region: str) -> bool:
+    """Create a stream at start, through the engine itself; False when a
+    data directory already holds it (a restart with the same flags keeps it
+    as it is)."""
     from .services.kinesis import KINESIS
 
     with registry.open(KINESIS, registry.settings.default_account(), region) as backend:
+        if registry.store is not None and name in backend.streams:
+            return False
         KINESIS.handlers["CreateStream"](backend, {"StreamName": name, "ShardCount": shards})
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> None:

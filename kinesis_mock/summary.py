@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import clock
-from .registry import Registry
+from .registry import LOOK, Registry
 from .services.kinesis import KINESIS
 from .services.kinesis.backend import KinesisBackend
 from .services.kinesisvideo import KINESIS_VIDEO
@@ -57,7 +57,7 @@ def _place(
 def _streams(registry: Registry, account: str, region: str) -> list[dict[str, Any]]:
     streams: list[dict[str, Any]] = []
     kinesis: KinesisBackend
-    with registry.open(KINESIS, account, region) as kinesis:
+    with registry.open(KINESIS, account, region, LOOK) as kinesis:
         now = clock.now()
         for stream in kinesis.streams.values():
             records = 0
@@ -82,7 +82,7 @@ def _video(
     registry: Registry, account: str, region: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     video: KinesisVideoBackend
-    with registry.open(KINESIS_VIDEO, account, region) as video:
+    with registry.open(KINESIS_VIDEO, account, region, LOOK) as video:
         video_streams = [
             {"name": stream.name, "status": stream.status, "fragments": len(stream.media.fragments)}
             for stream in video.streams.by_name.values()

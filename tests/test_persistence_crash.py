@@ -30,7 +30,7 @@ BATCH = 25
 
 
 @contextmanager
-def _server(directory: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def _server(directory: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """``kinesis-mock serve --data-dir directory`` in its own process: the
     process and its URL."""
     process = subprocess.Popen(
@@ -43,6 +43,7 @@ def _server(directory: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
             "0",
             "--data-dir",
             str(directory),
+            *extra,
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -220,3 +221,24 @@ def test_memory_follows_what_is_served_not_what_is_stored(tmp_path: Path) -> Non
         assert grown < written_kib // 2, (grown, written_kib)
         stored = _every_record(client)
         assert sum(map(len, stored.values())) == (settle + calls) * per_call
+
+
+def test_a_restart_with_the_same_stream_flags_keeps_the_streams(tmp_path: Path) -> None:
+    """docker-compose restarts a service with the flags it started with: the
+    streams of --stream are already in the data directory, and stay as they are."""
+    with _server(tmp_path, "--stream", "orders:2") as (_, endpoint):
+        client = _client(endpoint)
+        client.put_record(StreamName="orders", Data=b"kept", PartitionKey="k")
+    with _server(tmp_path, "--stream", "orders:2", "--stream", "audit:1") as (process, endpoint):
+        client = _client(endpoint)
+        assert process.poll() is None
+        assert sorted(client.list_streams()["StreamNames"]) == ["audit", "orders"]
+        data = []
+        for shard in client.list_shards(StreamName="orders")["Shards"]:
+            iterator = client.get_shard_iterator(
+                StreamName="orders", ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+            )["ShardIterator"]
+            data += [
+                record["Data"] for record in client.get_records(ShardIterator=iterator)["Records"]
+            ]
+        assert data == [b"kept"]
