@@ -270,12 +270,37 @@ SPEC = "; expected NAME:SHARDS[:REGION], e.g. orders:2"
     ],
 )
 def test_a_usage_error_is_one_line_and_status_2(
-    argv: list[str], env: dict[str, str], says: str
+    argv: list[str],
+    env: dict[str, str],
+    says: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    clean_environment: None,
 ) -> None:
-    status, stderr = _serve(*argv, env=env)
+    # In this process, through the same main() that ``python -m kinesis_mock``
+    # runs (a second each saved): an exception that escapes main() fails the
+    # test as a traceback would, and the exit status and stderr are the
+    # process's. The test below runs two of them as a real command.
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as excinfo:
+        cli.main(["serve", *argv])
+    out, stderr = capsys.readouterr()
+    assert out == ""
     line = _one_line(stderr)
-    assert status == 2, stderr
+    assert excinfo.value.code == 2, stderr
     assert line.startswith(USAGE) and says in line, line
+
+
+def test_a_usage_error_from_the_command_line_is_one_line_and_status_2() -> None:
+    for argv, env, says in [
+        (["--port", "abc"], {}, "argument --port: invalid port 'abc' (a whole number from 0 to "),
+        ([], {"KINESIS_MOCK_PORT": "http"}, "variable KINESIS_MOCK_PORT: invalid port 'http'"),
+    ]:
+        status, stderr = _serve(*argv, env=env)
+        line = _one_line(stderr)
+        assert status == 2, stderr
+        assert line.startswith(USAGE) and says in line, line
 
 
 @pytest.fixture
