@@ -33,10 +33,12 @@ def signed_request(
     content_type: str | None = "application/x-amz-json-1.1",
     service: str = "kinesis",
     method: str = "POST",
+    session: Any = None,
 ) -> Any:
     """Send ``body`` to Kinesis with ``requests`` (a POST unless ``method``
     says otherwise), SigV4-signed as an SDK would; no Content-Type header
-    when ``content_type`` is None."""
+    when ``content_type`` is None. Through ``session`` (a
+    ``requests.Session``) when given, else a new one."""
     import requests
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
@@ -48,7 +50,7 @@ def signed_request(
         headers["X-Amz-Target"] = f"Kinesis_20131202.{target}"
     request = AWSRequest(method=method, url=url, data=body, headers=headers)
     SigV4Auth(Credentials(access_key, "secret"), service, region).add_auth(request)
-    return requests.request(
+    return (session or requests).request(
         method, url, data=body, headers=dict(request.headers.items()), timeout=5
     )
 

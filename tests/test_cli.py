@@ -204,6 +204,21 @@ def _one_line(stderr: str) -> str:
     return lines[0]
 
 
+def _main(
+    *argv: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, **env: str
+) -> tuple[int, str]:
+    """``main()`` in this process (what ``python -m kinesis_mock`` runs, a
+    second sooner): its exit status and what it said on stderr."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as excinfo:
+        cli.main(["serve", *argv])
+    out, stderr = capsys.readouterr()
+    assert out == ""
+    assert isinstance(excinfo.value.code, int)
+    return excinfo.value.code, stderr
+
+
 USAGE = "kinesis-mock serve: error: "
 SPEC = "; expected NAME:SHARDS[:REGION], e.g. orders:2"
 
@@ -270,12 +285,32 @@ SPEC = "; expected NAME:SHARDS[:REGION], e.g. orders:2"
     ],
 )
 def test_a_usage_error_is_one_line_and_status_2(
-    argv: list[str], env: dict[str, str], says: str
+    argv: list[str],
+    env: dict[str, str],
+    says: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    clean_environment: None,
 ) -> None:
-    status, stderr = _serve(*argv, env=env)
+    # In this process, through the same main() that ``python -m kinesis_mock``
+    # runs (a second each saved): an exception that escapes main() fails the
+    # test as a traceback would, and the exit status and stderr are the
+    # process's. The test below runs two of them as a real command.
+    status, stderr = _main(*argv, capsys=capsys, monkeypatch=monkeypatch, **env)
     line = _one_line(stderr)
     assert status == 2, stderr
     assert line.startswith(USAGE) and says in line, line
+
+
+def test_a_usage_error_from_the_command_line_is_one_line_and_status_2() -> None:
+    for argv, env, says in [
+        (["--port", "abc"], {}, "argument --port: invalid port 'abc' (a whole number from 0 to "),
+        ([], {"KINESIS_MOCK_PORT": "http"}, "variable KINESIS_MOCK_PORT: invalid port 'http'"),
+    ]:
+        status, stderr = _serve(*argv, env=env)
+        line = _one_line(stderr)
+        assert status == 2, stderr
+        assert line.startswith(USAGE) and says in line, line
 
 
 @pytest.fixture
@@ -286,23 +321,38 @@ def taken_port() -> Iterator[int]:
         yield sock.getsockname()[1]
 
 
-def test_a_port_in_use_is_one_line_and_status_1(taken_port: int) -> None:
+def test_a_port_in_use_is_one_line_and_status_1(
+    taken_port: int,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    clean_environment: None,
+) -> None:
+    # As a command (the flag), and through main() here (the variable).
     status, stderr = _serve("--port", str(taken_port))
     assert (status, _one_line(stderr)) == (
         1,
         f"kinesis-mock: port {taken_port} is in use; pass --port 0 for a free one",
     )
-    status, stderr = _serve(env={"KINESIS_MOCK_PORT": str(taken_port)})
+    status, stderr = _main(
+        capsys=capsys, monkeypatch=monkeypatch, KINESIS_MOCK_PORT=str(taken_port)
+    )
     assert (status, _one_line(stderr)) == (
         1,
         f"kinesis-mock: port {taken_port} is in use; pass --port 0 for a free one",
     )
 
 
-def test_a_certificate_it_cannot_use_is_one_line_and_status_1(tmp_path: Path) -> None:
+def test_a_certificate_it_cannot_use_is_one_line_and_status_1(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    clean_environment: None,
+) -> None:
     not_pem = tmp_path / "not.pem"
     not_pem.write_text("not a certificate\n")
-    status, stderr = _serve("--port", "0", "--certfile", str(not_pem))
+    status, stderr = _main(
+        "--port", "0", "--certfile", str(not_pem), capsys=capsys, monkeypatch=monkeypatch
+    )
     assert status == 1
     assert _one_line(stderr).startswith(f"kinesis-mock: cannot use certificate {not_pem}: ")
 

@@ -13,12 +13,13 @@ and as CBOR. The examples are derandomized, so CI sees the same ones.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
 import boto3
 import pytest
+import requests
 from botocore.model import Shape
 from freezegun import freeze_time
 from helpers import ACCOUNT, REGION, Sentinel, signed_request
@@ -259,15 +260,29 @@ def _content_type(spec: ServiceSpec) -> str:
     return "application/json"
 
 
-def _sender(service: str, operation: str) -> Callable[[str, bytes], Any]:
+def _sender(
+    service: str, operation: str, session: requests.Session | None = None
+) -> Callable[[str, bytes], Any]:
     spec = service_spec(service)
     if spec.protocol == "json":
-        return lambda content_type, body: signed_request(body, operation, content_type=content_type)
+        return lambda content_type, body: signed_request(
+            body, operation, content_type=content_type, session=session
+        )
     uri = spec.operation(operation).http["requestUri"]
     url = f"https://{spec.model.endpoint_prefix}.{REGION}.amazonaws.com{uri}"
     return lambda content_type, body: signed_request(
-        body, None, url=url, service="kinesisvideo", content_type=content_type
+        body, None, url=url, service="kinesisvideo", content_type=content_type, session=session
     )
+
+
+@pytest.fixture
+def session() -> Iterator[requests.Session]:
+    """One ``requests`` session for a test's many requests: the same
+    signed requests, without a session made (and the environment read for
+    proxies and .netrc) for each."""
+    with requests.Session() as session:
+        session.trust_env = False
+        yield session
 
 
 @pytest.fixture
@@ -291,9 +306,9 @@ def _assert_answered(response: Any, where: str) -> None:
     assert response.status_code < 500, (where, response.status_code, response.content[:500])
 
 
-def _fuzz(service: str, operation: str) -> None:
+def _fuzz(service: str, operation: str, session: requests.Session) -> None:
     spec = service_spec(service)
-    send = _sender(service, operation)
+    send = _sender(service, operation, session)
 
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
@@ -311,10 +326,25 @@ def _fuzz(service: str, operation: str) -> None:
     answers()
 
 
-def test_every_operation_answers_generated_documents_below_500(playground: Sentinel) -> None:
-    for service, operation in OPERATIONS:
-        _fuzz(service, operation)
+# The operations in four groups, each a test of its own (with its own
+# playground and sentinel), so that pytest-xdist spreads them over workers
+# instead of one worker running a single long test. Round robin, so each
+# group mixes the services; every operation is still in one of them.
+GROUPS = 4
+
+
+@pytest.mark.parametrize("group", range(GROUPS))
+def test_every_operation_answers_generated_documents_below_500(
+    playground: Sentinel, session: requests.Session, group: int
+) -> None:
+    for service, operation in OPERATIONS[group::GROUPS]:
+        _fuzz(service, operation, session)
     playground.assert_intact()
+
+
+def test_the_groups_hold_every_operation_once() -> None:
+    grouped = [op for group in range(GROUPS) for op in OPERATIONS[group::GROUPS]]
+    assert sorted(grouped) == sorted(OPERATIONS) and len(set(grouped)) == len(grouped)
 
 
 def _huge_strings(shape: Shape, depth: int = 0) -> Any:
@@ -336,12 +366,12 @@ def _huge_strings(shape: Shape, depth: int = 0) -> Any:
 
 @pytest.mark.parametrize(("service", "operation"), OPERATIONS)
 def test_every_string_member_takes_100000_characters(
-    kinesis_mock: Any, service: str, operation: str
+    kinesis_mock: Any, session: requests.Session, service: str, operation: str
 ) -> None:
     spec = service_spec(service)
     shape = spec.operation(operation).input_shape
     document = _huge_strings(shape) if shape is not None else {}
-    send = _sender(service, operation)
+    send = _sender(service, operation, session)
     _assert_answered(send(_content_type(spec), _json_body(document)), operation)
     if spec.protocol == "json":
         _assert_answered(send(CBOR, _cbor_body(document)), operation)
