@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from collections.abc import Iterator
@@ -11,6 +12,34 @@ import pytest
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+
+
+@functools.cache
+def service_model(service: str) -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model(service)
+
+
+def model_has(service: str, operation: str, shape: str | None = None, member: str = "") -> bool:
+    """Whether the installed botocore's ``service`` model has ``operation``
+    and, given ``shape``, that shape has ``member``."""
+    model = service_model(service)
+    if operation not in model.operation_names:
+        return False
+    return shape is None or member in model.shape_for(shape).members
+
+
+def needs_model(
+    service: str, operation: str, shape: str | None = None, member: str = ""
+) -> pytest.MarkDecorator:
+    """Skip unless the installed botocore's model has the feature (see
+    ``model_has``): the suite runs on the oldest botocore the package supports."""
+    feature = f"{shape}.{member}" if shape else operation
+    return pytest.mark.skipif(
+        not model_has(service, operation, shape, member),
+        reason=f"this botocore's {service} model has no {feature}",
+    )
 
 
 def error_of(excinfo: pytest.ExceptionInfo[Any]) -> tuple[str, str, int]:

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from helpers import ACCOUNT, REGION, error_of, signed_request
+from helpers import ACCOUNT, REGION, error_of, needs_model, signed_request
 
 ARN = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/events"
 
@@ -99,6 +99,7 @@ def test_arn_of_another_account_is_denied_without_a_resource_policy(events: Any)
     )
 
 
+@needs_model("kinesis", "DescribeStreamSummary", "DescribeStreamSummaryInput", "StreamId")
 def test_stream_id_from_the_summary_addresses_the_stream(events: Any) -> None:
     summary = events.describe_stream_summary(StreamName="events")["StreamDescriptionSummary"]
     by_id = events.describe_stream_summary(StreamName="events", StreamId=summary["StreamId"])

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
-from helpers import ACCOUNT, REGION
+from helpers import ACCOUNT, REGION, needs_model
 
 from kinesis_mock import mock_kinesis
 
@@ -334,6 +334,7 @@ def test_notification_configuration(video: Any) -> None:
         video.describe_notification_configuration(StreamName="other")
 
 
+@needs_model("kinesisvideo", "DescribeStreamStorageConfiguration")
 def test_stream_storage_configuration(video: Any) -> None:
     arn = video.create_stream(StreamName="cam")["StreamARN"]
     described = video.describe_stream_storage_configuration(StreamARN=arn)

@@ -13,12 +13,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers import ACCOUNT, REGION, Sentinel, signed_request
+from helpers import ACCOUNT, REGION, Sentinel, model_has, service_model, signed_request
 
 from kinesis_mock.protocol import jsonlib
 
 STREAM_ARN = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/sentinel"
-RESOURCE_ARN_PATTERN = r"arn:aws.*:kinesis:.*:\d{12}:.*(stream|channel|queue)/\S+"
+# The installed model's: channels and queues widened it after botocore 1.40.
+RESOURCE_ARN_PATTERN = (
+    service_model("kinesis").shape_for("ListTagsForResourceInput").members["ResourceARN"]
+).metadata["pattern"]
 
 
 @pytest.fixture
@@ -227,6 +230,8 @@ def test_null_list_elements_are_validation_errors_at_the_element(sentinel: Senti
         ),
     ]
     for target, body, path in cases:
+        if not model_has("kinesis", target):
+            continue  # ListChannels: not in botocore 1.40's model
         assert _answer(json.dumps(body), target) == (
             400,
             {

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import boto3
 import pytest
-from helpers import ACCOUNT, REGION
+from helpers import ACCOUNT, REGION, needs_model
 
 from kinesis_mock import clock, server
 from kinesis_mock.registry import REGISTRY, Registry
@@ -258,6 +258,9 @@ def test_consumers_tags_and_policies_survive_a_restart(servers: Restarts) -> Non
             break
 
 
+@needs_model("kinesis", "UpdateAccountSettings")
+@needs_model("kinesis", "UpdateStreamWarmThroughput")
+@needs_model("kinesis", "UpdateStreamRecordDistributionStrategy")
 def test_stream_and_account_settings_survive_a_restart(servers: Restarts) -> None:
     servers.start()
     kinesis = servers.client()

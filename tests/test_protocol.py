@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from helpers import error_of, signed_request
+from helpers import error_of, service_model, signed_request
 
 
 def test_validation_error_for_a_pattern(kinesis: Any) -> None:
@@ -113,10 +113,15 @@ def test_every_violation_is_counted(kinesis_mock: Any) -> None:
         "Tags": {},
         "StreamModeDetails": {"StreamMode": "X"},
     }
+    # Seven violations (StreamName breaks its length and its pattern), less
+    # one for each member the installed model lacks (botocore 1.40 has no
+    # WarmThroughputMiBps, and a member outside the model is ignored).
+    members = service_model("kinesis").shape_for("CreateStreamInput").members
+    violations = 7 - sum(name not in members for name in body)
     response = signed_request(json.dumps(body), "CreateStream")
     message = response.json()["message"]
-    assert message.startswith("7 validation errors detected: ")
-    assert message.count("failed to satisfy constraint") == 7
+    assert message.startswith(f"{violations} validation errors detected: ")
+    assert message.count("failed to satisfy constraint") == violations
 
 
 def test_wrong_json_type_is_a_serialization_exception(kinesis_mock: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from helpers import ACCOUNT, REGION, error_of, signed_request
+from helpers import ACCOUNT, REGION, error_of, needs_model, signed_request
 
 HASH_SPACE = 2**128
 
@@ -255,6 +255,7 @@ def test_put_by_stream_arn(three_shards: Any, kinesis_mock: Any) -> None:
     assert sorted(r.data for r in kinesis_mock.records("s")) == [b"one", b"two"]
 
 
+@needs_model("kinesis", "PutRecord", "PutRecordInput", "DryRun")
 def test_dry_run_stores_nothing(three_shards: Any, kinesis_mock: Any) -> None:
     three_shards.put_record(StreamName="s", Data=b"d", PartitionKey="k", DryRun=True)
     three_shards.put_records(

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from freezegun import freeze_time
-from helpers import ACCOUNT, REGION
+from helpers import ACCOUNT, REGION, needs_model
 
 from kinesis_mock import mock_kinesis
 
@@ -117,6 +117,7 @@ def test_describe_limits(stream: Any) -> None:
     assert limits["OnDemandStreamCountLimit"] == 50
 
 
+@needs_model("kinesis", "UpdateAccountSettings")
 def test_account_settings(kinesis: Any) -> None:
     settings = kinesis.describe_account_settings()["MinimumThroughputBillingCommitment"]
     assert settings["Status"] == "DISABLED"
@@ -132,6 +133,8 @@ def test_account_settings(kinesis: Any) -> None:
     )
 
 
+@needs_model("kinesis", "UpdateStreamWarmThroughput")
+@needs_model("kinesis", "UpdateAccountSettings")
 def test_warm_throughput_on_an_on_demand_stream(kinesis: Any) -> None:
     kinesis.create_stream(StreamName="od", StreamModeDetails={"StreamMode": "ON_DEMAND"})
     kinesis.update_account_settings(MinimumThroughputBillingCommitment={"Status": "ENABLED"})
@@ -141,6 +144,7 @@ def test_warm_throughput_on_an_on_demand_stream(kinesis: Any) -> None:
     assert summary["WarmThroughput"]["TargetMiBps"] == 100
 
 
+@needs_model("kinesis", "UpdateStreamWarmThroughput")
 def test_warm_throughput_needs_on_demand(stream: Any) -> None:
     with pytest.raises(stream.exceptions.InvalidArgumentException):
         stream.update_stream_warm_throughput(StreamName="s", WarmThroughputMiBps=100)

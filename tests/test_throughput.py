@@ -16,7 +16,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from freezegun import freeze_time
-from helpers import ACCOUNT, REGION, error_of
+from helpers import ACCOUNT, REGION, error_of, needs_model
 
 import kinesis_mock
 from kinesis_mock import KinesisMock, cli, mock_kinesis
@@ -215,6 +215,7 @@ def test_an_on_demand_stream_has_4_mib_and_4000_records_a_second(
         )
 
 
+@needs_model("kinesis", "CreateStream", "CreateStreamInput", "WarmThroughputMiBps")
 def test_warm_throughput_raises_an_on_demand_streams_capacity(client: Any, km: KinesisMock) -> None:
     client.create_stream(
         StreamName="od", StreamModeDetails={"StreamMode": "ON_DEMAND"}, WarmThroughputMiBps=8

@@ -23,11 +23,16 @@ def _moto_kinesis_streams() -> dict[str, Any]:
     return dict(kinesis_backends["123456789012"]["us-east-1"].streams)
 
 
+def _arn(stream: str) -> str:
+    return f"arn:aws:kinesis:us-east-1:123456789012:stream/{stream}"
+
+
 def _exercise(km: Any) -> None:
     kinesis = boto3.client("kinesis", region_name="us-east-1")
     kinesis.create_stream(StreamName="ours", ShardCount=1)
-    # moto has no DescribeAccountSettings: only kinesis-mock can answer it.
-    kinesis.describe_account_settings()
+    # moto has no UpdateMaxRecordSize (in botocore 1.40.61's model, unlike
+    # DescribeAccountSettings): only kinesis-mock can answer it.
+    kinesis.update_max_record_size(StreamARN=_arn("ours"), MaxRecordSizeInKiB=2048)
     assert list(km.streams()) == ["ours"]
     assert _moto_kinesis_streams() == {}
     video = boto3.client("kinesisvideo", region_name="us-east-1")
@@ -87,7 +92,10 @@ for outer, inner in ((mock_aws, mock_kinesis), (mock_kinesis, mock_aws)):
     with outer(), inner():
         for client in (early, boto3.client("kinesis", region_name="us-east-1")):
             client.create_stream(StreamName="s", ShardCount=1)
-            client.describe_account_settings()  # moto lacks it
+            client.update_max_record_size(  # moto lacks it
+                StreamARN="arn:aws:kinesis:us-east-1:123456789012:stream/s",
+                MaxRecordSizeInKiB=2048,
+            )
             from moto.kinesis.models import kinesis_backends
             assert not kinesis_backends["123456789012"]["us-east-1"].streams
             client.delete_stream(StreamName="s")
