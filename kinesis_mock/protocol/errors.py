@@ -1,8 +1,38 @@
-"""Service errors, one class per AWS error code.
+"""Service errors, one class per AWS error code, for every service mocked.
 
 Handlers raise these; the protocol layer renders them with the status code,
 ``__type`` and message key the service uses. A code the model declares takes
-its HTTP status from the model; the classes only carry a default.
+its HTTP status from the model (Kinesis Video's ``ResourceNotFoundException``
+is a 404 because its models say so); the classes only carry a default for a
+code a model does not declare.
+
+Our exception hierarchy::
+
+    ServiceError
+    ├── ValidationException
+    ├── SerializationException
+    ├── UnknownOperationException
+    ├── InternalFailure                          (500)
+    ├── NotImplementedOperation                  ("NotImplemented", 501)
+    ├── MissingAuthenticationTokenException
+    ├── IncompleteSignatureException
+    ├── InvalidSignatureException
+    ├── InvalidArgumentException
+    ├── ResourceNotFoundException
+    ├── ResourceInUseException
+    ├── LimitExceededException
+    ├── AccessDeniedException
+    │   └── CrossAccountAccessDenied
+    ├── ExpiredNextTokenException
+    ├── ExpiredIteratorException
+    ├── ProvisionedThroughputExceededException
+    │   Kinesis Video only:
+    ├── VersionMismatchException
+    ├── TagsPerResourceExceededLimitException
+    ├── NoDataRetentionException
+    ├── NotAuthorizedException                   (401)
+    ├── AccountChannelLimitExceededException
+    └── StreamEdgeConfigurationNotFoundException
 """
 
 from __future__ import annotations
@@ -103,3 +133,33 @@ class CrossAccountAccessDenied(AccessDeniedException):
     def __init__(self, resource_arn: str) -> None:
         super().__init__(None)
         self.resource_arn = resource_arn
+
+
+# Kinesis Video's codes (the statuses come from its models).
+
+
+class VersionMismatchException(ServiceError):
+    code = "VersionMismatchException"
+
+
+class TagsPerResourceExceededLimitException(ServiceError):
+    code = "TagsPerResourceExceededLimitException"
+
+
+class NoDataRetentionException(ServiceError):
+    code = "NoDataRetentionException"
+
+
+class NotAuthorizedException(ServiceError):
+    # kinesis-video-webrtc-storage does not declare the code; 401 as the
+    # other Kinesis Video models do.
+    code = "NotAuthorizedException"
+    status = 401
+
+
+class AccountChannelLimitExceededException(ServiceError):
+    code = "AccountChannelLimitExceededException"
+
+
+class StreamEdgeConfigurationNotFoundException(ServiceError):
+    code = "StreamEdgeConfigurationNotFoundException"
