@@ -6,6 +6,9 @@ its HTTP status from the model (Kinesis Video's ``ResourceNotFoundException``
 is a 404 because its models say so); the classes only carry a default for a
 code a model does not declare.
 
+A message written the same way in several places has one constructor here
+(a subclass named for the situation), so its text is written once.
+
 Our exception hierarchy::
 
     ServiceError
@@ -19,7 +22,9 @@ Our exception hierarchy::
     ├── InvalidSignatureException
     ├── InvalidArgumentException
     ├── ResourceNotFoundException
+    │   └── StreamNotFound                       "Stream … under account … not found."
     ├── ResourceInUseException
+    │   └── NotActive                            "… under account … not ACTIVE, instead in state …"
     ├── LimitExceededException
     ├── AccessDeniedException
     │   └── CrossAccountAccessDenied
@@ -99,8 +104,25 @@ class ResourceNotFoundException(ServiceError):
     code = "ResourceNotFoundException"
 
 
+class StreamNotFound(ResourceNotFoundException):
+    """A Kinesis stream that does not exist (or no longer can be read)."""
+
+    def __init__(self, name: str, account: str) -> None:
+        super().__init__(f"Stream {name} under account {account} not found.")
+
+
 class ResourceInUseException(ServiceError):
     code = "ResourceInUseException"
+
+
+class NotActive(ResourceInUseException):
+    """A Kinesis resource (``kind``: Stream, Channel, Queue) that must be
+    ACTIVE for the change asked."""
+
+    def __init__(self, kind: str, name: str, account: str, status: str) -> None:
+        super().__init__(
+            f"{kind} {name} under account {account} not ACTIVE, instead in state {status}"
+        )
 
 
 class LimitExceededException(ServiceError):

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from ...protocol.errors import (
     CrossAccountAccessDenied,
     InvalidArgumentException,
+    NotActive,
     ResourceNotFoundException,
+    StreamNotFound,
 )
 from ...protocol.model import partition_for_region
 from ...settings import Settings
@@ -257,10 +259,13 @@ class Stream:
             "CurrentMiBps": self.warm_throughput_mibps,
         }
 
-    def not_found(self) -> ResourceNotFoundException:
-        return ResourceNotFoundException(
-            f"Stream {self.name} under account {self.account} not found."
-        )
+
+def active_stream(backend: KinesisBackend, params: dict[str, Any]) -> Stream:
+    """The stream a request names, which must be ACTIVE for the change asked."""
+    stream = backend.find_stream(params)
+    if stream.status != ACTIVE:
+        raise NotActive("Stream", stream.name, stream.account, stream.status)
+    return stream
 
 
 class KinesisBackend:
@@ -414,15 +419,13 @@ class KinesisBackend:
                 )
             name = arn_name
             if region != self.region:
-                raise ResourceNotFoundException(f"Stream {name} under account {account} not found.")
+                raise StreamNotFound(name, account)
         if name is None and stream_id is None:
             raise InvalidArgumentException("Either StreamName or StreamARN should be provided.")
         if name is not None:
             stream = self.streams.get(name)
             if stream is None:
-                raise ResourceNotFoundException(
-                    f"Stream {name} under account {self.account} not found."
-                )
+                raise StreamNotFound(name, self.account)
             if stream_id is not None and stream.stream_id != stream_id:
                 raise InvalidArgumentException(
                     f"StreamId {stream_id} does not refer to stream {name}."

@@ -10,10 +10,17 @@ from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
     LimitExceededException,
-    ResourceInUseException,
 )
 from ..base import Params
-from .backend import ACTIVE, AUTO, ON_DEMAND, PROVISIONED, UPDATING, KinesisBackend, Stream
+from .backend import (
+    AUTO,
+    ON_DEMAND,
+    PROVISIONED,
+    UPDATING,
+    KinesisBackend,
+    Stream,
+    active_stream,
+)
 from .service import KINESIS
 
 # The shard-level metrics, in the order the service lists them (as recorded
@@ -28,17 +35,6 @@ SHARD_LEVEL_METRICS = (
     "OutgoingBytes",
 )
 MODE_CHANGES_PER_DAY = 2
-
-
-def active_stream(backend: KinesisBackend, req: Params) -> Stream:
-    """The stream a request names, which must be ACTIVE for the change asked."""
-    stream = backend.find_stream(req)
-    if stream.status != ACTIVE:
-        raise ResourceInUseException(
-            f"Stream {stream.name} under account {stream.account} not ACTIVE, "
-            f"instead in state {stream.status}"
-        )
-    return stream
 
 
 def _start_update(backend: KinesisBackend, stream: Stream) -> None:

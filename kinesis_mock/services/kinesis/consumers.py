@@ -13,10 +13,11 @@ from ...protocol.errors import (
     LimitExceededException,
     ResourceInUseException,
     ResourceNotFoundException,
+    StreamNotFound,
 )
 from ..base import Params
 from ..paging import page_of
-from .backend import ACTIVE, CREATING, DELETING, KinesisBackend, Stream
+from .backend import CREATING, DELETING, KinesisBackend, Stream, active_stream
 from .lifecycle import created, deleted
 from .service import KINESIS
 
@@ -79,13 +80,8 @@ def _consumer_not_found(arn: str, account: str) -> ResourceNotFoundException:
 
 @KINESIS.operation("RegisterStreamConsumer")
 def register_stream_consumer(backend: KinesisBackend, req: Params) -> dict[str, Any]:
-    stream = backend.find_stream({"StreamARN": req["StreamARN"]})
+    stream = active_stream(backend, {"StreamARN": req["StreamARN"]})
     name: str = req["ConsumerName"]
-    if stream.status != ACTIVE:
-        raise ResourceInUseException(
-            f"Stream {stream.name} under account {stream.account} not ACTIVE, "
-            f"instead in state {stream.status}"
-        )
     if name in stream.consumers:
         raise ResourceInUseException(
             f"Consumer {stream.consumers[name].arn} under account {stream.account} already exists."
@@ -136,6 +132,6 @@ def list_stream_consumers(backend: KinesisBackend, req: Params) -> dict[str, Any
                 "NextToken and StreamCreationTimestamp cannot be provided together."
             )
         if int(creation.timestamp()) != int(stream.created_at):
-            raise stream.not_found()
+            raise StreamNotFound(stream.name, stream.account)
     consumers = sorted(stream.consumers.values(), key=lambda c: (c.created_at, c.name))
     return page_of(req, f"consumers:{stream.arn}", consumers, "Consumers", Consumer.summary)

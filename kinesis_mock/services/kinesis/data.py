@@ -10,6 +10,7 @@ from ...protocol.errors import (
     InvalidArgumentException,
     ProvisionedThroughputExceededException,
     ResourceNotFoundException,
+    StreamNotFound,
 )
 from ...protocol.validation import missing_member, too_long, validation_error
 from ..base import EntryDecision, Params
@@ -38,7 +39,7 @@ def _writable_stream(backend: KinesisBackend, req: Params) -> Stream:
     stream = backend.find_stream(req)
     if not stream.is_readable:
         # A stream being created or deleted takes no records.
-        raise stream.not_found()
+        raise StreamNotFound(stream.name, stream.account)
     return stream
 
 

@@ -21,6 +21,7 @@ from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
     LimitExceededException,
+    NotActive,
     ResourceInUseException,
     ResourceNotFoundException,
 )
@@ -112,10 +113,7 @@ def queue_for(backend: KinesisBackend, arn: str, *, active: bool = False) -> Que
     if queue is None or queue.arn != arn:
         raise ResourceNotFoundException(f"Queue {arn} under account {backend.account} not found.")
     if active and queue.status != ACTIVE:
-        raise ResourceInUseException(
-            f"Queue {queue.name} under account {backend.account} not ACTIVE, "
-            f"instead in state {queue.status}"
-        )
+        raise NotActive("Queue", queue.name, backend.account, queue.status)
     return queue
 
 

@@ -30,9 +30,9 @@ from .backend import (
     KinesisBackend,
     Shard,
     Stream,
+    active_stream,
     even_hash_ranges,
 )
-from .configuration import active_stream
 from .service import KINESIS
 from .streams import shard_limit_error
 

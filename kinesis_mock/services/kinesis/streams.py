@@ -10,6 +10,7 @@ from ...protocol.errors import (
     InvalidArgumentException,
     LimitExceededException,
     ResourceInUseException,
+    StreamNotFound,
 )
 from ..base import Params
 from ..tokens import seal, unseal
@@ -240,7 +241,7 @@ def _open_list_streams_token(backend: KinesisBackend, token: str) -> str:
 def delete_stream(backend: KinesisBackend, req: Params) -> None:
     stream = backend.find_stream(req)
     if stream.status == DELETING:
-        raise stream.not_found()
+        raise StreamNotFound(stream.name, stream.account)
     if stream.consumers and not req.get("EnforceConsumerDeletion", False):
         raise ResourceInUseException(
             f"DeleteStream can\u2019t delete {backend.account}:{stream.name} because there are "
