@@ -21,6 +21,7 @@ Our exception hierarchy::
     ├── IncompleteSignatureException
     ├── InvalidSignatureException
     ├── InvalidArgumentException
+    │   └── ShardNotOpen                         "Shard … has already been merged or split, …"
     ├── ResourceNotFoundException
     │   └── StreamNotFound                       "Stream … under account … not found."
     ├── ResourceInUseException
@@ -98,6 +99,17 @@ class InvalidSignatureException(ServiceError):
 
 class InvalidArgumentException(ServiceError):
     code = "InvalidArgumentException"
+
+
+class ShardNotOpen(InvalidArgumentException):
+    """A shard already merged or split: the service answers InvalidArgument
+    (not ResourceInUse) to a split or merge that names it."""
+
+    def __init__(self, shard_id: str, stream: str, account: str) -> None:
+        super().__init__(
+            f"Shard {shard_id} in stream {stream} under account {account} "
+            "has already been merged or split, and thus is not eligible for merging or splitting."
+        )
 
 
 class ResourceNotFoundException(ServiceError):

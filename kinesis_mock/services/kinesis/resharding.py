@@ -20,6 +20,7 @@ from ...protocol.errors import (
     InvalidArgumentException,
     LimitExceededException,
     ResourceNotFoundException,
+    ShardNotOpen,
     ValidationException,
 )
 from ..base import Params
@@ -122,19 +123,8 @@ def _open_shard(stream: Stream, shard_id: str) -> Shard:
             f"{stream.account}."
         )
     if not shard.is_open:
-        raise ResourceInUseError.closed(stream, shard)
+        raise ShardNotOpen(shard.shard_id, stream.name, stream.account)
     return shard
-
-
-class ResourceInUseError:
-    """The service's messages for shards that cannot change."""
-
-    @staticmethod
-    def closed(stream: Stream, shard: Shard) -> InvalidArgumentException:
-        return InvalidArgumentException(
-            f"Shard {shard.shard_id} in stream {stream.name} under account {stream.account} "
-            "has already been merged or split, and thus is not eligible for merging or splitting."
-        )
 
 
 def _apply(backend: KinesisBackend, stream: Stream, change: Callable[[float], object]) -> None:
