@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ...protocol.errors import (
     CrossAccountAccessDenied,
     InvalidArgumentException,
+    LimitExceededException,
     NotActive,
     ResourceNotFoundException,
     StreamNotFound,
@@ -266,6 +267,45 @@ def active_stream(backend: KinesisBackend, params: dict[str, Any]) -> Stream:
     if stream.status != ACTIVE:
         raise NotActive("Stream", stream.name, stream.account, stream.status)
     return stream
+
+
+# -- registered consumers ------------------------------------------------------
+# RegisterStreamConsumer and CreateQueue share one limit per stream. botocore's
+# kinesis model documents it on both: "Queues share this limit with enhanced
+# fan-out consumers: both count as registered consumers on the stream", up to
+# 20 "with On-demand Standard and Provisioned streams" and 50 "with On-demand
+# Advantage streams" (CreateQueue: "20 on On-demand Standard and 50 on
+# On-demand Advantage").
+# The model has no stream-level Advantage flag: the service turns On-demand
+# Advantage on for the account with the minimum throughput billing commitment
+# (UpdateAccountSettings). So an ON_DEMAND stream is Advantage here while its
+# account's MinimumThroughputBillingCommitment is not DISABLED, the same reading
+# UpdateStreamWarmThroughput makes; a PROVISIONED stream never is.
+REGISTERED_CONSUMERS_STANDARD = 20
+REGISTERED_CONSUMERS_ADVANTAGE = 50
+
+
+def registered_consumer_limit(backend: KinesisBackend, stream: Stream) -> int:
+    """How many consumers and queues together the stream may have."""
+    advantage = (
+        stream.mode == ON_DEMAND
+        and backend.minimum_throughput_commitment.get("Status") != "DISABLED"
+    )
+    return REGISTERED_CONSUMERS_ADVANTAGE if advantage else REGISTERED_CONSUMERS_STANDARD
+
+
+def check_room_for_a_registered_consumer(backend: KinesisBackend, stream: Stream) -> None:
+    """Refuse one more consumer or queue on a stream at its limit."""
+    queues = backend.resources.get("queues", {}).values()
+    count = len(stream.consumers) + sum(
+        1 for queue in queues if any(s is stream for s, _ in queue.streams)
+    )
+    limit = registered_consumer_limit(backend, stream)
+    if count >= limit:
+        raise LimitExceededException(
+            f"Stream {stream.name} under account {stream.account} already has "
+            f"{limit} registered consumers, the maximum."
+        )
 
 
 class KinesisBackend:

@@ -10,18 +10,22 @@ from typing import Any
 from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
-    LimitExceededException,
     ResourceInUseException,
     ResourceNotFoundException,
     StreamNotFound,
 )
 from ..base import Params
 from ..paging import page_of
-from .backend import CREATING, DELETING, KinesisBackend, Stream, active_stream
+from .backend import (
+    CREATING,
+    DELETING,
+    KinesisBackend,
+    Stream,
+    active_stream,
+    check_room_for_a_registered_consumer,
+)
 from .lifecycle import created, deleted
 from .service import KINESIS
-
-MAX_CONSUMERS_PER_STREAM = 20
 
 _CONSUMER_ARN = re.compile(
     r"arn:[\w-]+:kinesis:[^:]*:(\d{12}):stream/([^/]+)/consumer/([^:]+):(\d+)"
@@ -86,11 +90,7 @@ def register_stream_consumer(backend: KinesisBackend, req: Params) -> dict[str, 
         raise ResourceInUseException(
             f"Consumer {stream.consumers[name].arn} under account {stream.account} already exists."
         )
-    if len(stream.consumers) >= MAX_CONSUMERS_PER_STREAM:
-        raise LimitExceededException(
-            f"Stream {stream.name} under account {stream.account} already has "
-            f"{MAX_CONSUMERS_PER_STREAM} registered consumers, the maximum."
-        )
+    check_room_for_a_registered_consumer(backend, stream)
     now = clock.now()
     consumer = Consumer(
         name=name,
