@@ -437,6 +437,30 @@ class KinesisBackend:
             )
         return shard_id_for(index)
 
+    def provisioned_open_shards(self) -> int:
+        """The open shards the account's shard limit counts (on-demand
+        streams' shards do not)."""
+        return sum(
+            len(stream.open_shards())
+            for stream in self.streams.values()
+            if stream.mode == PROVISIONED
+        )
+
+    def check_shard_limit(self, added: int) -> None:
+        """Refuse a request that would take the account's open provisioned
+        shards past its shard limit, with the service's message."""
+        limit = self.settings.shard_limit_for(self.region)
+        current = self.provisioned_open_shards()
+        if current + added > limit:
+            raise LimitExceededException(
+                f"This request would exceed the shard limit for the account {self.account} in "
+                f"{self.region}. Current shard count for the account: {current}. "
+                f"Limit: {limit}. Number of additional shards that would have resulted from "
+                f"this request: {added}. Refer to the AWS Service Limits page "
+                "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "
+                "for current limits and how to request higher limits."
+            )
+
     def find_stream(self, params: dict[str, Any]) -> Stream:
         """The stream a request names by ``StreamName``, ``StreamARN`` or ``StreamId``.
 

@@ -191,9 +191,7 @@ def describe_limits(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     streams = backend.streams.values()
     return {
         "ShardLimit": backend.settings.shard_limit_for(backend.region),
-        "OpenShardCount": sum(
-            len(stream.open_shards()) for stream in streams if stream.mode == PROVISIONED
-        ),
+        "OpenShardCount": backend.provisioned_open_shards(),
         "OnDemandStreamCount": sum(1 for stream in streams if stream.mode == ON_DEMAND),
         "OnDemandStreamCountLimit": backend.settings.on_demand_stream_limit,
     }

@@ -33,9 +33,9 @@ from .backend import (
     Stream,
     active_stream,
     even_hash_ranges,
+    shard_id_for,
 )
 from .service import KINESIS
-from .streams import shard_limit_error
 
 MAX_SCALING_CHANGES_PER_DAY = 10
 MAX_SHARDS_PER_STREAM = 10_000
@@ -46,7 +46,7 @@ def _new_shard(
 ) -> Shard:
     index = len(stream.shards)
     shard = Shard(
-        shard_id=f"shardId-{index:012d}",
+        shard_id=shard_id_for(index),
         index=index,
         starting_hash_key=start,
         ending_hash_key=end,
@@ -142,10 +142,7 @@ def _apply(backend: KinesisBackend, stream: Stream, change: Callable[[float], ob
 def _check_shard_limit(backend: KinesisBackend, stream: Stream, added: int) -> None:
     if stream.mode != PROVISIONED:
         return
-    limit = backend.settings.shard_limit_for(backend.region)
-    current = sum(len(s.open_shards()) for s in backend.streams.values() if s.mode == PROVISIONED)
-    if current + added > limit:
-        raise shard_limit_error(backend, current, limit, added)
+    backend.check_shard_limit(added)
 
 
 @KINESIS.operation("SplitShard")
