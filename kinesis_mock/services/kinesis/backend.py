@@ -98,6 +98,16 @@ class Shard:
         }
 
 
+# UpdateShardCount and UpdateStreamMode count a stream's changes over the last
+# 24 hours (the service allows 10 and 2 of them).
+CHANGE_WINDOW = 24 * 3600
+
+
+def changes_in_window(times: list[float], now: float) -> list[float]:
+    """The changes among ``times`` that still count against a daily limit."""
+    return [t for t in times if now - t < CHANGE_WINDOW]
+
+
 def shard_id_for(index: int) -> str:
     if index < 0:  # only a client's sequence number can name one
         return f"shardId--{-index:011d}"

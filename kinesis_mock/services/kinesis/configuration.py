@@ -20,6 +20,7 @@ from .backend import (
     KinesisBackend,
     Stream,
     active_stream,
+    changes_in_window,
 )
 from .service import KINESIS
 
@@ -131,7 +132,7 @@ def update_stream_mode(backend: KinesisBackend, req: Params) -> None:
             "A stream with RecordDistributionStrategy AUTO cannot move to PROVISIONED mode."
         )
     now = clock.now()
-    recent = [t for t in stream.mode_changes if now - t < 24 * 3600]
+    recent = changes_in_window(stream.mode_changes, now)
     if len(recent) >= MODE_CHANGES_PER_DAY:
         raise LimitExceededException(
             f"Stream {stream.name} under account {stream.account} has already switched "

@@ -32,6 +32,7 @@ from .backend import (
     Shard,
     Stream,
     active_stream,
+    changes_in_window,
     even_hash_ranges,
     shard_id_for,
 )
@@ -200,7 +201,7 @@ def update_shard_count(backend: KinesisBackend, req: Params) -> dict[str, Any]:
             f"{MAX_SHARDS_PER_STREAM}. {counts}"
         )
     now = clock.now()
-    recent = [t for t in stream.scaling_changes if now - t < 24 * 3600]
+    recent = changes_in_window(stream.scaling_changes, now)
     if len(recent) >= MAX_SCALING_CHANGES_PER_DAY:
         raise LimitExceededException(
             f"UpdateShardCount request for stream {stream.name} under account "
