@@ -14,9 +14,12 @@ from typing import Any
 
 from botocore.credentials import Credentials
 
+# DEFAULT_REGION is re-exported: pytest_plugin.py imports it from here.
+from .protocol.auth import DEFAULT_REGION as DEFAULT_REGION
+from .protocol.auth import is_account_key
+
 FAKE_ACCESS_KEY_ID = "KINESISMOCKACCESSKEY"
 FAKE_SECRET_ACCESS_KEY = "kinesis-mock-secret-access-key"
-DEFAULT_REGION = "us-east-1"
 
 # Everything in the environment that can lead botocore to real credentials.
 _REMOVED = (
@@ -31,10 +34,6 @@ _REMOVED = (
     "AWS_ROLE_ARN",
     "AWS_CREDENTIAL_EXPIRATION",
 )
-
-
-def _is_account_selector(access_key: str | None) -> bool:
-    return access_key is not None and len(access_key) == 12 and access_key.isdigit()
 
 
 class FakeEnvironment:
@@ -58,7 +57,7 @@ class FakeEnvironment:
     def apply(self) -> None:
         access_key = os.environ.get("AWS_ACCESS_KEY_ID")
         # A 12-digit access key only picks a mock account: it is no secret.
-        if _is_account_selector(access_key):
+        if is_account_key(access_key):
             self._set("AWS_SECRET_ACCESS_KEY", os.environ.get("AWS_SECRET_ACCESS_KEY") or "x")
         else:
             self._set("AWS_ACCESS_KEY_ID", FAKE_ACCESS_KEY_ID)

@@ -6,8 +6,9 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from freezegun import freeze_time
-from helpers import ACCOUNT, REGION
+from helpers import ACCOUNT, REGION, error_of
 
 STREAM_ARN = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/s"
 
@@ -60,6 +61,54 @@ def test_queues_need_an_on_demand_stream(client: Any) -> None:
             QueueName="q",
             StreamConfigurationList=[{"StreamARN": f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/p"}],
         )
+
+
+def _register(client: Any, count: int, stream_arn: str = STREAM_ARN) -> None:
+    for i in range(count):
+        client.register_stream_consumer(StreamARN=stream_arn, ConsumerName=f"c{i}")
+
+
+def _refused(excinfo: pytest.ExceptionInfo[ClientError], limit: int, stream: str = "s") -> None:
+    assert error_of(excinfo) == (
+        "LimitExceededException",
+        f"Stream {stream} under account {ACCOUNT} already has {limit} registered consumers, "
+        "the maximum.",
+        400,
+    )
+
+
+def test_queues_and_consumers_share_the_streams_limit_of_20(client: Any) -> None:
+    # botocore's model: a queue counts as a registered consumer on the stream.
+    _register(client, 19)
+    _queue(client)
+    with pytest.raises(ClientError) as consumer_refused:
+        client.register_stream_consumer(StreamARN=STREAM_ARN, ConsumerName="one-more")
+    with pytest.raises(ClientError) as queue_refused:
+        client.create_queue(QueueName="q2", StreamConfigurationList=[{"StreamARN": STREAM_ARN}])
+    _refused(consumer_refused, 20)
+    _refused(queue_refused, 20)
+    assert len(client.list_stream_consumers(StreamARN=STREAM_ARN)["Consumers"]) == 19
+    assert [q["QueueName"] for q in client.list_queues()["QueueSummaries"]] == ["q"]
+    # Deleting the queue makes room for a consumer.
+    client.delete_queue(QueueARN=client.list_queues()["QueueSummaries"][0]["QueueARN"])
+    client.register_stream_consumer(StreamARN=STREAM_ARN, ConsumerName="one-more")
+
+
+def test_on_demand_advantage_streams_take_50(client: Any) -> None:
+    # On-demand Advantage is the account's minimum throughput billing commitment.
+    client.update_account_settings(MinimumThroughputBillingCommitment={"Status": "ENABLED"})
+    _register(client, 49)
+    _queue(client)
+    with pytest.raises(ClientError) as excinfo:
+        client.create_queue(QueueName="q2", StreamConfigurationList=[{"StreamARN": STREAM_ARN}])
+    _refused(excinfo, 50)
+    # Advantage is an on-demand mode: a provisioned stream keeps 20.
+    client.create_stream(StreamName="p", ShardCount=1)
+    provisioned = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/p"
+    _register(client, 20, provisioned)
+    with pytest.raises(ClientError) as excinfo:
+        client.register_stream_consumer(StreamARN=provisioned, ConsumerName="one-more")
+    _refused(excinfo, 20, "p")
 
 
 def test_receive_acknowledge(client: Any) -> None:

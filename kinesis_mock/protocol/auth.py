@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from .errors import (
     IncompleteSignatureException,
@@ -10,6 +11,15 @@ from .errors import (
     MissingAuthenticationTokenException,
 )
 from .wire import Request
+
+# The region of a call whose credential scope names none, and the one the
+# in-process mock gives boto3 when nothing configures a region.
+DEFAULT_REGION = "us-east-1"
+
+
+def is_account_key(access_key: str | None) -> TypeGuard[str]:
+    """A 12-digit access key id picks a mock account (it is no secret)."""
+    return access_key is not None and len(access_key) == 12 and access_key.isdigit()
 
 
 @dataclass(frozen=True)
@@ -56,9 +66,7 @@ def credential_scope(request: Request) -> CredentialScope:
 
 def account_for_access_key(access_key: str | None, default: str) -> str:
     """A 12-digit access key id acts as that account; any other, as ``default``."""
-    if access_key is not None and len(access_key) == 12 and access_key.isdigit():
-        return access_key
-    return default
+    return access_key if is_account_key(access_key) else default
 
 
 # What a presigned (query-string) SigV4 request must carry, in the order the

@@ -19,7 +19,7 @@ from ..journal import Call
 from ..registry import LOOK, REGISTRY, Registry
 from ..services.base import Handler, ServiceDefinition
 from . import eventstream
-from .auth import account_for_access_key, check_signature, credential_scope
+from .auth import DEFAULT_REGION, account_for_access_key, check_signature, credential_scope
 from .codecs import CODECS, Codec
 from .errors import (
     CrossAccountAccessDenied,
@@ -30,8 +30,6 @@ from .errors import (
 from .model import ServiceSpec, partition_for_region, service_spec
 from .validation import validate
 from .wire import Request, Response, WireRefusal
-
-DEFAULT_REGION = "us-east-1"
 
 
 def handle(service: ServiceDefinition, request: Request, registry: Registry = REGISTRY) -> Response:

@@ -1,8 +1,44 @@
-"""Service errors, one class per AWS error code.
+"""Service errors, one class per AWS error code, for every service mocked.
 
 Handlers raise these; the protocol layer renders them with the status code,
 ``__type`` and message key the service uses. A code the model declares takes
-its HTTP status from the model; the classes only carry a default.
+its HTTP status from the model (Kinesis Video's ``ResourceNotFoundException``
+is a 404 because its models say so); the classes only carry a default for a
+code a model does not declare.
+
+A message written the same way in several places has one constructor here
+(a subclass named for the situation), so its text is written once.
+
+Our exception hierarchy::
+
+    ServiceError
+    ├── ValidationException
+    ├── SerializationException
+    ├── UnknownOperationException
+    ├── InternalFailure                          (500)
+    ├── NotImplementedOperation                  ("NotImplemented", 501)
+    ├── MissingAuthenticationTokenException
+    ├── IncompleteSignatureException
+    ├── InvalidSignatureException
+    ├── InvalidArgumentException
+    │   └── ShardNotOpen                         "Shard … has already been merged or split, …"
+    ├── ResourceNotFoundException
+    │   └── StreamNotFound                       "Stream … under account … not found."
+    ├── ResourceInUseException
+    │   └── NotActive                            "… under account … not ACTIVE, instead in state …"
+    ├── LimitExceededException
+    ├── AccessDeniedException
+    │   └── CrossAccountAccessDenied
+    ├── ExpiredNextTokenException
+    ├── ExpiredIteratorException
+    ├── ProvisionedThroughputExceededException
+    │   Kinesis Video only:
+    ├── VersionMismatchException
+    ├── TagsPerResourceExceededLimitException
+    ├── NoDataRetentionException
+    ├── NotAuthorizedException                   (401)
+    ├── AccountChannelLimitExceededException
+    └── StreamEdgeConfigurationNotFoundException
 """
 
 from __future__ import annotations
@@ -65,12 +101,40 @@ class InvalidArgumentException(ServiceError):
     code = "InvalidArgumentException"
 
 
+class ShardNotOpen(InvalidArgumentException):
+    """A shard already merged or split: the service answers InvalidArgument
+    (not ResourceInUse) to a split or merge that names it."""
+
+    def __init__(self, shard_id: str, stream: str, account: str) -> None:
+        super().__init__(
+            f"Shard {shard_id} in stream {stream} under account {account} "
+            "has already been merged or split, and thus is not eligible for merging or splitting."
+        )
+
+
 class ResourceNotFoundException(ServiceError):
     code = "ResourceNotFoundException"
 
 
+class StreamNotFound(ResourceNotFoundException):
+    """A Kinesis stream that does not exist (or no longer can be read)."""
+
+    def __init__(self, name: str, account: str) -> None:
+        super().__init__(f"Stream {name} under account {account} not found.")
+
+
 class ResourceInUseException(ServiceError):
     code = "ResourceInUseException"
+
+
+class NotActive(ResourceInUseException):
+    """A Kinesis resource (``kind``: Stream, Channel, Queue) that must be
+    ACTIVE for the change asked."""
+
+    def __init__(self, kind: str, name: str, account: str, status: str) -> None:
+        super().__init__(
+            f"{kind} {name} under account {account} not ACTIVE, instead in state {status}"
+        )
 
 
 class LimitExceededException(ServiceError):
@@ -103,3 +167,33 @@ class CrossAccountAccessDenied(AccessDeniedException):
     def __init__(self, resource_arn: str) -> None:
         super().__init__(None)
         self.resource_arn = resource_arn
+
+
+# Kinesis Video's codes (the statuses come from its models).
+
+
+class VersionMismatchException(ServiceError):
+    code = "VersionMismatchException"
+
+
+class TagsPerResourceExceededLimitException(ServiceError):
+    code = "TagsPerResourceExceededLimitException"
+
+
+class NoDataRetentionException(ServiceError):
+    code = "NoDataRetentionException"
+
+
+class NotAuthorizedException(ServiceError):
+    # kinesis-video-webrtc-storage does not declare the code; 401 as the
+    # other Kinesis Video models do.
+    code = "NotAuthorizedException"
+    status = 401
+
+
+class AccountChannelLimitExceededException(ServiceError):
+    code = "AccountChannelLimitExceededException"
+
+
+class StreamEdgeConfigurationNotFoundException(ServiceError):
+    code = "StreamEdgeConfigurationNotFoundException"

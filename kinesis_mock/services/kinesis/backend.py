@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 from ...protocol.errors import (
     CrossAccountAccessDenied,
     InvalidArgumentException,
+    LimitExceededException,
+    NotActive,
     ResourceNotFoundException,
+    StreamNotFound,
 )
 from ...protocol.model import partition_for_region
 from ...settings import Settings
@@ -93,6 +96,16 @@ class Shard:
                 "EndingSequenceNumber": self.ending_sequence_number,
             },
         }
+
+
+# UpdateShardCount and UpdateStreamMode count a stream's changes over the last
+# 24 hours (the service allows 10 and 2 of them).
+CHANGE_WINDOW = 24 * 3600
+
+
+def changes_in_window(times: list[float], now: float) -> list[float]:
+    """The changes among ``times`` that still count against a daily limit."""
+    return [t for t in times if now - t < CHANGE_WINDOW]
 
 
 def shard_id_for(index: int) -> str:
@@ -257,9 +270,51 @@ class Stream:
             "CurrentMiBps": self.warm_throughput_mibps,
         }
 
-    def not_found(self) -> ResourceNotFoundException:
-        return ResourceNotFoundException(
-            f"Stream {self.name} under account {self.account} not found."
+
+def active_stream(backend: KinesisBackend, params: dict[str, Any]) -> Stream:
+    """The stream a request names, which must be ACTIVE for the change asked."""
+    stream = backend.find_stream(params)
+    if stream.status != ACTIVE:
+        raise NotActive("Stream", stream.name, stream.account, stream.status)
+    return stream
+
+
+# -- registered consumers ------------------------------------------------------
+# RegisterStreamConsumer and CreateQueue share one limit per stream. botocore's
+# kinesis model documents it on both: "Queues share this limit with enhanced
+# fan-out consumers: both count as registered consumers on the stream", up to
+# 20 "with On-demand Standard and Provisioned streams" and 50 "with On-demand
+# Advantage streams" (CreateQueue: "20 on On-demand Standard and 50 on
+# On-demand Advantage").
+# The model has no stream-level Advantage flag: the service turns On-demand
+# Advantage on for the account with the minimum throughput billing commitment
+# (UpdateAccountSettings). So an ON_DEMAND stream is Advantage here while its
+# account's MinimumThroughputBillingCommitment is not DISABLED, the same reading
+# UpdateStreamWarmThroughput makes; a PROVISIONED stream never is.
+REGISTERED_CONSUMERS_STANDARD = 20
+REGISTERED_CONSUMERS_ADVANTAGE = 50
+
+
+def registered_consumer_limit(backend: KinesisBackend, stream: Stream) -> int:
+    """How many consumers and queues together the stream may have."""
+    advantage = (
+        stream.mode == ON_DEMAND
+        and backend.minimum_throughput_commitment.get("Status") != "DISABLED"
+    )
+    return REGISTERED_CONSUMERS_ADVANTAGE if advantage else REGISTERED_CONSUMERS_STANDARD
+
+
+def check_room_for_a_registered_consumer(backend: KinesisBackend, stream: Stream) -> None:
+    """Refuse one more consumer or queue on a stream at its limit."""
+    queues = backend.resources.get("queues", {}).values()
+    count = len(stream.consumers) + sum(
+        1 for queue in queues if any(s is stream for s, _ in queue.streams)
+    )
+    limit = registered_consumer_limit(backend, stream)
+    if count >= limit:
+        raise LimitExceededException(
+            f"Stream {stream.name} under account {stream.account} already has "
+            f"{limit} registered consumers, the maximum."
         )
 
 
@@ -392,6 +447,30 @@ class KinesisBackend:
             )
         return shard_id_for(index)
 
+    def provisioned_open_shards(self) -> int:
+        """The open shards the account's shard limit counts (on-demand
+        streams' shards do not)."""
+        return sum(
+            len(stream.open_shards())
+            for stream in self.streams.values()
+            if stream.mode == PROVISIONED
+        )
+
+    def check_shard_limit(self, added: int) -> None:
+        """Refuse a request that would take the account's open provisioned
+        shards past its shard limit, with the service's message."""
+        limit = self.settings.shard_limit_for(self.region)
+        current = self.provisioned_open_shards()
+        if current + added > limit:
+            raise LimitExceededException(
+                f"This request would exceed the shard limit for the account {self.account} in "
+                f"{self.region}. Current shard count for the account: {current}. "
+                f"Limit: {limit}. Number of additional shards that would have resulted from "
+                f"this request: {added}. Refer to the AWS Service Limits page "
+                "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "
+                "for current limits and how to request higher limits."
+            )
+
     def find_stream(self, params: dict[str, Any]) -> Stream:
         """The stream a request names by ``StreamName``, ``StreamARN`` or ``StreamId``.
 
@@ -414,15 +493,13 @@ class KinesisBackend:
                 )
             name = arn_name
             if region != self.region:
-                raise ResourceNotFoundException(f"Stream {name} under account {account} not found.")
+                raise StreamNotFound(name, account)
         if name is None and stream_id is None:
             raise InvalidArgumentException("Either StreamName or StreamARN should be provided.")
         if name is not None:
             stream = self.streams.get(name)
             if stream is None:
-                raise ResourceNotFoundException(
-                    f"Stream {name} under account {self.account} not found."
-                )
+                raise StreamNotFound(name, self.account)
             if stream_id is not None and stream.stream_id != stream_id:
                 raise InvalidArgumentException(
                     f"StreamId {stream_id} does not refer to stream {name}."

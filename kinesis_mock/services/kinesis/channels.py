@@ -13,6 +13,7 @@ from typing import Any
 from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
+    NotActive,
     ResourceInUseException,
     ResourceNotFoundException,
 )
@@ -141,10 +142,7 @@ def describe_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
 def update_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     channel = channel_for(backend, req["ChannelARN"])
     if channel.status != ACTIVE:
-        raise ResourceInUseException(
-            f"Channel {channel.name} under account {backend.account} not ACTIVE, "
-            f"instead in state {channel.status}"
-        )
+        raise NotActive("Channel", channel.name, backend.account, channel.status)
     if any(key in req for key in _DESTINATIONS):
         _one_destination(req)
         for key in _DESTINATIONS:

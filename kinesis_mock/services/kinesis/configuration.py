@@ -10,10 +10,18 @@ from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
     LimitExceededException,
-    ResourceInUseException,
 )
 from ..base import Params
-from .backend import ACTIVE, AUTO, ON_DEMAND, PROVISIONED, UPDATING, KinesisBackend, Stream
+from .backend import (
+    AUTO,
+    ON_DEMAND,
+    PROVISIONED,
+    UPDATING,
+    KinesisBackend,
+    Stream,
+    active_stream,
+    changes_in_window,
+)
 from .service import KINESIS
 
 # The shard-level metrics, in the order the service lists them (as recorded
@@ -28,17 +36,6 @@ SHARD_LEVEL_METRICS = (
     "OutgoingBytes",
 )
 MODE_CHANGES_PER_DAY = 2
-
-
-def active_stream(backend: KinesisBackend, req: Params) -> Stream:
-    """The stream a request names, which must be ACTIVE for the change asked."""
-    stream = backend.find_stream(req)
-    if stream.status != ACTIVE:
-        raise ResourceInUseException(
-            f"Stream {stream.name} under account {stream.account} not ACTIVE, "
-            f"instead in state {stream.status}"
-        )
-    return stream
 
 
 def _start_update(backend: KinesisBackend, stream: Stream) -> None:
@@ -135,7 +132,7 @@ def update_stream_mode(backend: KinesisBackend, req: Params) -> None:
             "A stream with RecordDistributionStrategy AUTO cannot move to PROVISIONED mode."
         )
     now = clock.now()
-    recent = [t for t in stream.mode_changes if now - t < 24 * 3600]
+    recent = changes_in_window(stream.mode_changes, now)
     if len(recent) >= MODE_CHANGES_PER_DAY:
         raise LimitExceededException(
             f"Stream {stream.name} under account {stream.account} has already switched "
@@ -195,9 +192,7 @@ def describe_limits(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     streams = backend.streams.values()
     return {
         "ShardLimit": backend.settings.shard_limit_for(backend.region),
-        "OpenShardCount": sum(
-            len(stream.open_shards()) for stream in streams if stream.mode == PROVISIONED
-        ),
+        "OpenShardCount": backend.provisioned_open_shards(),
         "OnDemandStreamCount": sum(1 for stream in streams if stream.mode == ON_DEMAND),
         "OnDemandStreamCountLimit": backend.settings.on_demand_stream_limit,
     }

@@ -10,17 +10,22 @@ from typing import Any
 from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
-    LimitExceededException,
     ResourceInUseException,
     ResourceNotFoundException,
+    StreamNotFound,
 )
 from ..base import Params
 from ..paging import page_of
-from .backend import ACTIVE, CREATING, DELETING, KinesisBackend, Stream
+from .backend import (
+    CREATING,
+    DELETING,
+    KinesisBackend,
+    Stream,
+    active_stream,
+    check_room_for_a_registered_consumer,
+)
 from .lifecycle import created, deleted
 from .service import KINESIS
-
-MAX_CONSUMERS_PER_STREAM = 20
 
 _CONSUMER_ARN = re.compile(
     r"arn:[\w-]+:kinesis:[^:]*:(\d{12}):stream/([^/]+)/consumer/([^:]+):(\d+)"
@@ -79,22 +84,13 @@ def _consumer_not_found(arn: str, account: str) -> ResourceNotFoundException:
 
 @KINESIS.operation("RegisterStreamConsumer")
 def register_stream_consumer(backend: KinesisBackend, req: Params) -> dict[str, Any]:
-    stream = backend.find_stream({"StreamARN": req["StreamARN"]})
+    stream = active_stream(backend, {"StreamARN": req["StreamARN"]})
     name: str = req["ConsumerName"]
-    if stream.status != ACTIVE:
-        raise ResourceInUseException(
-            f"Stream {stream.name} under account {stream.account} not ACTIVE, "
-            f"instead in state {stream.status}"
-        )
     if name in stream.consumers:
         raise ResourceInUseException(
             f"Consumer {stream.consumers[name].arn} under account {stream.account} already exists."
         )
-    if len(stream.consumers) >= MAX_CONSUMERS_PER_STREAM:
-        raise LimitExceededException(
-            f"Stream {stream.name} under account {stream.account} already has "
-            f"{MAX_CONSUMERS_PER_STREAM} registered consumers, the maximum."
-        )
+    check_room_for_a_registered_consumer(backend, stream)
     now = clock.now()
     consumer = Consumer(
         name=name,
@@ -136,6 +132,6 @@ def list_stream_consumers(backend: KinesisBackend, req: Params) -> dict[str, Any
                 "NextToken and StreamCreationTimestamp cannot be provided together."
             )
         if int(creation.timestamp()) != int(stream.created_at):
-            raise stream.not_found()
+            raise StreamNotFound(stream.name, stream.account)
     consumers = sorted(stream.consumers.values(), key=lambda c: (c.created_at, c.name))
     return page_of(req, f"consumers:{stream.arn}", consumers, "Consumers", Consumer.summary)

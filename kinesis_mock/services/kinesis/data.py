@@ -10,11 +10,12 @@ from ...protocol.errors import (
     InvalidArgumentException,
     ProvisionedThroughputExceededException,
     ResourceNotFoundException,
+    StreamNotFound,
 )
 from ...protocol.validation import missing_member, too_long, validation_error
 from ..base import EntryDecision, Params
 from . import throughput
-from .backend import AUTO, KinesisBackend, Shard, Stream, shard_id_for
+from .backend import AUTO, HASH_KEY_SPACE, KinesisBackend, Shard, Stream, shard_id_for
 from .faults import INTERNAL_ENTRY_FAILURE, read_throttled, write_throttled
 from .iterators import (
     ITERATOR_LIFETIME_MS,
@@ -27,7 +28,6 @@ from .records import ShardLog
 from .sequence import parse_sequence_number
 from .service import KINESIS
 
-HASH_KEY_LIMIT = 1 << 128
 # The service now takes up to 10 MiB in one PutRecords request (it was 5 MiB).
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
@@ -38,7 +38,7 @@ def _writable_stream(backend: KinesisBackend, req: Params) -> Stream:
     stream = backend.find_stream(req)
     if not stream.is_readable:
         # A stream being created or deleted takes no records.
-        raise stream.not_found()
+        raise StreamNotFound(stream.name, stream.account)
     return stream
 
 
@@ -48,7 +48,7 @@ def _shard_for(stream: Stream, partition_key: str, explicit_hash_key: str | None
     if explicit_hash_key is None:
         return stream.shard_for_partition_key(partition_key)
     value = int(explicit_hash_key)
-    if value >= HASH_KEY_LIMIT:
+    if value >= HASH_KEY_SPACE:
         raise InvalidArgumentException(
             "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. "
             f"Specified value was {explicit_hash_key}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import clock
+from ...protocol.errors import StreamNotFound
 from ..base import FaultTarget, Params
 from .backend import AUTO, KinesisBackend, shard_id_for, shard_index_from_id
 from .iterators import ITERATOR_LIFETIME_MS, expired_iterator, open_iterator
@@ -96,7 +97,7 @@ def fault_message(
             return f"Rate exceeded for stream {stream} under account {account}."
         return f"Rate exceeded for account {account}."
     if code == "ResourceNotFoundException" and stream:
-        return f"Stream {stream} under account {account} not found."
+        return StreamNotFound(stream, account).message
     if code == "ExpiredIteratorException":
         now_ms = int(clock.now() * 1000)
         return expired_iterator(now_ms - ITERATOR_LIFETIME_MS - 1, now_ms).message

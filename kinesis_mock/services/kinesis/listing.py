@@ -9,7 +9,7 @@ from ... import clock
 from ...protocol.errors import (
     ExpiredNextTokenException,
     InvalidArgumentException,
-    ResourceNotFoundException,
+    StreamNotFound,
 )
 from ..base import Params
 from ..tokens import seal, unseal
@@ -46,7 +46,7 @@ def list_shards(backend: KinesisBackend, req: Params) -> dict[str, Any]:
         stream = backend.find_stream(req)
         created: datetime | None = req.get("StreamCreationTimestamp")
         if created is not None and int(created.timestamp()) != int(stream.created_at):
-            raise stream.not_found()
+            raise StreamNotFound(stream.name, stream.account)
         shard_filter = _checked_filter(req.get("ShardFilter"))
         after = req.get("ExclusiveStartShardId")
     shards = _filtered(stream, shard_filter, now)
@@ -85,9 +85,7 @@ def _open_token(
         raise ExpiredNextTokenException("The pagination token passed to the operation is expired.")
     stream = backend.streams.get(str(payload["n"]))
     if stream is None or stream.stream_id != payload["i"]:
-        raise ResourceNotFoundException(
-            f"Stream {payload['n']} under account {backend.account} not found."
-        )
+        raise StreamNotFound(str(payload["n"]), backend.account)
     return stream, payload["f"], str(payload["after"])
 
 

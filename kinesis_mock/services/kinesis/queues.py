@@ -20,14 +20,22 @@ from typing import Any
 from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
-    LimitExceededException,
+    NotActive,
     ResourceInUseException,
     ResourceNotFoundException,
 )
 from ..base import Params
 from ..paging import page_of
 from ..tokens import seal, unseal
-from .backend import ACTIVE, CREATING, ON_DEMAND, KinesisBackend, Shard, Stream
+from .backend import (
+    ACTIVE,
+    CREATING,
+    ON_DEMAND,
+    KinesisBackend,
+    Shard,
+    Stream,
+    check_room_for_a_registered_consumer,
+)
 from .lifecycle import created, deleted
 from .service import KINESIS
 from .tag_rules import check_new_tags
@@ -112,10 +120,7 @@ def queue_for(backend: KinesisBackend, arn: str, *, active: bool = False) -> Que
     if queue is None or queue.arn != arn:
         raise ResourceNotFoundException(f"Queue {arn} under account {backend.account} not found.")
     if active and queue.status != ACTIVE:
-        raise ResourceInUseException(
-            f"Queue {queue.name} under account {backend.account} not ACTIVE, "
-            f"instead in state {queue.status}"
-        )
+        raise NotActive("Queue", queue.name, backend.account, queue.status)
     return queue
 
 
@@ -144,11 +149,7 @@ def create_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
                 f"Queues are supported only on streams in ON_DEMAND mode; stream "
                 f"{stream.name} is {stream.mode}."
             )
-        if len(stream.consumers) + _queue_count(backend, stream) >= 20:
-            raise LimitExceededException(
-                f"Stream {stream.name} under account {stream.account} already has the "
-                "maximum number of registered consumers and queues."
-            )
+        check_room_for_a_registered_consumer(backend, stream)
         streams.append((stream, config.get("StartingPosition")))
     tags: dict[str, str] = req.get("Tags", {})
     check_new_tags(name, backend.account, tags)
@@ -168,10 +169,6 @@ def create_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     _queues(backend)[name] = queue
     created(backend, queue, now)
     return {"QueueDescription": queue.describe()}
-
-
-def _queue_count(backend: KinesisBackend, stream: Stream) -> int:
-    return sum(1 for q in _queues(backend).values() if any(s is stream for s, _ in q.streams))
 
 
 def _start(stream: Stream, shard: Shard, position: dict[str, Any] | None, now: float) -> int:

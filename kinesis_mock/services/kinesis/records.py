@@ -15,7 +15,7 @@ from array import array
 from collections.abc import Sequence
 from typing import Any
 
-from .sequence import SequenceParts, shard_sequence_base
+from .sequence import INDEX_SHIFT, TIME_SHIFT, SequenceParts, shard_sequence_base
 
 # A record as GetRecords returns it (the model's ``Record`` shape), with the
 # arrival time in epoch seconds.
@@ -90,8 +90,9 @@ class ShardLog:
         self._data.extend(data)
         self._keys.extend(partition_keys)
         self._arrival_ms.extend([arrival_ms] * len(data))
-        common = self._sequence_base | ((arrival_ms // 1000) << 36)
-        return [str(common | (index << 80)) for index in range(first, first + len(data))]
+        common = self._sequence_base | ((arrival_ms // 1000) << TIME_SHIFT)
+        shift = INDEX_SHIFT
+        return [str(common | (index << shift)) for index in range(first, first + len(data))]
 
     def set_encryption(self, encryption_type: str) -> None:
         """Records written from now on carry ``encryption_type``."""
@@ -102,7 +103,9 @@ class ShardLog:
     # -- sequence numbers -----------------------------------------------------
 
     def sequence_number(self, index: int, arrival_ms: int) -> str:
-        return str(self._sequence_base | (index << 80) | ((arrival_ms // 1000) << 36))
+        return str(
+            self._sequence_base | (index << INDEX_SHIFT) | ((arrival_ms // 1000) << TIME_SHIFT)
+        )
 
     def starting_sequence_number(self) -> str:
         return self.sequence_number(0, self.created_secs * 1000)
@@ -179,6 +182,7 @@ class ShardLog:
     ) -> list[Record]:
         """Records from index ``first`` on, shaped like the model's ``Record``."""
         sequence_base = self._sequence_base
+        index_shift, time_shift = INDEX_SHIFT, TIME_SHIFT
         encryption = self._encryption
         if len(encryption) == 1 or first >= encryption[-1][0]:
             kinds = None
@@ -189,7 +193,9 @@ class ShardLog:
         return [
             {
                 "SequenceNumber": str(
-                    sequence_base | ((first + offset) << 80) | ((arrival // 1000) << 36)
+                    sequence_base
+                    | ((first + offset) << index_shift)
+                    | ((arrival // 1000) << time_shift)
                 ),
                 "ApproximateArrivalTimestamp": arrival / 1000,
                 "Data": payload,

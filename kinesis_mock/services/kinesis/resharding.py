@@ -20,6 +20,7 @@ from ...protocol.errors import (
     InvalidArgumentException,
     LimitExceededException,
     ResourceNotFoundException,
+    ShardNotOpen,
     ValidationException,
 )
 from ..base import Params
@@ -30,11 +31,12 @@ from .backend import (
     KinesisBackend,
     Shard,
     Stream,
+    active_stream,
+    changes_in_window,
     even_hash_ranges,
+    shard_id_for,
 )
-from .configuration import active_stream
 from .service import KINESIS
-from .streams import shard_limit_error
 
 MAX_SCALING_CHANGES_PER_DAY = 10
 MAX_SHARDS_PER_STREAM = 10_000
@@ -45,7 +47,7 @@ def _new_shard(
 ) -> Shard:
     index = len(stream.shards)
     shard = Shard(
-        shard_id=f"shardId-{index:012d}",
+        shard_id=shard_id_for(index),
         index=index,
         starting_hash_key=start,
         ending_hash_key=end,
@@ -122,19 +124,8 @@ def _open_shard(stream: Stream, shard_id: str) -> Shard:
             f"{stream.account}."
         )
     if not shard.is_open:
-        raise ResourceInUseError.closed(stream, shard)
+        raise ShardNotOpen(shard.shard_id, stream.name, stream.account)
     return shard
-
-
-class ResourceInUseError:
-    """The service's messages for shards that cannot change."""
-
-    @staticmethod
-    def closed(stream: Stream, shard: Shard) -> InvalidArgumentException:
-        return InvalidArgumentException(
-            f"Shard {shard.shard_id} in stream {stream.name} under account {stream.account} "
-            "has already been merged or split, and thus is not eligible for merging or splitting."
-        )
 
 
 def _apply(backend: KinesisBackend, stream: Stream, change: Callable[[float], object]) -> None:
@@ -152,10 +143,7 @@ def _apply(backend: KinesisBackend, stream: Stream, change: Callable[[float], ob
 def _check_shard_limit(backend: KinesisBackend, stream: Stream, added: int) -> None:
     if stream.mode != PROVISIONED:
         return
-    limit = backend.settings.shard_limit_for(backend.region)
-    current = sum(len(s.open_shards()) for s in backend.streams.values() if s.mode == PROVISIONED)
-    if current + added > limit:
-        raise shard_limit_error(backend, current, limit, added)
+    backend.check_shard_limit(added)
 
 
 @KINESIS.operation("SplitShard")
@@ -213,7 +201,7 @@ def update_shard_count(backend: KinesisBackend, req: Params) -> dict[str, Any]:
             f"{MAX_SHARDS_PER_STREAM}. {counts}"
         )
     now = clock.now()
-    recent = [t for t in stream.scaling_changes if now - t < 24 * 3600]
+    recent = changes_in_window(stream.scaling_changes, now)
     if len(recent) >= MAX_SCALING_CHANGES_PER_DAY:
         raise LimitExceededException(
             f"UpdateShardCount request for stream {stream.name} under account "

@@ -5,8 +5,7 @@ from __future__ import annotations
 from ... import clock
 from ...protocol.errors import InvalidArgumentException
 from ..base import Params
-from .backend import KinesisBackend
-from .configuration import active_stream
+from .backend import KinesisBackend, active_stream
 from .service import KINESIS
 
 MIN_RETENTION_HOURS = 24

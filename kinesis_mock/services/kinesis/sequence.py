@@ -37,8 +37,8 @@ class SequenceParts:
 # Bit offsets of the fields (four bits per hex digit, counted from the right).
 _CREATED_SHIFT = 148
 _NIBBLE_SHIFT = 144
-_INDEX_SHIFT = 80
-_TIME_SHIFT = 36
+INDEX_SHIFT = 80
+TIME_SHIFT = 36
 _SHARD_SHIFT = 4
 
 

@@ -10,6 +10,7 @@ from ...protocol.errors import (
     InvalidArgumentException,
     LimitExceededException,
     ResourceInUseException,
+    StreamNotFound,
 )
 from ..base import Params
 from ..tokens import seal, unseal
@@ -106,24 +107,7 @@ def _check_limits(backend: KinesisBackend, mode: str, count: int) -> None:
                 f"the account: {current}. Limit: {limit}."
             )
         return
-    limit = backend.settings.shard_limit_for(backend.region)
-    current = sum(len(stream.open_shards()) for stream in streams if stream.mode == PROVISIONED)
-    if current + count > limit:
-        raise shard_limit_error(backend, current, limit, count)
-
-
-def shard_limit_error(
-    backend: KinesisBackend, current: int, limit: int, added: int
-) -> LimitExceededException:
-    """The service's message when a request would pass the account's shard limit."""
-    return LimitExceededException(
-        f"This request would exceed the shard limit for the account {backend.account} in "
-        f"{backend.region}. Current shard count for the account: {current}. "
-        f"Limit: {limit}. Number of additional shards that would have resulted from this "
-        f"request: {added}. Refer to the AWS Service Limits page "
-        "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "
-        "for current limits and how to request higher limits."
-    )
+    backend.check_shard_limit(count)
 
 
 @KINESIS.operation("DescribeStream")
@@ -240,7 +224,7 @@ def _open_list_streams_token(backend: KinesisBackend, token: str) -> str:
 def delete_stream(backend: KinesisBackend, req: Params) -> None:
     stream = backend.find_stream(req)
     if stream.status == DELETING:
-        raise stream.not_found()
+        raise StreamNotFound(stream.name, stream.account)
     if stream.consumers and not req.get("EnforceConsumerDeletion", False):
         raise ResourceInUseException(
             f"DeleteStream can\u2019t delete {backend.account}:{stream.name} because there are "

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ... import clock
-from ...protocol.errors import ResourceInUseException, ResourceNotFoundException
+from ...protocol.errors import ResourceInUseException, ResourceNotFoundException, StreamNotFound
 from ..base import Params
 from .backend import ACTIVE, KinesisBackend, Shard, Stream, shard_id_for, shard_index_from_id
 from .consumers import Consumer, consumer_for
@@ -123,9 +123,7 @@ class _Events(Iterator[tuple[str, dict[str, Any]]]):
             if backend.streams.get(stream.name) is not stream or not stream.is_readable:
                 self._done = True
                 # Delivered in the stream as an exception message.
-                raise ResourceNotFoundException(
-                    f"Stream {stream.name} under account {stream.account} not found."
-                )
+                raise StreamNotFound(stream.name, stream.account)
             stream.trim_expired(shard, now)
             log = shard.log
             allowance = (

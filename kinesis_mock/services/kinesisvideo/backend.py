@@ -11,15 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from ...protocol.errors import InvalidArgumentException
-from ...protocol.model import partition_for_region
-from ...settings import Settings
-from ..schedule import Schedule
-from .errors import (
+from ...protocol.errors import (
+    InvalidArgumentException,
     ResourceInUseException,
     ResourceNotFoundException,
     TagsPerResourceExceededLimitException,
 )
+from ...protocol.model import partition_for_region
+from ...settings import Settings
+from ..schedule import Schedule
 
 if TYPE_CHECKING:
     from ...registry import Registry

@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from ... import clock
-from ...protocol.errors import InvalidArgumentException
+from ...protocol.errors import (
+    AccountChannelLimitExceededException,
+    InvalidArgumentException,
+    ResourceInUseException,
+)
 from ..base import Params
 from ..paging import page_of
 from .backend import KinesisVideoBackend, SignalingChannel, add_tags, new_version
 from .endpoints import https_endpoint, websocket_endpoint
-from .errors import (
-    AccountChannelLimitExceededException,
-    ResourceInUseException,
-    check_version,
-)
+from .errors import check_version
 from .service import KINESIS_VIDEO
 from .streams import name_prefix
 

@@ -8,20 +8,18 @@ import functools
 from typing import Any
 
 from ... import clock
-from ...protocol.errors import InvalidArgumentException, ServiceError
+from ...protocol.errors import (
+    InvalidArgumentException,
+    ResourceInUseException,
+    StreamEdgeConfigurationNotFoundException,
+)
 from ..base import Params
 from ..paging import page_of
 from .backend import EdgeConfiguration, KinesisVideoBackend, VideoStream, new_version
 from .channels import channel_named
-from .errors import ResourceInUseException, check_version, require_retention
+from .errors import check_version, require_retention
 from .service import KINESIS_VIDEO
 from .streams import stream_named
-
-
-class StreamEdgeConfigurationNotFoundException(ServiceError):
-    code = "StreamEdgeConfigurationNotFoundException"
-    status = 404
-
 
 # -- image generation and notifications ---------------------------------------
 

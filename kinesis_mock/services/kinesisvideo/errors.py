@@ -1,38 +1,19 @@
-"""Kinesis Video errors shared by the control-plane handlers."""
+"""Kinesis Video rules that several handlers share, with their messages.
+
+The error classes live in ``protocol/errors.py``; ``NotAuthorizedException``
+is re-exported here for ``transport/media_urls.py``, which imports it from
+this module.
+"""
 
 from __future__ import annotations
 
-from ...protocol.errors import ServiceError
+from ...protocol.errors import (
+    NoDataRetentionException,
+    NotAuthorizedException,
+    VersionMismatchException,
+)
 
-
-class ResourceNotFoundException(ServiceError):
-    code = "ResourceNotFoundException"
-    status = 404
-
-
-class ResourceInUseException(ServiceError):
-    code = "ResourceInUseException"
-
-
-class VersionMismatchException(ServiceError):
-    code = "VersionMismatchException"
-
-
-class TagsPerResourceExceededLimitException(ServiceError):
-    code = "TagsPerResourceExceededLimitException"
-
-
-class NoDataRetentionException(ServiceError):
-    code = "NoDataRetentionException"
-
-
-class NotAuthorizedException(ServiceError):
-    code = "NotAuthorizedException"
-    status = 401
-
-
-class AccountChannelLimitExceededException(ServiceError):
-    code = "AccountChannelLimitExceededException"
+__all__ = ["NotAuthorizedException", "check_version", "require_retention"]
 
 
 def check_version(kind: str, version: str, current: str | None) -> None:

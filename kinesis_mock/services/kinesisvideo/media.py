@@ -15,11 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from ... import clock
-from ...protocol.errors import InvalidArgumentException
+from ...protocol.errors import InvalidArgumentException, ResourceNotFoundException
 from ..base import Params
 from ..paging import page_of
 from .backend import Fragment, KinesisVideoBackend, VideoStream
-from .errors import ResourceNotFoundException, require_retention
+from .errors import require_retention
 from .images import grey_jpeg, grey_png
 from .service import KINESIS_VIDEO_ARCHIVED_MEDIA, KINESIS_VIDEO_MEDIA
 from .streams import stream_named

@@ -22,11 +22,15 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ... import clock
-from ...protocol.errors import InvalidArgumentException
+from ...protocol.errors import (
+    InvalidArgumentException,
+    NotAuthorizedException,
+    ResourceNotFoundException,
+)
 from ..base import Params
 from .backend import Fragment, KinesisVideoBackend, PlaybackSession
 from .endpoints import https_endpoint
-from .errors import NotAuthorizedException, ResourceNotFoundException, require_retention
+from .errors import require_retention
 from .media import epoch_ms, in_range, oldest_retained_ms
 from .service import KINESIS_VIDEO_ARCHIVED_MEDIA
 from .streams import stream_named

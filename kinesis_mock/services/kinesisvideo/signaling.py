@@ -9,12 +9,11 @@ import secrets
 from typing import Any
 
 from ... import clock
-from ...protocol.errors import InvalidArgumentException
+from ...protocol.errors import InvalidArgumentException, ResourceNotFoundException
 from ..base import Params
 from .backend import KinesisVideoBackend, SignalingChannel
 from .channels import channel_named
 from .endpoints import relay_address
-from .errors import ResourceNotFoundException
 from .service import KINESIS_VIDEO_SIGNALING, KINESIS_VIDEO_WEBRTC_STORAGE
 
 # TURN credentials live five minutes, as the service's do.

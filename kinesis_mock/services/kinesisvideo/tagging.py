@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...protocol.errors import ResourceNotFoundException
 from ..base import Params
 from .backend import KinesisVideoBackend, SignalingChannel, VideoStream, add_tags
-from .errors import ResourceNotFoundException
 from .service import KINESIS_VIDEO
 from .streams import stream_named
 
