@@ -15,6 +15,8 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
+from .services.base import stream_name_in
+
 JOURNAL_LIMIT = 100_000
 JOURNAL_PAYLOAD_BYTES = 1024 * 1024
 
@@ -79,13 +81,7 @@ class Call:
         """The stream the call named (by ``StreamName`` or ``StreamARN``)."""
         if self.trimmed:
             return self._stream
-        params = self.params or {}
-        name = params.get("StreamName")
-        if name is None and isinstance(params.get("StreamARN"), str):
-            name = params["StreamARN"].rpartition("/")[2]
-        if name is None and isinstance(params.get("ConsumerARN"), str):
-            name = params["ConsumerARN"].split("/consumer/")[0].rpartition("/")[2]
-        return name if isinstance(name, str) else None
+        return stream_name_in(self.params)
 
     def describe(self) -> dict[str, Any]:
         """The call as JSON-ready data (the server's admin API lists these):

@@ -38,13 +38,24 @@ class FaultTarget:
     encrypted: bool = False
 
 
-def named_target(backend: Any, operation: str, params: Params) -> FaultTarget:
-    """The target a request names directly: ``StreamName`` or the name in
-    ``StreamARN`` (what a service without its own reading offers)."""
+def stream_name_in(params: Params | None) -> str | None:
+    """The stream a request names, without looking it up: ``StreamName``, or
+    the name in ``StreamARN``, or in a ``ConsumerARN``'s stream part."""
+    params = params or {}
     name = params.get("StreamName")
-    if name is None and isinstance(params.get("StreamARN"), str):
-        name = params["StreamARN"].rpartition("/")[2]
-    return FaultTarget(stream=name)
+    arn = params.get("StreamARN")
+    if name is None and isinstance(arn, str):
+        name = arn.rpartition("/")[2]
+    consumer_arn = params.get("ConsumerARN")
+    if name is None and isinstance(consumer_arn, str) and "/consumer/" in consumer_arn:
+        name = consumer_arn.partition("/consumer/")[0].rpartition("/")[2]
+    return name if isinstance(name, str) else None
+
+
+def named_target(backend: Any, operation: str, params: Params) -> FaultTarget:
+    """The target a request names directly (what a service without its own
+    reading offers)."""
+    return FaultTarget(stream=stream_name_in(params))
 
 
 def no_message(backend: Any, operation: str, code: str, target: FaultTarget) -> str | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ... import clock
 from ...protocol.errors import StreamNotFound
-from ..base import FaultTarget, Params
+from ..base import FaultTarget, Params, stream_name_in
 from .backend import AUTO, KinesisBackend, shard_id_for, shard_index_from_id
 from .iterators import ITERATOR_LIFETIME_MS, expired_iterator, open_iterator
 
@@ -40,17 +40,12 @@ def fault_target(backend: KinesisBackend, operation: str, params: Params) -> Fau
     """The stream, shard and consumer a call is about, as far as its
     parameters tell (never raising: a call the service refuses still meets
     the faults arranged for it)."""
-    name = params.get("StreamName")
+    name = stream_name_in(params)
     shard = params.get("ShardId") or params.get("ShardToSplit") or params.get("ShardToMerge")
     consumer = params.get("ConsumerName")
-    arn = params.get("StreamARN")
-    if name is None and isinstance(arn, str):
-        name = arn.rpartition("/")[2]
     consumer_arn = params.get("ConsumerARN")
-    if isinstance(consumer_arn, str) and "/consumer/" in consumer_arn:
-        stream_part, _, consumer_part = consumer_arn.partition("/consumer/")
-        name = name or stream_part.rpartition("/")[2]
-        consumer = consumer or consumer_part.partition(":")[0]
+    if consumer is None and isinstance(consumer_arn, str) and "/consumer/" in consumer_arn:
+        consumer = consumer_arn.partition("/consumer/")[2].partition(":")[0]
     iterator = params.get("ShardIterator")
     if isinstance(iterator, str):
         position = open_iterator(iterator)
