@@ -34,18 +34,15 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .environment import DEFAULT_REGION
-from .mock import KinesisMock, StreamInfo, mock_kinesis
-from .protocol.errors import ServiceError
-from .protocol.model import service_spec
-from .protocol.validation import validate
-from .registry import REGISTRY
-from .services.kinesis import KINESIS
-from .settings import Settings
+# pytest loads this module in every run where kinesis-mock is installed, so
+# it imports nothing of the engine: that loads (and botocore is patched) only
+# when a test first uses a fixture.
+if TYPE_CHECKING:
+    from .mock import KinesisMock, StreamInfo
 
 MARKER = "kinesis_mock"
 _PREFIX = f"{MARKER} marker:"  # how every error about a marker starts
@@ -81,6 +78,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _known_keywords() -> list[str]:
+    from .settings import Settings
+
     return [*(option.name for option in fields(Settings)), *_MOCK_SWITCHES, *_PLUGIN_KEYWORDS]
 
 
@@ -107,6 +106,8 @@ def _config(node: pytest.Item) -> _Config:
     region = merged.pop("region", None)
     if region is not None and (not isinstance(region, str) or not region):
         raise TypeError(f"{_PREFIX} region must be a region name, not {region!r}")
+    from .mock import KinesisMock
+
     try:
         KinesisMock(**merged)  # checks every value, naming the option
     except (TypeError, ValueError) as error:
@@ -164,6 +165,13 @@ def _create_streams(handle: KinesisMock, streams: Mapping[str, int]) -> None:
     __tracebackhide__ = True
     if not streams:
         return
+    from .environment import DEFAULT_REGION
+    from .protocol.errors import ServiceError
+    from .protocol.model import service_spec
+    from .protocol.validation import validate
+    from .registry import REGISTRY
+    from .services.kinesis import KINESIS
+
     region = os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
     shape = service_spec(KINESIS.name).operation("CreateStream").input_shape
     create = KINESIS.handlers["CreateStream"]
@@ -190,6 +198,8 @@ def _create_streams(handle: KinesisMock, streams: Mapping[str, int]) -> None:
 def kinesis_mock(request: pytest.FixtureRequest) -> Iterator[KinesisMock]:
     """An active mock for the test, configured by the ``kinesis_mock``
     marker; state resets when the test ends."""
+    from .mock import mock_kinesis
+
     config = _config(request.node)
     with _default_region(config.region), mock_kinesis(**config.options) as handle:
         _create_streams(handle, config.streams)

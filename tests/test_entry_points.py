@@ -226,3 +226,15 @@ class TestCredentials:
             boto3.client("kinesis").create_stream(StreamName="s", ShardCount=1)
             assert list(km.streams(region="us-east-1")) == ["s"]
         assert "AWS_DEFAULT_REGION" not in os.environ
+
+
+def test_every_public_name_resolves() -> None:
+    """The package's names load on first use; each one the package lists is there."""
+    import kinesis_mock
+
+    for name in kinesis_mock.__all__:
+        assert getattr(kinesis_mock, name) is not None, name
+    assert kinesis_mock.mock_kinesisvideo is kinesis_mock.mock_kinesis
+    assert set(kinesis_mock.__all__) <= set(dir(kinesis_mock))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        kinesis_mock.nope  # noqa: B018

@@ -393,3 +393,30 @@ def test_xdist_workers_each_have_their_own_mock(pytester: pytest.Pytester) -> No
     # Both workers ran some of them.
     result.stdout.fnmatch_lines(["*[[]gw0[]]*PASSED*"])
     result.stdout.fnmatch_lines(["*[[]gw1[]]*PASSED*"])
+
+
+def test_a_run_that_uses_no_fixture_loads_none_of_the_engine(pytester: pytest.Pytester) -> None:
+    """The plugin is loaded in every pytest run where kinesis-mock is
+    installed; until a test uses one of its fixtures, none of the engine is
+    imported and botocore is not patched (a fresh process: in process, this
+    suite has loaded everything already). Then the first fixture loads it."""
+    pytester.makepyfile(
+        test_plain="""
+        import sys
+        import botocore.endpoint
+
+        ORIGINAL_SEND = botocore.endpoint.Endpoint._send
+
+        def test_nothing_loaded_or_patched(request):
+            assert "kinesis_mock.pytest_plugin" in sys.modules  # the plugin is there
+            loaded = sorted(m for m in sys.modules if m.startswith("kinesis_mock."))
+            assert loaded == ["kinesis_mock.pytest_plugin"]
+            assert botocore.endpoint.Endpoint._send is ORIGINAL_SEND
+
+        def test_the_first_fixture_loads_it(kinesis_mock):
+            assert "kinesis_mock.mock" in sys.modules
+            assert botocore.endpoint.Endpoint._send is not ORIGINAL_SEND
+        """
+    )
+    result = pytester.runpytest_subprocess(*FAST, "-p", "no:anyio", "-p", "no:xdist")
+    result.assert_outcomes(passed=2)
