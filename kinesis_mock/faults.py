@@ -181,6 +181,14 @@ class Verdict:
     error: ServiceError | None = None
 
 
+# The keywords fail() and delay() share: which calls a fault applies to.
+_WHICH_CALLS = ("times", "nth", "probability", "seed", "stream", "shard", "consumer", "service")
+
+
+def _which_calls(arguments: dict[str, Any]) -> dict[str, Any]:
+    return {name: arguments[name] for name in _WHICH_CALLS}
+
+
 class Faults:
     """The faults of one registry (``km.faults``): arrange, list, clear, assert."""
 
@@ -221,22 +229,7 @@ class Faults:
         service's for that error unless ``message`` is given. KMS errors fire
         only on calls to a KMS-encrypted stream, as the service's do.
         """
-        definition, operations = _resolve(service, operation, error)
-        return self._add(
-            Fault(
-                service=definition.name,
-                operations=operations,
-                error=error,
-                message=message,
-                delay=_seconds(delay),
-                **_firing(times, nth, probability),
-                seed=seed,
-                stream=stream,
-                shard=shard,
-                consumer=consumer,
-            ),
-            seed,
-        )
+        return self._on_calls(operation, error, message, delay, **_which_calls(locals()))
 
     def delay(
         self,
@@ -254,14 +247,34 @@ class Faults:
     ) -> Fault:
         """Delay calls of ``operation`` by ``seconds`` of real time (then
         answer them normally); which calls, as for :meth:`fail`."""
-        definition, operations = _resolve(service, operation, None)
+        return self._on_calls(operation, None, None, seconds, **_which_calls(locals()))
+
+    def _on_calls(
+        self,
+        operation: str | Iterable[str],
+        error: str | None,
+        message: str | None,
+        delay: float,
+        *,
+        times: Any,
+        nth: int | None,
+        probability: float | None,
+        seed: int | None,
+        stream: str | None,
+        shard: str | None,
+        consumer: str | None,
+        service: str | None,
+    ) -> Fault:
+        """A fault on whole calls (:meth:`fail`, or :meth:`delay` when
+        ``error`` is None)."""
+        definition, operations = _resolve(service, operation, error)
         return self._add(
             Fault(
                 service=definition.name,
                 operations=operations,
-                error=None,
-                message=None,
-                delay=_seconds(seconds),
+                error=error,
+                message=message,
+                delay=_seconds(delay),
                 **_firing(times, nth, probability),
                 seed=seed,
                 stream=stream,

@@ -248,6 +248,9 @@ def start(
     config.accesslog = None
     config.errorlog = None
     config.keep_alive_timeout = keep_alive_timeout
+    # stop() waits this long for open connections before cutting them
+    # (hypercorn waits 3 s by default, even for a client that went away).
+    config.graceful_timeout = _GRACE_SECONDS
     if certfile is not None:
         config.certfile = certfile
         config.keyfile = keyfile
