@@ -6,8 +6,10 @@ operations without a handler answer ``NotImplemented`` naming the operation.
 
 # Importing the handler modules registers their operations.
 from . import channels as _channels  # noqa: F401
-from . import configurations as _configurations  # noqa: F401
+from . import edge_agent as _edge_agent  # noqa: F401
+from . import image_delivery as _image_delivery  # noqa: F401
 from . import media as _media  # noqa: F401
+from . import media_storage as _media_storage  # noqa: F401
 from . import sessions as _sessions  # noqa: F401
 from . import signaling as _signaling  # noqa: F401
 from . import streams as _streams  # noqa: F401
