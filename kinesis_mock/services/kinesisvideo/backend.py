@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ...protocol.errors import (
+    FragmentNotFound,
     InvalidArgumentException,
     NoDataRetention,
     ResourceInUseException,
@@ -30,6 +31,15 @@ if TYPE_CHECKING:
     from ...registry import Registry
 
 _ALPHANUMERIC = string.ascii_letters + string.digits
+
+# -- limits --------------------------------------------------------------------
+# Tags per stream or channel.
+MAX_TAGS = 50
+# The default quota of signaling channels per account and region.
+MAX_CHANNELS = 5000
+# ListStreams and ListSignalingChannels page up to 10,000 resources; the mock
+# defaults to that too (AWS documents it as ListStreams' default).
+LIST_PAGE = 10_000
 
 
 def new_version() -> str:
@@ -59,8 +69,8 @@ class VideoStream:
     name: str
     arn: str
     created_at: float
-    status: str
-    version: str
+    status: str = "CREATING"  # until KinesisVideoBackend.create stores it
+    version: str = field(default_factory=new_version)
     device_name: str | None = None
     media_type: str | None = None
     kms_key_id: str | None = None
@@ -102,6 +112,13 @@ class VideoStream:
             return -(1 << 62)
         return now_ms() - self.data_retention_hours * 3600 * 1000
 
+    def fragment(self, number: str) -> Fragment:
+        """A fragment the stream holds, by its number."""
+        fragment = self.media.get(number)
+        if fragment is None:
+            raise FragmentNotFound(number)
+        return fragment
+
     def retained(self) -> list[Fragment]:
         """The fragments not yet expired, in server-timestamp order."""
         log = self.media
@@ -137,8 +154,8 @@ class SignalingChannel:
     name: str
     arn: str
     created_at: float
-    status: str
-    version: str
+    status: str = "CREATING"  # until KinesisVideoBackend.create stores it
+    version: str = field(default_factory=new_version)
     channel_type: str = "SINGLE_MASTER"
     message_ttl_seconds: int = 60
     tags: dict[str, str] = field(default_factory=dict)
@@ -176,11 +193,6 @@ class _Resource(Protocol):
     tags: dict[str, str]
 
     def info(self) -> dict[str, Any]: ...
-
-
-# ListStreams and ListSignalingChannels page up to 10,000 resources; the mock
-# defaults to that too (AWS documents it as ListStreams' default).
-LIST_PAGE = 10_000
 
 
 ResourceT = TypeVar("ResourceT", bound=_Resource)
@@ -255,9 +267,6 @@ class ResourceIndex(Generic[ResourceT]):
             default=LIST_PAGE,
             most=LIST_PAGE,
         )
-
-
-MAX_TAGS = 50
 
 
 def add_tags(resource: _Resource, tags: dict[str, str]) -> None:

@@ -13,6 +13,7 @@ from ...protocol.errors import (
 )
 from ..base import Params
 from .backend import (
+    MAX_CHANNELS,
     KinesisVideoBackend,
     SignalingChannel,
     add_tags,
@@ -22,9 +23,6 @@ from .backend import (
 )
 from .endpoints import https_endpoint, websocket_endpoint
 from .service import KINESIS_VIDEO
-
-# The default quota of signaling channels per account and region.
-MAX_CHANNELS = 5000
 
 
 @KINESIS_VIDEO.operation("CreateSignalingChannel")
@@ -39,8 +37,6 @@ def create_signaling_channel(backend: KinesisVideoBackend, req: Params) -> dict[
         name=name,
         arn=backend.resource_arn("channel", name, now),
         created_at=now,
-        status="CREATING",
-        version=new_version(),
         channel_type=req.get("ChannelType", "SINGLE_MASTER"),
         message_ttl_seconds=req.get("SingleMasterConfiguration", {}).get("MessageTtlSeconds", 60),
     )

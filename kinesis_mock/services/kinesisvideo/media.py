@@ -13,7 +13,7 @@ import base64
 import bisect
 from typing import Any
 
-from ...protocol.errors import FragmentNotFound, InvalidArgumentException, NoFragmentsInRange
+from ...protocol.errors import InvalidArgumentException, NoFragmentsInRange
 from ..base import Params
 from ..paging import page_of
 from .backend import KinesisVideoBackend
@@ -21,12 +21,14 @@ from .fragments import Fragment, epoch_ms
 from .images import grey_jpeg, grey_png
 from .service import KINESIS_VIDEO_ARCHIVED_MEDIA, KINESIS_VIDEO_MEDIA
 
-# GetImages: at most 300 seconds per request, 25 images a page by default.
-IMAGES_RANGE_MS = 300_000
+# GetImages: at most 300 seconds per request, 25 images a page by default,
+# one every 3 seconds by default and at most every 200 milliseconds.
+IMAGES_RANGE_SECONDS = 300
 IMAGES_PAGE = 25
 DEFAULT_SAMPLING_MS = 3000
+MIN_SAMPLING_MS = 200
 # GetClip: a clip spans at most 24 hours.
-CLIP_RANGE_MS = 24 * 3600 * 1000
+CLIP_RANGE_HOURS = 24
 
 
 def _payload(fragments: list[Fragment], content_type: str) -> dict[str, Any]:
@@ -48,10 +50,7 @@ def get_media(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
         number = selector.get(field)
         if number is None:
             raise InvalidArgumentException(f"{field} must be specified for {kind}.")
-        fragment = log.get(number)
-        if fragment is None:
-            raise FragmentNotFound(number)
-        start = log.position(fragment)
+        start = log.position(stream.fragment(number))
         # A continuation token names the last fragment read: resume after it.
         if kind == "CONTINUATION_TOKEN":
             start += 1
@@ -93,13 +92,7 @@ def list_fragments(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
 @KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetMediaForFragmentList")
 def get_media_for_fragment_list(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     stream = backend.find_stream(req)
-    fragments = []
-    for number in req["Fragments"]:
-        fragment = stream.media.get(number)
-        if fragment is None:
-            raise FragmentNotFound(number)
-        fragments.append(fragment)
-    return _payload(fragments, "video/webm")
+    return _payload([stream.fragment(number) for number in req["Fragments"]], "video/webm")
 
 
 @KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetClip")
@@ -109,9 +102,10 @@ def get_clip(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     selector = req["ClipFragmentSelector"]
     start_ms = epoch_ms(selector["TimestampRange"]["StartTimestamp"])
     end_ms = epoch_ms(selector["TimestampRange"]["EndTimestamp"])
-    if end_ms <= start_ms or end_ms - start_ms > CLIP_RANGE_MS:
+    if end_ms <= start_ms or end_ms - start_ms > CLIP_RANGE_HOURS * 3600 * 1000:
         raise InvalidArgumentException(
-            "The clip's EndTimestamp must be after its StartTimestamp, at most 24 hours later."
+            "The clip's EndTimestamp must be after its StartTimestamp, "
+            f"at most {CLIP_RANGE_HOURS} hours later."
         )
     fragments = stream.in_range(selector["FragmentSelectorType"], start_ms, end_ms)
     if not fragments:
@@ -136,13 +130,16 @@ def get_images(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     stream = backend.find_stream(req)
     stream.require_retention()
     start_ms, end_ms = epoch_ms(req["StartTimestamp"]), epoch_ms(req["EndTimestamp"])
-    if end_ms < start_ms or end_ms - start_ms > IMAGES_RANGE_MS:
+    if end_ms < start_ms or end_ms - start_ms > IMAGES_RANGE_SECONDS * 1000:
         raise InvalidArgumentException(
-            "The EndTimestamp must be at most 300 seconds after the StartTimestamp."
+            f"The EndTimestamp must be at most {IMAGES_RANGE_SECONDS} seconds after the "
+            "StartTimestamp."
         )
     interval = req.get("SamplingInterval", DEFAULT_SAMPLING_MS)
-    if interval < 200:
-        raise InvalidArgumentException("The SamplingInterval must be at least 200 milliseconds.")
+    if interval < MIN_SAMPLING_MS:
+        raise InvalidArgumentException(
+            f"The SamplingInterval must be at least {MIN_SAMPLING_MS} milliseconds."
+        )
     by_producer = req["ImageSelectorType"] == "PRODUCER_TIMESTAMP"
     log = stream.media
     # Only fragments that can cover the window: those beginning at most the

@@ -21,8 +21,6 @@ def create_stream(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
         name=name,
         arn=backend.resource_arn("stream", name, now),
         created_at=now,
-        status="CREATING",
-        version=new_version(),
         device_name=req.get("DeviceName"),
         media_type=req.get("MediaType"),
         kms_key_id=req.get("KmsKeyId") or backend.arn("kms", "alias/aws/kinesisvideo"),
