@@ -23,7 +23,11 @@ Our exception hierarchy::
     ├── InvalidArgumentException
     │   └── ShardNotOpen                         "Shard … has already been merged or split, …"
     ├── ResourceNotFoundException
-    │   └── StreamNotFound                       "Stream … under account … not found."
+    │   ├── StreamNotFound                       "Stream … under account … not found."
+    │   │   Kinesis Video's:
+    │   ├── VideoResourceNotFound                "The requested … is not found or not active."
+    │   ├── FragmentNotFound                     "The fragment … is not found."
+    │   └── NoFragmentsInRange                   "No fragments found in the requested time range."
     ├── ResourceInUseException
     │   └── NotActive                            "… under account … not ACTIVE, instead in state …"
     ├── LimitExceededException
@@ -42,12 +46,6 @@ Our exception hierarchy::
     │   └── SessionTokenInvalid                  "The session token is not valid or has expired."
     ├── AccountChannelLimitExceededException
     └── StreamEdgeConfigurationNotFoundException
-
-    Kinesis Video's texts under the shared codes:
-    ResourceNotFoundException
-    ├── VideoResourceNotFound                    "The requested … is not found or not active."
-    ├── FragmentNotFound                         "The fragment … is not found."
-    └── NoFragmentsInRange                       "No fragments found in the requested time range."
 """
 
 from __future__ import annotations

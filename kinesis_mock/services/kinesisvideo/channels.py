@@ -25,6 +25,14 @@ from .endpoints import https_endpoint, websocket_endpoint
 from .service import KINESIS_VIDEO
 
 
+def _configure_single_master(channel: SignalingChannel, req: Params) -> None:
+    """Applies a request's SingleMasterConfiguration (Create and Update);
+    what it leaves out keeps its value, SignalingChannel's default at first."""
+    ttl = req.get("SingleMasterConfiguration", {}).get("MessageTtlSeconds")
+    if ttl is not None:
+        channel.message_ttl_seconds = ttl
+
+
 @KINESIS_VIDEO.operation("CreateSignalingChannel")
 def create_signaling_channel(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     name: str = req["ChannelName"]
@@ -37,9 +45,10 @@ def create_signaling_channel(backend: KinesisVideoBackend, req: Params) -> dict[
         name=name,
         arn=backend.resource_arn("channel", name, now),
         created_at=now,
-        channel_type=req.get("ChannelType", "SINGLE_MASTER"),
-        message_ttl_seconds=req.get("SingleMasterConfiguration", {}).get("MessageTtlSeconds", 60),
     )
+    if "ChannelType" in req:
+        channel.channel_type = req["ChannelType"]
+    _configure_single_master(channel, req)
     add_tags(channel, tag_map(req.get("Tags", [])))
     backend.create(backend.channels, channel, now)
     return {"ChannelARN": channel.arn}
@@ -60,9 +69,7 @@ def list_signaling_channels(backend: KinesisVideoBackend, req: Params) -> dict[s
 def update_signaling_channel(backend: KinesisVideoBackend, req: Params) -> None:
     channel = backend.channels.find(arn=req["ChannelARN"], active=True)
     check_version("channel", channel.version, req["CurrentVersion"])
-    ttl = req.get("SingleMasterConfiguration", {}).get("MessageTtlSeconds")
-    if ttl is not None:
-        channel.message_ttl_seconds = ttl
+    _configure_single_master(channel, req)
     channel.version = new_version()
 
 

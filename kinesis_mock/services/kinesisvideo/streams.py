@@ -25,9 +25,10 @@ def create_stream(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
         media_type=req.get("MediaType"),
         kms_key_id=req.get("KmsKeyId") or backend.arn("kms", "alias/aws/kinesisvideo"),
         data_retention_hours=req.get("DataRetentionInHours", 0),
-        storage=req.get("StreamStorageConfiguration", {"DefaultStorageTier": "HOT"}),
         media=backend.new_media(),
     )
+    if "StreamStorageConfiguration" in req:  # otherwise VideoStream's default tier
+        stream.storage = req["StreamStorageConfiguration"]
     add_tags(stream, req.get("Tags", {}))
     backend.create(backend.streams, stream, now)
     return {"StreamARN": stream.arn}
