@@ -2,6 +2,12 @@
 
 Every Kinesis Video client is intercepted so that no call leaves the process;
 operations without a handler answer ``NotImplemented`` naming the operation.
+
+Handler modules register operations (channels, edge_agent, image_delivery,
+media, media_storage, sessions, signaling, streams, tagging) and import only
+the domain modules (backend, fragments, endpoints, images, service) and
+``protocol/errors.py``, never each other: what two handlers share belongs in
+a domain module. ``lint-imports`` checks it (pyproject.toml).
 """
 
 # Importing the handler modules registers their operations.

@@ -68,10 +68,7 @@ def _open_session(backend: KinesisVideoBackend, req: Params, protocol: str) -> s
         )
     if not _playing(session)[0]:
         raise NoFragmentsInRange()
-    # The token names the account and region, so that a player's unsigned
-    # GET finds the session's state; the rest is random, like AWS's.
-    home = f"{backend.account}:{backend.region}:".encode()
-    token = base64.urlsafe_b64encode(home + secrets.token_bytes(36)).decode().rstrip("=")
+    token = _new_token(backend.account, backend.region)
     backend.sessions[token] = session
     expires = now + req.get("Expires", DEFAULT_EXPIRES_SECONDS)
     backend.later(expires, functools.partial(_expire, backend.sessions, token))
@@ -90,6 +87,15 @@ def get_hls_streaming_session_url(backend: KinesisVideoBackend, req: Params) -> 
 @KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetDASHStreamingSessionURL")
 def get_dash_streaming_session_url(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     return {"DASHStreamingSessionURL": _open_session(backend, req, "DASH")}
+
+
+# A session token names the account and region, so that a player's unsigned
+# GET finds the session's state; the rest is random, like AWS's.
+
+
+def _new_token(account: str, region: str) -> str:
+    home = f"{account}:{region}:".encode()
+    return base64.urlsafe_b64encode(home + secrets.token_bytes(36)).decode().rstrip("=")
 
 
 def session_home(token: str) -> tuple[str, str] | None:
