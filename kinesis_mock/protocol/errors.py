@@ -23,7 +23,11 @@ Our exception hierarchy::
     ├── InvalidArgumentException
     │   └── ShardNotOpen                         "Shard … has already been merged or split, …"
     ├── ResourceNotFoundException
-    │   └── StreamNotFound                       "Stream … under account … not found."
+    │   ├── StreamNotFound                       "Stream … under account … not found."
+    │   │   Kinesis Video's:
+    │   ├── VideoResourceNotFound                "The requested … is not found or not active."
+    │   ├── FragmentNotFound                     "The fragment … is not found."
+    │   └── NoFragmentsInRange                   "No fragments found in the requested time range."
     ├── ResourceInUseException
     │   └── NotActive                            "… under account … not ACTIVE, instead in state …"
     ├── LimitExceededException
@@ -34,9 +38,12 @@ Our exception hierarchy::
     ├── ProvisionedThroughputExceededException
     │   Kinesis Video only:
     ├── VersionMismatchException
+    │   └── VersionMismatch                      "The … version … does not match the current …"
     ├── TagsPerResourceExceededLimitException
     ├── NoDataRetentionException
+    │   └── NoDataRetention                      "The stream … keeps no data (…)."
     ├── NotAuthorizedException                   (401)
+    │   └── SessionTokenInvalid                  "The session token is not valid or has expired."
     ├── AccountChannelLimitExceededException
     └── StreamEdgeConfigurationNotFoundException
 """
@@ -197,3 +204,48 @@ class AccountChannelLimitExceededException(ServiceError):
 
 class StreamEdgeConfigurationNotFoundException(ServiceError):
     code = "StreamEdgeConfigurationNotFoundException"
+
+
+class VersionMismatch(VersionMismatchException):
+    """A ``CurrentVersion`` that is not the stream's or channel's (``kind``)."""
+
+    def __init__(self, kind: str, current: str, version: str) -> None:
+        super().__init__(
+            f"The {kind} version {current} does not match the current version {version}."
+        )
+
+
+class NoDataRetention(NoDataRetentionException):
+    """A stream that keeps no media, asked for something that reads it back."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"The stream {name} keeps no data (DataRetentionInHours is 0).")
+
+
+class SessionTokenInvalid(NotAuthorizedException):
+    """An HLS or DASH session token that names no live session: made up,
+    expired, or used on the other protocol's paths."""
+
+    def __init__(self) -> None:
+        super().__init__("The session token is not valid or has expired.")
+
+
+class VideoResourceNotFound(ResourceNotFoundException):
+    """A Kinesis Video stream or signaling channel (``kind``) that is not there."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"The requested {kind} is not found or not active.")
+
+
+class FragmentNotFound(ResourceNotFoundException):
+    """A Kinesis Video fragment number a stream does not (or no longer) hold."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(f"The fragment {number} is not found.")
+
+
+class NoFragmentsInRange(ResourceNotFoundException):
+    """A Kinesis Video read (a clip, a playback session) that selects no media."""
+
+    def __init__(self) -> None:
+        super().__init__("No fragments found in the requested time range.")

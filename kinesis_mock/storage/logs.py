@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..services.kinesis.records import Record, ShardLog
-from ..services.kinesisvideo.backend import Fragment, FragmentLog, fragment_number
+from ..services.kinesisvideo.fragments import Fragment, FragmentLog, fragment_number
 
 if TYPE_CHECKING:
     from .store import Owner

@@ -9,12 +9,11 @@ import uuid
 
 from ..protocol.codecs import CODECS
 from ..protocol.dispatch import handle
-from ..protocol.errors import ServiceError
+from ..protocol.errors import ServiceError, SessionTokenInvalid
 from ..protocol.model import service_spec
 from ..protocol.wire import Request, Response
 from ..registry import Registry
 from ..services.base import ServiceDefinition
-from ..services.kinesisvideo.errors import NotAuthorizedException
 from ..services.kinesisvideo.service import KINESIS_VIDEO_ARCHIVED_MEDIA
 from ..services.kinesisvideo.sessions import SESSION_PATHS, read_session, session_home
 
@@ -31,7 +30,7 @@ def answer(service: ServiceDefinition, request: Request, registry: Registry) -> 
     try:
         # Only state that exists: a made-up token creates no account or region.
         if home is None or home not in registry.backends(archived.state_name):
-            raise NotAuthorizedException("The session token is not valid or has expired.")
+            raise SessionTokenInvalid()
         with registry.open(archived, *home) as backend:
             content_type, body = read_session(backend, request.path, token, request.query)
     except ServiceError as error:

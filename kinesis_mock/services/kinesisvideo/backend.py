@@ -12,19 +12,34 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ...protocol.errors import (
+    FragmentNotFound,
     InvalidArgumentException,
+    NoDataRetention,
     ResourceInUseException,
-    ResourceNotFoundException,
     TagsPerResourceExceededLimitException,
+    VersionMismatch,
+    VideoResourceNotFound,
 )
 from ...protocol.model import partition_for_region
 from ...settings import Settings
+from ..base import Params
+from ..paging import page_of
 from ..schedule import Schedule
+from .fragments import Fragment, FragmentLog, now_ms
 
 if TYPE_CHECKING:
     from ...registry import Registry
 
 _ALPHANUMERIC = string.ascii_letters + string.digits
+
+# -- limits --------------------------------------------------------------------
+# Tags per stream or channel.
+MAX_TAGS = 50
+# The default quota of signaling channels per account and region.
+MAX_CHANNELS = 5000
+# ListStreams and ListSignalingChannels page up to 10,000 resources; the mock
+# defaults to that too (AWS documents it as ListStreams' default).
+LIST_PAGE = 10_000
 
 
 def new_version() -> str:
@@ -32,99 +47,10 @@ def new_version() -> str:
     return "".join(secrets.choice(_ALPHANUMERIC) for _ in range(20))
 
 
-@dataclass(eq=False, slots=True)
-class Fragment:
-    number: str
-    payload: bytes
-    producer_ms: int
-    server_ms: int
-    duration_ms: int
-
-    @property
-    def size(self) -> int:
-        return len(self.payload)
-
-    def view(self) -> dict[str, Any]:
-        return {
-            "FragmentNumber": self.number,
-            "FragmentSizeInBytes": self.size,
-            "ProducerTimestamp": self.producer_ms / 1000,
-            "ServerTimestamp": self.server_ms / 1000,
-            "FragmentLengthInMilliseconds": self.duration_ms,
-        }
-
-
-# AWS fragment numbers are long decimal strings that grow with each fragment.
-_FRAGMENT_NUMBER_BASE = 91343852333181432392682062607743920146264440923
-
-
-def fragment_number(serial: int) -> str:
-    """The number of a stream's ``serial``-th fragment (from 1)."""
-    return str(_FRAGMENT_NUMBER_BASE + serial)
-
-
-class FragmentLog:
-    """A stream's media fragments in server-timestamp order, with sorted
-    indexes by fragment number and producer timestamp so range reads bisect
-    instead of scanning."""
-
-    def __init__(self) -> None:
-        self.fragments: list[Fragment] = []
-        self._server_ms: list[int] = []
-        self._by_number: dict[str, Fragment] = {}
-        # (producer ms, serial, fragment): the serial breaks ties, so
-        # fragments themselves are never compared.
-        self._producer: list[tuple[int, int, Fragment]] = []
-        self._count = 0
-        self.longest_ms = 1  # the longest fragment yet, to bound overlap searches
-
-    def add(self, payload: bytes, producer_ms: int, server_ms: int, duration_ms: int) -> Fragment:
-        self._count += 1
-        fragment = Fragment(
-            fragment_number(self._count), payload, producer_ms, server_ms, duration_ms
-        )
-        self._insert(fragment)
-        return fragment
-
-    def _insert(self, fragment: Fragment) -> None:
-        """Index a new fragment (the ``self._count``-th)."""
-        at = bisect.bisect_right(self._server_ms, fragment.server_ms)
-        self._server_ms.insert(at, fragment.server_ms)
-        self.fragments.insert(at, fragment)
-        self._by_number[fragment.number] = fragment
-        bisect.insort(self._producer, (fragment.producer_ms, self._count, fragment))
-        self.longest_ms = max(self.longest_ms, fragment.duration_ms)
-
-    def get(self, number: str) -> Fragment | None:
-        return self._by_number.get(number)
-
-    def between(self, by_producer: bool, start_ms: int, end_ms: int) -> list[Fragment]:
-        """Fragments whose timestamp of the chosen kind is in [start, end]."""
-        if by_producer:
-            lo = bisect.bisect_left(self._producer, (start_ms, -1))
-            hi = bisect.bisect_right(self._producer, (end_ms, 1 << 62))
-            return [fragment for _, _, fragment in self._producer[lo:hi]]
-        lo = bisect.bisect_left(self._server_ms, start_ms)
-        hi = bisect.bisect_right(self._server_ms, end_ms)
-        return self.fragments[lo:hi]
-
-    def position(self, fragment: Fragment) -> int:
-        """The index of a fragment in server order."""
-        at = bisect.bisect_left(self._server_ms, fragment.server_ms)
-        while self.fragments[at] is not fragment:
-            at += 1
-        return at
-
-    def from_server_ms(self, start_ms: int) -> int:
-        return bisect.bisect_left(self._server_ms, start_ms)
-
-    def from_producer_ms(self, start_ms: int) -> int:
-        """The server-order index of the first fragment produced at or after
-        ``start_ms`` (GetMedia's PRODUCER_TIMESTAMP start)."""
-        lo = bisect.bisect_left(self._producer, (start_ms, -1))
-        if lo == len(self._producer):
-            return len(self.fragments)
-        return self.position(self._producer[lo][2])
+def check_version(kind: str, version: str, current: str | None) -> None:
+    """``CurrentVersion`` must name the resource's version, when given."""
+    if current is not None and current != version:
+        raise VersionMismatch(kind, current, version)
 
 
 @dataclass(eq=False)
@@ -143,8 +69,8 @@ class VideoStream:
     name: str
     arn: str
     created_at: float
-    status: str
-    version: str
+    status: str = "CREATING"  # until KinesisVideoBackend.create stores it
+    version: str = field(default_factory=new_version)
     device_name: str | None = None
     media_type: str | None = None
     kms_key_id: str | None = None
@@ -171,6 +97,40 @@ class VideoStream:
             "DataRetentionInHours": self.data_retention_hours,
         }
 
+    # -- the media it keeps ----------------------------------------------------
+
+    def require_retention(self) -> None:
+        """Images, notifications, edge recording, WebRTC ingestion and archived
+        playback all read media back from the stream, so it must keep some."""
+        if self.data_retention_hours == 0:
+            raise NoDataRetention(self.name)
+
+    def oldest_retained_ms(self) -> int:
+        """Fragments received before this server time have expired (a stream
+        with no retention keeps what the test added, for GetMedia)."""
+        if self.data_retention_hours == 0:
+            return -(1 << 62)
+        return now_ms() - self.data_retention_hours * 3600 * 1000
+
+    def fragment(self, number: str) -> Fragment:
+        """A fragment the stream holds, by its number."""
+        fragment = self.media.get(number)
+        if fragment is None:
+            raise FragmentNotFound(number)
+        return fragment
+
+    def retained(self) -> list[Fragment]:
+        """The fragments not yet expired, in server-timestamp order."""
+        log = self.media
+        return log.fragments[log.from_server_ms(self.oldest_retained_ms()) :]
+
+    def in_range(self, selector_type: str, start_ms: int, end_ms: int) -> list[Fragment]:
+        """The retained fragments whose timestamp of the selector's kind
+        (``PRODUCER_TIMESTAMP`` or ``SERVER_TIMESTAMP``) is in [start, end]."""
+        found = self.media.between(selector_type == "PRODUCER_TIMESTAMP", start_ms, end_ms)
+        oldest = self.oldest_retained_ms()
+        return [fragment for fragment in found if fragment.server_ms >= oldest]
+
 
 @dataclass(eq=False)
 class PlaybackSession:
@@ -182,14 +142,20 @@ class PlaybackSession:
     params: dict[str, Any]
     created_ms: int
 
+    @property
+    def mode(self) -> str:
+        """LIVE, LIVE_REPLAY or ON_DEMAND (LIVE when the request named none)."""
+        mode: str = self.params.get("PlaybackMode", "LIVE")
+        return mode
+
 
 @dataclass(eq=False)
 class SignalingChannel:
     name: str
     arn: str
     created_at: float
-    status: str
-    version: str
+    status: str = "CREATING"  # until KinesisVideoBackend.create stores it
+    version: str = field(default_factory=new_version)
     channel_type: str = "SINGLE_MASTER"
     message_ttl_seconds: int = 60
     tags: dict[str, str] = field(default_factory=dict)
@@ -202,6 +168,11 @@ class SignalingChannel:
         # A connected master is a function of the test's process: a server
         # with a data directory saves the channel without it.
         return {**self.__dict__, "master": None}
+
+    @property
+    def ingests(self) -> bool:
+        """Whether the channel's media is stored in a stream (WebRTC ingestion)."""
+        return (self.media_storage or {}).get("Status") == "ENABLED"
 
     def info(self) -> dict[str, Any]:
         return {
@@ -220,6 +191,8 @@ class _Resource(Protocol):
     arn: str
     status: str
     tags: dict[str, str]
+
+    def info(self) -> dict[str, Any]: ...
 
 
 ResourceT = TypeVar("ResourceT", bound=_Resource)
@@ -247,7 +220,9 @@ class ResourceIndex(Generic[ResourceT]):
         del self.by_arn[resource.arn]
         del self._names[bisect.bisect_left(self._names, resource.name)]
 
-    def find(self, name: str | None, arn: str | None, *, active: bool = False) -> ResourceT:
+    def find(
+        self, name: str | None = None, arn: str | None = None, *, active: bool = False
+    ) -> ResourceT:
         """The resource a request names by name or ARN (both must agree when
         both are given); ``active`` refuses one that is being created or
         deleted."""
@@ -263,7 +238,7 @@ class ResourceIndex(Generic[ResourceT]):
         else:
             resource = self.by_name.get(name or "")
         if resource is None:
-            raise ResourceNotFoundException(f"The requested {kind} is not found or not active.")
+            raise VideoResourceNotFound(kind)
         if active and resource.status != "ACTIVE":
             raise ResourceInUseException(
                 f"The {kind} {resource.name} is not ACTIVE; it is {resource.status}."
@@ -277,8 +252,21 @@ class ResourceIndex(Generic[ResourceT]):
         end = bisect.bisect_left(self._names, prefix + "\U0010ffff", lo=start)
         return self._names[start:end]
 
-
-MAX_TAGS = 50
+    def page(self, req: Params, scope: str, list_key: str) -> dict[str, Any]:
+        """A page of ListStreams or ListSignalingChannels: the resources whose
+        names begin with the request's name condition (BEGINS_WITH, the only
+        operator), in name order."""
+        condition = req.get(f"{self.kind.title()}NameCondition")
+        prefix = None if condition is None else condition.get("ComparisonValue")
+        return page_of(
+            req,
+            scope,
+            self.names_beginning_with(prefix),
+            list_key,
+            lambda name: self.by_name[name].info(),
+            default=LIST_PAGE,
+            most=LIST_PAGE,
+        )
 
 
 def add_tags(resource: _Resource, tags: dict[str, str]) -> None:
@@ -286,6 +274,16 @@ def add_tags(resource: _Resource, tags: dict[str, str]) -> None:
     if len(resource.tags.keys() | tags.keys()) > MAX_TAGS:
         raise TagsPerResourceExceededLimitException(f"A resource can have at most {MAX_TAGS} tags.")
     resource.tags.update(tags)
+
+
+def remove_tags(resource: _Resource, keys: list[str]) -> None:
+    for key in keys:
+        resource.tags.pop(key, None)
+
+
+def tag_map(tags: list[dict[str, str]]) -> dict[str, str]:
+    """Key/Value tag lists (CreateSignalingChannel, TagResource) as a mapping."""
+    return {tag["Key"]: tag["Value"] for tag in tags}
 
 
 class KinesisVideoBackend:
@@ -344,12 +342,20 @@ class KinesisVideoBackend:
         resource.status = "DELETING"
         self.later(now + delay, functools.partial(_remove, index, resource))
 
+    def find_stream(self, req: Params, *, active: bool = False) -> VideoStream:
+        """The stream a request names by StreamName or StreamARN."""
+        return self.streams.find(req.get("StreamName"), req.get("StreamARN"), active=active)
+
+    def find_channel(self, req: Params, *, active: bool = False) -> SignalingChannel:
+        """The channel a request names by ChannelName or ChannelARN."""
+        return self.channels.find(req.get("ChannelName"), req.get("ChannelARN"), active=active)
+
     def map_channel(self, channel: SignalingChannel, storage: dict[str, Any]) -> None:
         """Sets a channel's media storage, keeping the stream's list of mapped
         channels (DescribeMappedResourceConfiguration) in step."""
         self.unmap_channel(channel)
         channel.media_storage = storage
-        if storage.get("Status") == "ENABLED":
+        if channel.ingests:
             stream = self.streams.by_arn.get(storage.get("StreamARN", ""))
             if stream is not None:
                 stream.mapped_channels.append(channel.arn)
@@ -372,17 +378,13 @@ class KinesisVideoBackend:
         if edge is not None:
             self.edge_streams.setdefault(edge.hub_device_arn, {})[stream.arn] = stream
 
-    def stream_arn(self, name: str, created_at: float) -> str:
-        return (
-            f"arn:{self.partition}:kinesisvideo:{self.region}:{self.account}:stream/"
-            f"{name}/{int(created_at * 1000)}"
-        )
+    def arn(self, service: str, resource: str) -> str:
+        """An ARN of this account and region."""
+        return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
 
-    def channel_arn(self, name: str, created_at: float) -> str:
-        return (
-            f"arn:{self.partition}:kinesisvideo:{self.region}:{self.account}:channel/"
-            f"{name}/{int(created_at * 1000)}"
-        )
+    def resource_arn(self, kind: str, name: str, created_at: float) -> str:
+        """The ARN of a new stream or signaling channel (``kind``)."""
+        return self.arn("kinesisvideo", f"{kind}/{name}/{int(created_at * 1000)}")
 
     def resource(self, arn: str) -> VideoStream | SignalingChannel | None:
         """The stream or signaling channel an ARN names (tagging takes either)."""

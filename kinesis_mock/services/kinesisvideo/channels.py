@@ -12,22 +12,25 @@ from ...protocol.errors import (
     ResourceInUseException,
 )
 from ..base import Params
-from ..paging import page_of
-from .backend import KinesisVideoBackend, SignalingChannel, add_tags, new_version
+from .backend import (
+    MAX_CHANNELS,
+    KinesisVideoBackend,
+    SignalingChannel,
+    add_tags,
+    check_version,
+    new_version,
+    tag_map,
+)
 from .endpoints import https_endpoint, websocket_endpoint
-from .errors import check_version
 from .service import KINESIS_VIDEO
-from .streams import name_prefix
-
-# The default quota of signaling channels per account and region.
-MAX_CHANNELS = 5000
 
 
-def channel_named(
-    backend: KinesisVideoBackend, req: Params, *, active: bool = False
-) -> SignalingChannel:
-    """The channel a request names by ChannelName or ChannelARN."""
-    return backend.channels.find(req.get("ChannelName"), req.get("ChannelARN"), active=active)
+def _configure_single_master(channel: SignalingChannel, req: Params) -> None:
+    """Applies a request's SingleMasterConfiguration (Create and Update);
+    what it leaves out keeps its value, SignalingChannel's default at first."""
+    ttl = req.get("SingleMasterConfiguration", {}).get("MessageTtlSeconds")
+    if ttl is not None:
+        channel.message_ttl_seconds = ttl
 
 
 @KINESIS_VIDEO.operation("CreateSignalingChannel")
@@ -40,53 +43,39 @@ def create_signaling_channel(backend: KinesisVideoBackend, req: Params) -> dict[
     now = clock.now()
     channel = SignalingChannel(
         name=name,
-        arn=backend.channel_arn(name, now),
+        arn=backend.resource_arn("channel", name, now),
         created_at=now,
-        status="CREATING",
-        version=new_version(),
-        channel_type=req.get("ChannelType", "SINGLE_MASTER"),
-        message_ttl_seconds=req.get("SingleMasterConfiguration", {}).get("MessageTtlSeconds", 60),
     )
-    add_tags(channel, {tag["Key"]: tag["Value"] for tag in req.get("Tags", [])})
+    if "ChannelType" in req:
+        channel.channel_type = req["ChannelType"]
+    _configure_single_master(channel, req)
+    add_tags(channel, tag_map(req.get("Tags", [])))
     backend.create(backend.channels, channel, now)
     return {"ChannelARN": channel.arn}
 
 
 @KINESIS_VIDEO.operation("DescribeSignalingChannel")
 def describe_signaling_channel(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    return {"ChannelInfo": channel_named(backend, req).info()}
+    return {"ChannelInfo": backend.find_channel(req).info()}
 
 
 @KINESIS_VIDEO.operation("ListSignalingChannels")
 def list_signaling_channels(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    names = backend.channels.names_beginning_with(name_prefix(req.get("ChannelNameCondition")))
     scope = f"kvs-channels:{backend.account}:{backend.region}"
-    # The model allows pages of up to 10,000; the mock defaults to that too
-    # (the documented default is not stated), as ListStreams does.
-    return page_of(
-        req,
-        scope,
-        names,
-        "ChannelInfoList",
-        lambda name: backend.channels.by_name[name].info(),
-        default=10_000,
-        most=10_000,
-    )
+    return backend.channels.page(req, scope, "ChannelInfoList")
 
 
 @KINESIS_VIDEO.operation("UpdateSignalingChannel")
 def update_signaling_channel(backend: KinesisVideoBackend, req: Params) -> None:
-    channel = channel_named(backend, {"ChannelARN": req["ChannelARN"]}, active=True)
+    channel = backend.channels.find(arn=req["ChannelARN"], active=True)
     check_version("channel", channel.version, req["CurrentVersion"])
-    ttl = req.get("SingleMasterConfiguration", {}).get("MessageTtlSeconds")
-    if ttl is not None:
-        channel.message_ttl_seconds = ttl
+    _configure_single_master(channel, req)
     channel.version = new_version()
 
 
 @KINESIS_VIDEO.operation("DeleteSignalingChannel")
 def delete_signaling_channel(backend: KinesisVideoBackend, req: Params) -> None:
-    channel = channel_named(backend, {"ChannelARN": req["ChannelARN"]})
+    channel = backend.channels.find(arn=req["ChannelARN"])
     check_version("channel", channel.version, req.get("CurrentVersion"))
     if channel.status == "DELETING":
         raise ResourceInUseException(f"The channel {channel.name} is already being deleted.")
@@ -101,10 +90,10 @@ _HOST_PREFIX = {"WSS": "m-", "HTTPS": "r-", "WEBRTC": "w-"}
 
 @KINESIS_VIDEO.operation("GetSignalingChannelEndpoint")
 def get_signaling_channel_endpoint(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    channel = channel_named(backend, {"ChannelARN": req["ChannelARN"]}, active=True)
+    channel = backend.channels.find(arn=req["ChannelARN"], active=True)
     config = req.get("SingleMasterChannelEndpointConfiguration", {})
     protocols: list[str] = config.get("Protocols") or ["WSS", "HTTPS"]
-    if "WEBRTC" in protocols and not (channel.media_storage or {}).get("Status") == "ENABLED":
+    if "WEBRTC" in protocols and not channel.ingests:
         raise InvalidArgumentException(
             "The WEBRTC protocol needs a signaling channel configured for ingestion "
             "(UpdateMediaStorageConfiguration)."

@@ -11,48 +11,24 @@ from __future__ import annotations
 
 import base64
 import bisect
-from datetime import datetime
 from typing import Any
 
-from ... import clock
-from ...protocol.errors import InvalidArgumentException, ResourceNotFoundException
+from ...protocol.errors import InvalidArgumentException, NoFragmentsInRange
 from ..base import Params
 from ..paging import page_of
-from .backend import Fragment, KinesisVideoBackend, VideoStream
-from .errors import require_retention
+from .backend import KinesisVideoBackend
+from .fragments import Fragment, epoch_ms
 from .images import grey_jpeg, grey_png
 from .service import KINESIS_VIDEO_ARCHIVED_MEDIA, KINESIS_VIDEO_MEDIA
-from .streams import stream_named
 
-# GetImages: at most 300 seconds per request, 25 images a page by default.
-IMAGES_RANGE_MS = 300_000
+# GetImages: at most 300 seconds per request, 25 images a page by default,
+# one every 3 seconds by default and at most every 200 milliseconds.
+IMAGES_RANGE_SECONDS = 300
 IMAGES_PAGE = 25
 DEFAULT_SAMPLING_MS = 3000
+MIN_SAMPLING_MS = 200
 # GetClip: a clip spans at most 24 hours.
-CLIP_RANGE_MS = 24 * 3600 * 1000
-
-
-def epoch_ms(moment: datetime) -> int:
-    return round(moment.timestamp() * 1000)
-
-
-def oldest_retained_ms(stream: VideoStream) -> int:
-    """Fragments received before this server time have expired (a stream
-    with no retention keeps what the test added, for GetMedia)."""
-    if stream.data_retention_hours == 0:
-        return -(1 << 62)
-    return round(clock.now() * 1000) - stream.data_retention_hours * 3600 * 1000
-
-
-def _retained(stream: VideoStream) -> list[Fragment]:
-    log = stream.media
-    return log.fragments[log.from_server_ms(oldest_retained_ms(stream)) :]
-
-
-def in_range(stream: VideoStream, selector_type: str, start_ms: int, end_ms: int) -> list[Fragment]:
-    found = stream.media.between(selector_type == "PRODUCER_TIMESTAMP", start_ms, end_ms)
-    oldest = oldest_retained_ms(stream)
-    return [fragment for fragment in found if fragment.server_ms >= oldest]
+CLIP_RANGE_HOURS = 24
 
 
 def _payload(fragments: list[Fragment], content_type: str) -> dict[str, Any]:
@@ -61,12 +37,12 @@ def _payload(fragments: list[Fragment], content_type: str) -> dict[str, Any]:
 
 @KINESIS_VIDEO_MEDIA.operation("GetMedia")
 def get_media(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    stream = stream_named(backend, req)
+    stream = backend.find_stream(req)
     selector: dict[str, Any] = req["StartSelector"]
     kind: str = selector["StartSelectorType"]
     log = stream.media
     if kind == "EARLIEST":
-        start = log.from_server_ms(oldest_retained_ms(stream))
+        start = log.from_server_ms(stream.oldest_retained_ms())
     elif kind == "NOW":
         start = len(log.fragments)  # only media that arrives later
     elif kind in ("FRAGMENT_NUMBER", "CONTINUATION_TOKEN"):
@@ -74,10 +50,7 @@ def get_media(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
         number = selector.get(field)
         if number is None:
             raise InvalidArgumentException(f"{field} must be specified for {kind}.")
-        fragment = log.get(number)
-        if fragment is None:
-            raise ResourceNotFoundException(f"The fragment {number} is not found.")
-        start = log.position(fragment)
+        start = log.position(stream.fragment(number))
         # A continuation token names the last fragment read: resume after it.
         if kind == "CONTINUATION_TOKEN":
             start += 1
@@ -94,14 +67,13 @@ def get_media(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
 
 @KINESIS_VIDEO_ARCHIVED_MEDIA.operation("ListFragments")
 def list_fragments(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    stream = stream_named(backend, req)
+    stream = backend.find_stream(req)
     selector = req.get("FragmentSelector")
     if selector is None:
-        fragments = _retained(stream)
+        fragments = stream.retained()
     else:
         span = selector["TimestampRange"]
-        fragments = in_range(
-            stream,
+        fragments = stream.in_range(
             selector["FragmentSelectorType"],
             epoch_ms(span["StartTimestamp"]),
             epoch_ms(span["EndTimestamp"]),
@@ -119,30 +91,25 @@ def list_fragments(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
 
 @KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetMediaForFragmentList")
 def get_media_for_fragment_list(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    stream = stream_named(backend, req)
-    fragments = []
-    for number in req["Fragments"]:
-        fragment = stream.media.get(number)
-        if fragment is None:
-            raise ResourceNotFoundException(f"The fragment {number} is not found.")
-        fragments.append(fragment)
-    return _payload(fragments, "video/webm")
+    stream = backend.find_stream(req)
+    return _payload([stream.fragment(number) for number in req["Fragments"]], "video/webm")
 
 
 @KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetClip")
 def get_clip(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    stream = stream_named(backend, req)
-    require_retention(stream.name, stream.data_retention_hours)
+    stream = backend.find_stream(req)
+    stream.require_retention()
     selector = req["ClipFragmentSelector"]
     start_ms = epoch_ms(selector["TimestampRange"]["StartTimestamp"])
     end_ms = epoch_ms(selector["TimestampRange"]["EndTimestamp"])
-    if end_ms <= start_ms or end_ms - start_ms > CLIP_RANGE_MS:
+    if end_ms <= start_ms or end_ms - start_ms > CLIP_RANGE_HOURS * 3600 * 1000:
         raise InvalidArgumentException(
-            "The clip's EndTimestamp must be after its StartTimestamp, at most 24 hours later."
+            "The clip's EndTimestamp must be after its StartTimestamp, "
+            f"at most {CLIP_RANGE_HOURS} hours later."
         )
-    fragments = in_range(stream, selector["FragmentSelectorType"], start_ms, end_ms)
+    fragments = stream.in_range(selector["FragmentSelectorType"], start_ms, end_ms)
     if not fragments:
-        raise ResourceNotFoundException("No fragments found in the requested time range.")
+        raise NoFragmentsInRange()
     return _payload(fragments, "video/mp4")
 
 
@@ -160,21 +127,24 @@ def _size(req: Params) -> tuple[int, int]:
 
 @KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetImages")
 def get_images(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    stream = stream_named(backend, req)
-    require_retention(stream.name, stream.data_retention_hours)
+    stream = backend.find_stream(req)
+    stream.require_retention()
     start_ms, end_ms = epoch_ms(req["StartTimestamp"]), epoch_ms(req["EndTimestamp"])
-    if end_ms < start_ms or end_ms - start_ms > IMAGES_RANGE_MS:
+    if end_ms < start_ms or end_ms - start_ms > IMAGES_RANGE_SECONDS * 1000:
         raise InvalidArgumentException(
-            "The EndTimestamp must be at most 300 seconds after the StartTimestamp."
+            f"The EndTimestamp must be at most {IMAGES_RANGE_SECONDS} seconds after the "
+            "StartTimestamp."
         )
     interval = req.get("SamplingInterval", DEFAULT_SAMPLING_MS)
-    if interval < 200:
-        raise InvalidArgumentException("The SamplingInterval must be at least 200 milliseconds.")
+    if interval < MIN_SAMPLING_MS:
+        raise InvalidArgumentException(
+            f"The SamplingInterval must be at least {MIN_SAMPLING_MS} milliseconds."
+        )
     by_producer = req["ImageSelectorType"] == "PRODUCER_TIMESTAMP"
     log = stream.media
     # Only fragments that can cover the window: those beginning at most the
     # longest fragment's length before it, found by bisection.
-    fragments = in_range(stream, req["ImageSelectorType"], start_ms - log.longest_ms, end_ms)
+    fragments = stream.in_range(req["ImageSelectorType"], start_ms - log.longest_ms, end_ms)
     begins = [f.producer_ms if by_producer else f.server_ms for f in fragments]
     width, height = _size(req)
     encode = grey_png if req["Format"] == "PNG" else grey_jpeg

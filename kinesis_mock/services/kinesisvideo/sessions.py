@@ -23,17 +23,17 @@ from typing import Any
 
 from ... import clock
 from ...protocol.errors import (
+    FragmentNotFound,
     InvalidArgumentException,
-    NotAuthorizedException,
-    ResourceNotFoundException,
+    NoFragmentsInRange,
+    SessionTokenInvalid,
+    VideoResourceNotFound,
 )
 from ..base import Params
-from .backend import Fragment, KinesisVideoBackend, PlaybackSession
+from .backend import KinesisVideoBackend, PlaybackSession
 from .endpoints import https_endpoint
-from .errors import require_retention
-from .media import epoch_ms, in_range, oldest_retained_ms
+from .fragments import Fragment, epoch_ms, now_ms
 from .service import KINESIS_VIDEO_ARCHIVED_MEDIA
-from .streams import stream_named
 
 # LIVE sessions need a fragment this recent (AWS: "within the last 30 seconds").
 LIVE_WINDOW_MS = 30_000
@@ -51,9 +51,11 @@ _ENTRY = {"HLS": "hls/v1/getHLSMasterPlaylist.m3u8", "DASH": "dash/v1/getDASHMan
 
 def _open_session(backend: KinesisVideoBackend, req: Params, protocol: str) -> str:
     """Checks the request, stores its session and returns the session URL."""
-    stream = stream_named(backend, req)
-    require_retention(stream.name, stream.data_retention_hours)
-    mode = req.get("PlaybackMode", "LIVE")
+    stream = backend.find_stream(req)
+    stream.require_retention()
+    now = clock.now()
+    session = PlaybackSession(protocol, stream, dict(req), round(now * 1000))
+    mode = session.mode
     span = (req.get(_SELECTOR[protocol]) or {}).get("TimestampRange") or {}
     if mode == "LIVE" and span:
         raise InvalidArgumentException("TimestampRange must not be set in LIVE playback mode.")
@@ -64,14 +66,9 @@ def _open_session(backend: KinesisVideoBackend, req: Params, protocol: str) -> s
             f"{mode} playback needs a TimestampRange with a StartTimestamp"
             + (" and an EndTimestamp." if mode == "ON_DEMAND" else ".")
         )
-    now = clock.now()
-    session = PlaybackSession(protocol, stream, dict(req), round(now * 1000))
     if not _playing(session)[0]:
-        raise ResourceNotFoundException("No fragments found in the requested time range.")
-    # The token names the account and region, so that a player's unsigned
-    # GET finds the session's state; the rest is random, like AWS's.
-    home = f"{backend.account}:{backend.region}:".encode()
-    token = base64.urlsafe_b64encode(home + secrets.token_bytes(36)).decode().rstrip("=")
+        raise NoFragmentsInRange()
+    token = _new_token(backend.account, backend.region)
     backend.sessions[token] = session
     expires = now + req.get("Expires", DEFAULT_EXPIRES_SECONDS)
     backend.later(expires, functools.partial(_expire, backend.sessions, token))
@@ -90,6 +87,15 @@ def get_hls_streaming_session_url(backend: KinesisVideoBackend, req: Params) -> 
 @KINESIS_VIDEO_ARCHIVED_MEDIA.operation("GetDASHStreamingSessionURL")
 def get_dash_streaming_session_url(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
     return {"DASHStreamingSessionURL": _open_session(backend, req, "DASH")}
+
+
+# A session token names the account and region, so that a player's unsigned
+# GET finds the session's state; the rest is random, like AWS's.
+
+
+def _new_token(account: str, region: str) -> str:
+    home = f"{account}:{region}:".encode()
+    return base64.urlsafe_b64encode(home + secrets.token_bytes(36)).decode().rstrip("=")
 
 
 def session_home(token: str) -> tuple[str, str] | None:
@@ -120,25 +126,23 @@ def _span(session: PlaybackSession) -> tuple[int, int]:
     selector = session.params.get(_SELECTOR[session.protocol]) or {}
     span = selector["TimestampRange"]
     end = span.get("EndTimestamp")
-    return epoch_ms(span["StartTimestamp"]), (
-        epoch_ms(end) if end is not None else round(clock.now() * 1000)
-    )
+    return epoch_ms(span["StartTimestamp"]), (epoch_ms(end) if end is not None else now_ms())
 
 
 def _playing(session: PlaybackSession) -> tuple[list[Fragment], int]:
     """The fragments a playlist read now lists, and the position of the
     first among all the session has listed (the HLS media sequence)."""
-    mode = session.params.get("PlaybackMode", "LIVE")
+    mode = session.mode
     stream = session.stream
-    now_ms = round(clock.now() * 1000)
+    now = now_ms()
     if mode == "LIVE":
-        found = in_range(stream, "SERVER_TIMESTAMP", session.created_ms - LIVE_WINDOW_MS, now_ms)
+        found = stream.in_range("SERVER_TIMESTAMP", session.created_ms - LIVE_WINDOW_MS, now)
     else:
-        found = in_range(stream, _selector_kind(session), *_span(session))
+        found = stream.in_range(_selector_kind(session), *_span(session))
         if mode == "LIVE_REPLAY" and found:
             # Fragments join as the session's playing time reaches them.
             first = _begins(session, found[0])
-            elapsed = now_ms - session.created_ms
+            elapsed = now - session.created_ms
             found = [f for f in found if _begins(session, f) - first <= elapsed]
     limit = session.params.get(_LIMIT[session.protocol])
     if mode == "ON_DEMAND":
@@ -175,7 +179,7 @@ def _discontinuity_mode(session: PlaybackSession) -> str:
 
 def _hls_media(session: PlaybackSession, token: str) -> str:
     fragments, sequence = _playing(session)
-    on_demand = session.params.get("PlaybackMode", "LIVE") == "ON_DEMAND"
+    on_demand = session.mode == "ON_DEMAND"
     ts = session.params.get("ContainerFormat") == "MPEG_TS"
     longest = max((f.duration_ms for f in fragments), default=1000)
     lines = [
@@ -218,7 +222,7 @@ def _duration(ms: int) -> str:
 
 def _dash_manifest(session: PlaybackSession, token: str) -> str:
     fragments, _ = _playing(session)
-    mode = session.params.get("PlaybackMode", "LIVE")
+    mode = session.mode
     on_demand = mode == "ON_DEMAND"
     # Segment times count from the first fragment of a static manifest, and
     # from a fixed moment of a dynamic one, so they stay put as it refreshes.
@@ -243,7 +247,7 @@ def _dash_manifest(session: PlaybackSession, token: str) -> str:
     else:
         mpd.set("type", "dynamic")
         mpd.set("availabilityStartTime", _iso(first))
-        mpd.set("publishTime", _iso(round(clock.now() * 1000)))
+        mpd.set("publishTime", _iso(now_ms()))
         mpd.set("minimumUpdatePeriod", _duration(1000))
     period = ElementTree.SubElement(mpd, "Period", {"id": "0", "start": "PT0S"})
     adaptation = ElementTree.SubElement(
@@ -289,13 +293,13 @@ def _media_fragment(session: PlaybackSession, query: Mapping[str, list[str]]) ->
         raise InvalidArgumentException("FragmentNumber must be specified.")
     stream = session.stream
     fragment = stream.media.get(number)
-    mode = session.params.get("PlaybackMode", "LIVE")
+    mode = session.mode
     if fragment is not None and mode != "LIVE":
         start, end = _span(session)
         if not start <= _begins(session, fragment) <= end:
             fragment = None  # a session serves only the media of its range
-    if fragment is None or fragment.server_ms < oldest_retained_ms(stream):
-        raise ResourceNotFoundException(f"The fragment {number} is not found.")
+    if fragment is None or fragment.server_ms < stream.oldest_retained_ms():
+        raise FragmentNotFound(number)
     return fragment.payload
 
 
@@ -326,7 +330,7 @@ def read_session(
     a player: (content type, body)."""
     session = backend.sessions.get(token)
     if session is None or not path.startswith(f"/{session.protocol.lower()}/"):
-        raise NotAuthorizedException("The session token is not valid or has expired.")
+        raise SessionTokenInvalid()
     if backend.streams.by_arn.get(session.stream.arn) is not session.stream:
-        raise ResourceNotFoundException("The requested stream is not found or not active.")
+        raise VideoResourceNotFound("stream")
     return _RESOURCES[path.lstrip("/")](session, token, query)

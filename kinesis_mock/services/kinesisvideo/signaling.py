@@ -12,7 +12,6 @@ from ... import clock
 from ...protocol.errors import InvalidArgumentException, ResourceNotFoundException
 from ..base import Params
 from .backend import KinesisVideoBackend, SignalingChannel
-from .channels import channel_named
 from .endpoints import relay_address
 from .service import KINESIS_VIDEO_SIGNALING, KINESIS_VIDEO_WEBRTC_STORAGE
 
@@ -37,14 +36,14 @@ def _ice_server(backend: KinesisVideoBackend, channel: SignalingChannel) -> dict
 
 @KINESIS_VIDEO_SIGNALING.operation("GetIceServerConfig")
 def get_ice_server_config(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    channel = channel_named(backend, {"ChannelARN": req["ChannelARN"]}, active=True)
+    channel = backend.channels.find(arn=req["ChannelARN"], active=True)
     # Two relays, each with its own credentials, like the service hands out.
     return {"IceServerList": [_ice_server(backend, channel) for _ in range(2)]}
 
 
 @KINESIS_VIDEO_SIGNALING.operation("SendAlexaOfferToMaster")
 def send_alexa_offer_to_master(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    channel = channel_named(backend, {"ChannelARN": req["ChannelARN"]}, active=True)
+    channel = backend.channels.find(arn=req["ChannelARN"], active=True)
     if channel.master is None:
         # The service redelivers until the message expires; the mock has no
         # time to wait through, so it says at once that nobody answered.
@@ -55,8 +54,8 @@ def send_alexa_offer_to_master(backend: KinesisVideoBackend, req: Params) -> dic
 
 
 def _storage_channel(backend: KinesisVideoBackend, arn: str) -> SignalingChannel:
-    channel = channel_named(backend, {"ChannelARN": arn}, active=True)
-    if (channel.media_storage or {}).get("Status") != "ENABLED":
+    channel = backend.channels.find(arn=arn, active=True)
+    if not channel.ingests:
         raise InvalidArgumentException(
             f"The signaling channel {channel.name} is not configured for media storage."
         )

@@ -7,9 +7,15 @@ from typing import Any
 
 from ...protocol.errors import ResourceNotFoundException
 from ..base import Params
-from .backend import KinesisVideoBackend, SignalingChannel, VideoStream, add_tags
+from .backend import (
+    KinesisVideoBackend,
+    SignalingChannel,
+    VideoStream,
+    add_tags,
+    remove_tags,
+    tag_map,
+)
 from .service import KINESIS_VIDEO
-from .streams import stream_named
 
 
 def _resource(backend: KinesisVideoBackend, arn: str) -> VideoStream | SignalingChannel:
@@ -21,33 +27,27 @@ def _resource(backend: KinesisVideoBackend, arn: str) -> VideoStream | Signaling
 
 @KINESIS_VIDEO.operation("TagStream")
 def tag_stream(backend: KinesisVideoBackend, req: Params) -> None:
-    add_tags(stream_named(backend, req), req["Tags"])
+    add_tags(backend.find_stream(req), req["Tags"])
 
 
 @KINESIS_VIDEO.operation("UntagStream")
 def untag_stream(backend: KinesisVideoBackend, req: Params) -> None:
-    stream = stream_named(backend, req)
-    for key in req["TagKeyList"]:
-        stream.tags.pop(key, None)
+    remove_tags(backend.find_stream(req), req["TagKeyList"])
 
 
 @KINESIS_VIDEO.operation("ListTagsForStream")
 def list_tags_for_stream(backend: KinesisVideoBackend, req: Params) -> dict[str, Any]:
-    return {"Tags": dict(stream_named(backend, req).tags)}
+    return {"Tags": dict(backend.find_stream(req).tags)}
 
 
 @KINESIS_VIDEO.operation("TagResource")
 def tag_resource(backend: KinesisVideoBackend, req: Params) -> None:
-    add_tags(
-        _resource(backend, req["ResourceARN"]), {tag["Key"]: tag["Value"] for tag in req["Tags"]}
-    )
+    add_tags(_resource(backend, req["ResourceARN"]), tag_map(req["Tags"]))
 
 
 @KINESIS_VIDEO.operation("UntagResource")
 def untag_resource(backend: KinesisVideoBackend, req: Params) -> None:
-    resource = _resource(backend, req["ResourceARN"])
-    for key in req["TagKeyList"]:
-        resource.tags.pop(key, None)
+    remove_tags(_resource(backend, req["ResourceARN"]), req["TagKeyList"])
 
 
 @KINESIS_VIDEO.operation("ListTagsForResource")
