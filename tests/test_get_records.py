@@ -276,9 +276,17 @@ def test_next_iterator_is_fresh(kinesis_mock: Any) -> None:
         client.create_stream(StreamName="s", ShardCount=1)
         iterator = _iterator(client, "TRIM_HORIZON")
         frozen.tick(200)
+        client.put_record(StreamName="s", Data=b"later", PartitionKey="k")
         following = client.get_records(ShardIterator=iterator)["NextShardIterator"]
         frozen.tick(200)
-        client.get_records(ShardIterator=following)
+        # 400 s after the first iterator was issued: it has expired, while the
+        # one the read handed out 200 s ago still reads.
+        with pytest.raises(ClientError) as excinfo:
+            client.get_records(ShardIterator=iterator)
+        assert error_of(excinfo)[0] == "ExpiredIteratorException"
+        client.put_record(StreamName="s", Data=b"after", PartitionKey="k")
+        read = client.get_records(ShardIterator=following)
+        assert [r["Data"] for r in read["Records"]] == [b"after"]
 
 
 def test_iterator_of_a_deleted_stream(stream: Any) -> None:
@@ -469,6 +477,8 @@ class TestRetention:
 
     def test_retention_reaches_8760_hours(self, stream: Any) -> None:
         stream.increase_stream_retention_period(StreamName="s", RetentionPeriodHours=8760)
+        summary = stream.describe_stream_summary(StreamName="s")["StreamDescriptionSummary"]
+        assert summary["RetentionPeriodHours"] == 8760
 
     @pytest.mark.parametrize(
         ("operation", "hours", "message"),

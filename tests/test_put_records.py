@@ -205,7 +205,13 @@ def test_record_larger_than_the_stream_maximum(three_shards: Any) -> None:
 
 def test_streams_created_for_large_records_take_them(kinesis: Any) -> None:
     kinesis.create_stream(StreamName="big", ShardCount=1, MaxRecordSizeInKiB=4096)
-    kinesis.put_record(StreamName="big", Data=b"x" * (3 * 1024 * 1024), PartitionKey="k")
+    data = b"x" * (3 * 1024 * 1024)
+    put = kinesis.put_record(StreamName="big", Data=data, PartitionKey="k")
+    iterator = kinesis.get_shard_iterator(
+        StreamName="big", ShardId=put["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    records = kinesis.get_records(ShardIterator=iterator)["Records"]
+    assert [(r["SequenceNumber"], r["Data"]) for r in records] == [(put["SequenceNumber"], data)]
 
 
 def test_put_records_request_limit_is_10_mib_as_the_service_now_has(kinesis: Any) -> None:
