@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from ...arns import partition_for_region
 from ...protocol.errors import (
     InvalidArgumentException,
     ResourceInUseException,
     ResourceNotFoundException,
     TagsPerResourceExceededLimitException,
 )
-from ...protocol.model import partition_for_region
 from ...settings import Settings
 from ..schedule import Schedule
 

@@ -14,22 +14,23 @@ import uuid
 from collections.abc import Iterator
 from typing import Any, Protocol, runtime_checkable
 
-from .. import clock
-from ..journal import Call
-from ..registry import LOOK, REGISTRY, Registry
-from ..services.base import Handler, ServiceDefinition
-from . import eventstream
-from .auth import DEFAULT_REGION, account_for_access_key, check_signature, credential_scope
-from .codecs import CODECS, Codec
-from .errors import (
+from . import clock
+from .arns import arn, partition_for_region
+from .journal import Call
+from .protocol import eventstream
+from .protocol.auth import DEFAULT_REGION, account_for_access_key, check_signature, credential_scope
+from .protocol.codecs import CODECS, Codec
+from .protocol.errors import (
     CrossAccountAccessDenied,
     InternalFailure,
     NotImplementedOperation,
     ServiceError,
 )
-from .model import ServiceSpec, partition_for_region, service_spec
-from .validation import validate
-from .wire import Request, Response, WireRefusal
+from .protocol.model import ServiceSpec, service_spec
+from .protocol.validation import validate
+from .protocol.wire import Request, Response, WireRefusal
+from .registry import LOOK, REGISTRY, Registry
+from .services.base import Handler, ServiceDefinition
 
 
 def handle(service: ServiceDefinition, request: Request, registry: Registry = REGISTRY) -> Response:
@@ -81,8 +82,9 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
     except ServiceError as error:
         if isinstance(error, CrossAccountAccessDenied):
             action = f"{spec.model.signing_name}:{operation}"
+            user = arn(partition_for_region(region), "iam", "", account, "root")
             error.message = (
-                f"User: arn:{partition_for_region(region)}:iam::{account}:root is not "
+                f"User: {user} is not "
                 f"authorized to perform: {action} on resource: {error.resource_arn} because "
                 f"no resource-based policy allows the {action} action"
             )
