@@ -30,10 +30,12 @@ from .protocol.model import ServiceSpec, service_spec
 from .protocol.validation import validate
 from .protocol.wire import Request, Response, WireRefusal
 from .registry import LOOK, REGISTRY, Registry
-from .services.base import Handler, ServiceDefinition
+from .services.base import B, Handler, ServiceDefinition
 
 
-def handle(service: ServiceDefinition, request: Request, registry: Registry = REGISTRY) -> Response:
+def handle(
+    service: ServiceDefinition[B], request: Request, registry: Registry = REGISTRY
+) -> Response:
     """Answer one request to ``service`` as the real service would, from the
     state in ``registry`` (the in-process mock's unless a server passes its own)."""
     spec = service_spec(service.name)
@@ -108,9 +110,9 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
 
 def _with_faults(
     registry: Registry,
-    service: ServiceDefinition,
+    service: ServiceDefinition[B],
     operation: str,
-    handler: Handler,
+    handler: Handler[B],
     params: dict[str, Any],
     account: str,
     region: str,
@@ -141,7 +143,7 @@ def _with_faults(
 
 
 def internal_failure(
-    service: ServiceDefinition, request: Request, error: BaseException
+    service: ServiceDefinition[Any], request: Request, error: BaseException
 ) -> Response:
     """The answer to a request the mock failed on with ``error`` (a bug): a
     500 InternalFailure in the service's error format, naming the error."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..protocol.model import service_spec
 from .base import ServiceDefinition
 from .kinesis import KINESIS
@@ -10,16 +12,16 @@ from .kinesisvideo import KINESIS_VIDEO_SERVICES
 # What every Kinesis Video client signs its requests for.
 KINESIS_VIDEO_SIGNING_NAME = "kinesisvideo"
 
-SERVICES: dict[str, ServiceDefinition] = {
+SERVICES: dict[str, ServiceDefinition[Any]] = {
     service.name: service for service in (KINESIS, *KINESIS_VIDEO_SERVICES)
 }
 
 # botocore names its events after the hyphenated service id
 # ("before-send.kinesis-video-media.GetMedia"); map those ids back.
-SERVICES_BY_EVENT_ID: dict[str, ServiceDefinition] = {}
+SERVICES_BY_EVENT_ID: dict[str, ServiceDefinition[Any]] = {}
 
 
-def service_for_event_id(service_id: str) -> ServiceDefinition | None:
+def service_for_event_id(service_id: str) -> ServiceDefinition[Any] | None:
     if not SERVICES_BY_EVENT_ID:
         for service in SERVICES.values():
             model_id = service_spec(service.name).model.service_id.hyphenize()
@@ -27,7 +29,7 @@ def service_for_event_id(service_id: str) -> ServiceDefinition | None:
     return SERVICES_BY_EVENT_ID.get(service_id)
 
 
-def service_for_signing_name(signing_name: str | None, path: str) -> ServiceDefinition | None:
+def service_for_signing_name(signing_name: str | None, path: str) -> ServiceDefinition[Any] | None:
     """The service a raw HTTP request is for, from the name it was signed for.
 
     The Kinesis Video clients all sign as ``kinesisvideo``; the path (each

@@ -35,7 +35,7 @@ class Recognised:
     """A request for a mocked service, and the signing name it must carry
     (the service refuses a credential scoped to another one)."""
 
-    service: ServiceDefinition
+    service: ServiceDefinition[Any]
     signing_name: str
 
 

@@ -48,7 +48,7 @@ class _Stalled(Exception):
     pass
 
 
-def _service_for(request: Request) -> tuple[ServiceDefinition, str]:
+def _service_for(request: Request) -> tuple[ServiceDefinition[Any], str]:
     """The mocked service a request to the server is for, and the signing
     name its credential must carry. Everything sent here is ours: without a
     signal naming a service, ``/`` is Kinesis and other paths go by the
