@@ -28,11 +28,11 @@ from dataclasses import MISSING, dataclass, fields
 from typing import Any, NoReturn
 
 from . import __version__, server
+from .protocol.auth import DEFAULT_REGION
 from .registry import Registry
 from .settings import Settings, check_option, option_type
 
 ENV_PREFIX = "KINESIS_MOCK_"
-DEFAULT_REGION = "us-east-1"
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 SERVER_EXTRA = "pip install 'kinesis-mock[server]'"
 # What the server extra brings that serving imports.

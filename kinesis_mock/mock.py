@@ -19,7 +19,7 @@ from .environment import DEFAULT_REGION, FakeEnvironment
 from .faults import Faults
 from .journal import Call, Journal
 from .registry import REGISTRY, Registry
-from .services.base import ServiceDefinition
+from .services.base import B, ServiceDefinition
 from .services.kinesis import KINESIS
 from .services.kinesis.backend import KinesisBackend
 from .services.kinesisvideo import KINESIS_VIDEO
@@ -331,8 +331,8 @@ class KinesisMock:
         return region or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
     def _open(
-        self, service: ServiceDefinition, region: str | None, account_id: str | None
-    ) -> AbstractContextManager[Any]:
+        self, service: ServiceDefinition[B], region: str | None, account_id: str | None
+    ) -> AbstractContextManager[B]:
         """The backend, locked and with due transitions applied, exactly as
         an API call sees it."""
         return self._registry.open(service, account_id or self.account_id, self._region(region))

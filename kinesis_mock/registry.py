@@ -11,12 +11,12 @@ keeps everything in memory.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, cast, runtime_checkable
 
 from . import clock
 from .faults import Faults
 from .journal import Journal
-from .services.base import Backend, ServiceDefinition
+from .services.base import B, Backend, ServiceDefinition
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -51,7 +51,9 @@ class Registry:
         self.faults = Faults()
         self.journal = Journal()
 
-    def backend(self, service: ServiceDefinition, account: str, region: str) -> Any:
+    def backend(self, service: ServiceDefinition[B], account: str, region: str) -> B:
+        """The backend of ``service`` in an account and region, made on first
+        use (unlocked and not advanced: :meth:`open` is how to use it)."""
         key = (service.state_name, account, region)
         backend = self._backends.get(key)
         if backend is None:
@@ -61,7 +63,8 @@ class Registry:
                     backend = service.backend_factory(account, region, self.settings)
                     self._adopt(key, backend)
                     self._backends[key] = backend
-        return backend
+        # Definitions sharing a state name share its backend type.
+        return cast(B, backend)
 
     def _adopt(self, key: Key, backend: Any) -> None:
         """Make ``backend`` (new, or loaded from a data directory) this registry's."""
@@ -70,18 +73,18 @@ class Registry:
 
     def open(
         self,
-        service: ServiceDefinition,
+        service: ServiceDefinition[B],
         account: str,
         region: str,
         operation: str | None = None,
-    ) -> _Opened:
+    ) -> Opened[B]:
         """The backend of ``service`` in an account and region, locked and
         with every clock-driven transition due by now applied: the one way
         anything (a request, the test handle, the CLI) reads or changes state.
         Use it as ``with registry.open(...) as backend:``. ``operation``
         names the call it is opened for (a data directory saves the state
         after calls that can change it; None: any)."""
-        return _Opened(self.backend(service, account, region))
+        return Opened(self.backend(service, account, region))
 
     def backends(self, state_name: str) -> dict[tuple[str, str], Any]:
         """The existing backends of one service, by (account, region)."""
@@ -128,17 +131,17 @@ class Registry:
 LOOK = "(look)"
 
 
-class _Opened:
+class Opened(Generic[B]):
     """``with`` support for :meth:`Registry.open`. A plain class, not a
     generator context manager: every mocked call goes through it, and this
     costs a fifth as much."""
 
     __slots__ = ("_backend",)
 
-    def __init__(self, backend: Any) -> None:
+    def __init__(self, backend: B) -> None:
         self._backend = backend
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> B:
         backend = self._backend
         backend.lock.acquire()
         try:

@@ -108,12 +108,3 @@ def partition_dns_suffixes() -> set[str]:
             outputs[key] for key in ("dnsSuffix", "dualStackDnsSuffix") if outputs.get(key)
         )
     return suffixes
-
-
-@functools.cache
-def partition_for_region(region: str) -> str:
-    """The ARN partition of a region, from botocore's partition data."""
-    for partition in _loader().load_data("partitions")["partitions"]:
-        if region in partition.get("regions", {}) or re.match(partition["regionRegex"], region):
-            return str(partition["id"])
-    return "aws"

@@ -1,11 +1,16 @@
-"""What every mocked service provides to the protocol layer."""
+"""What every mocked service provides to the pipeline.
+
+A :class:`ServiceDefinition` is generic in its backend type ``B``: its
+factory makes a ``B`` and its handlers and fault hooks take one, so mypy
+checks each handler's backend argument against the service it registers on.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol
 
 from ..settings import Settings
 
@@ -22,8 +27,24 @@ class Backend(Protocol):
         any was (a server with a data directory then saves the state)."""
 
 
-Handler = Callable[[Any, Params], Mapping[str, Any] | None]
-BackendFactory = Callable[[str, str, Settings], Backend]
+# The backend type of a service. A bare ``ServiceDefinition`` (where several
+# services are held together) means ``ServiceDefinition[Any]``: a default
+# typing.TypeVar takes only from Python 3.13, so the type checker reads it
+# from typing_extensions (a dependency of mypy).
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar
+
+    B = TypeVar("B", bound=Backend, default=Any)
+else:
+    from typing import TypeVar
+
+    B = TypeVar("B", bound=Backend)
+
+# An operation's handler: the validated input, against the backend of the
+# caller's account and region, to the output (or a raised ServiceError).
+Handler = Callable[[B, Params], Mapping[str, Any] | None]
+# The backend of one account and region: (account, region, settings) -> B.
+BackendFactory = Callable[[str, str, Settings], B]
 
 
 @dataclass(frozen=True)
@@ -52,13 +73,13 @@ def stream_name_in(params: Params | None) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def named_target(backend: Any, operation: str, params: Params) -> FaultTarget:
+def named_target(backend: object, operation: str, params: Params) -> FaultTarget:
     """The target a request names directly (what a service without its own
     reading offers)."""
     return FaultTarget(stream=stream_name_in(params))
 
 
-def no_message(backend: Any, operation: str, code: str, target: FaultTarget) -> str | None:
+def no_message(backend: object, operation: str, code: str, target: FaultTarget) -> str | None:
     return None
 
 
@@ -67,11 +88,11 @@ def no_message(backend: Any, operation: str, code: str, target: FaultTarget) -> 
 # the (error code, message or None for the service's text) of the entries
 # that fail.
 EntryDecision = Callable[[list[Any], list[str]], dict[int, tuple[str, str | None]]]
-EntryHandler = Callable[[Any, Params, EntryDecision], Mapping[str, Any]]
+EntryHandler = Callable[[B, Params, EntryDecision], Mapping[str, Any]]
 
 
 @dataclass
-class ServiceDefinition:
+class ServiceDefinition(Generic[B]):
     """A mocked service: its botocore model name, its handlers and its state.
 
     ``state_name`` lets several botocore services share one backend (the
@@ -83,20 +104,20 @@ class ServiceDefinition:
 
     name: str
     state_name: str
-    backend_factory: BackendFactory
-    handlers: dict[str, Handler] = field(default_factory=dict)
+    backend_factory: BackendFactory[B]
+    handlers: dict[str, Handler[B]] = field(default_factory=dict)
     report_order: Mapping[str, Sequence[str]] = field(default_factory=dict)
     # For arranged faults: what a call is about (under the backend's lock),
     # the service's text for an error on it (None: the model's description),
     # and the operations whose entries can fail one by one.
-    fault_target: Callable[[Any, str, Params], FaultTarget] = named_target
-    fault_message: Callable[[Any, str, str, FaultTarget], str | None] = no_message
-    entry_handlers: dict[str, EntryHandler] = field(default_factory=dict)
+    fault_target: Callable[[B, str, Params], FaultTarget] = named_target
+    fault_message: Callable[[B, str, str, FaultTarget], str | None] = no_message
+    entry_handlers: dict[str, EntryHandler[B]] = field(default_factory=dict)
 
-    def operation(self, name: str) -> Callable[[Handler], Handler]:
+    def operation(self, name: str) -> Callable[[Handler[B]], Handler[B]]:
         """Register the decorated function as the handler of operation ``name``."""
 
-        def register(handler: Handler) -> Handler:
+        def register(handler: Handler[B]) -> Handler[B]:
             self.handlers[name] = handler
             return handler
 

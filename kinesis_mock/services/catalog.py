@@ -1,43 +1,108 @@
-"""Every mocked service, by botocore service name and by botocore service id."""
+"""Every mocked service, and the lookups the transports find one by.
+
+Everything but the list itself comes from each service's botocore model: its
+service id (botocore's event names), the name its requests are signed for
+(SigV4), its endpoint prefix (the host label and botocore's client prefix)
+and its ``X-Amz-Target`` prefix. Adding a service is adding it here.
+"""
 
 from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
 
 from ..protocol.model import service_spec
 from .base import ServiceDefinition
 from .kinesis import KINESIS
 from .kinesisvideo import KINESIS_VIDEO_SERVICES
 
-# What every Kinesis Video client signs its requests for.
-KINESIS_VIDEO_SIGNING_NAME = "kinesisvideo"
-
-SERVICES: dict[str, ServiceDefinition] = {
+# The first listed answers a request to a server that names no service and
+# none of whose operations' URIs its path is.
+SERVICES: dict[str, ServiceDefinition[Any]] = {
     service.name: service for service in (KINESIS, *KINESIS_VIDEO_SERVICES)
 }
 
-# botocore names its events after the hyphenated service id
-# ("before-send.kinesis-video-media.GetMedia"); map those ids back.
-SERVICES_BY_EVENT_ID: dict[str, ServiceDefinition] = {}
+
+@dataclass(frozen=True)
+class _Index:
+    # botocore names its events after the hyphenated service id
+    # ("before-send.kinesis-video-media.GetMedia").
+    by_event_id: dict[str, ServiceDefinition[Any]]
+    # Several clients may sign for one name (every Kinesis Video client signs
+    # as "kinesisvideo"), in the catalog's order.
+    by_signing_name: dict[str, tuple[ServiceDefinition[Any], ...]]
+    signing_name_by_endpoint_prefix: dict[str, str]
+    signing_name_by_target_prefix: dict[str, str]
 
 
-def service_for_event_id(service_id: str) -> ServiceDefinition | None:
-    if not SERVICES_BY_EVENT_ID:
-        for service in SERVICES.values():
-            model_id = service_spec(service.name).model.service_id.hyphenize()
-            SERVICES_BY_EVENT_ID[model_id] = service
-    return SERVICES_BY_EVENT_ID.get(service_id)
+@functools.cache
+def _index() -> _Index:
+    # Built on first use: it loads every service's model.
+    index = _Index({}, {}, {}, {})
+    for service in SERVICES.values():
+        model = service_spec(service.name).model
+        index.by_event_id[model.service_id.hyphenize()] = service
+        signing_name = str(model.signing_name)
+        index.by_signing_name[signing_name] = (
+            *index.by_signing_name.get(signing_name, ()),
+            service,
+        )
+        index.signing_name_by_endpoint_prefix[str(model.endpoint_prefix)] = signing_name
+        target_prefix = model.metadata.get("targetPrefix")
+        if target_prefix:
+            index.signing_name_by_target_prefix[target_prefix] = signing_name
+    return index
 
 
-def service_for_signing_name(signing_name: str | None, path: str) -> ServiceDefinition | None:
+def service_for_event_id(service_id: str) -> ServiceDefinition[Any] | None:
+    """The service of a botocore event's hyphenated service id."""
+    return _index().by_event_id.get(service_id)
+
+
+def signing_name_of(service: ServiceDefinition[Any]) -> str:
+    """The name requests to ``service`` are signed for."""
+    return str(service_spec(service.name).model.signing_name)
+
+
+def signing_name_for_endpoint_prefix(prefix: str | None) -> str | None:
+    """The signing name of the service whose endpoint prefix (the service
+    label of its hosts, botocore's ``endpoint_prefix``) is ``prefix``."""
+    return _index().signing_name_by_endpoint_prefix.get(prefix or "")
+
+
+def signing_name_for_target(target: str) -> str | None:
+    """The signing name of the service an ``X-Amz-Target`` header
+    (``<target prefix>.<operation>``) is for."""
+    prefix, dot, _ = target.partition(".")
+    return _index().signing_name_by_target_prefix.get(prefix) if dot else None
+
+
+def service_for_path(path: str) -> ServiceDefinition[Any] | None:
+    """The first listed service one of whose operations' URIs ``path`` is."""
+    return _by_route(tuple(SERVICES.values()), path or "/")
+
+
+def service_for_signing_name(signing_name: str | None, path: str) -> ServiceDefinition[Any] | None:
     """The service a raw HTTP request is for, from the name it was signed for.
 
-    The Kinesis Video clients all sign as ``kinesisvideo``; the path (each
-    operation's own URI) tells which one.
+    Where several clients sign for one name (the Kinesis Video clients all
+    sign as ``kinesisvideo``), the path (each operation's own URI) tells
+    which one; a path that is none of theirs goes to the first listed (the
+    control plane, which answers with its unknown-operation error).
     """
-    if signing_name == "kinesis":
-        return KINESIS
-    if signing_name == KINESIS_VIDEO_SIGNING_NAME:
-        for service in KINESIS_VIDEO_SERVICES:
-            spec = service_spec(service.name)
-            if any(route.pattern.fullmatch(path) for route in spec.routes):
-                return service
+    services = _index().by_signing_name.get(signing_name or "")
+    if not services:
+        return None
+    if len(services) == 1:
+        return services[0]
+    return _by_route(services, path) or services[0]
+
+
+def _by_route(
+    services: tuple[ServiceDefinition[Any], ...], path: str
+) -> ServiceDefinition[Any] | None:
+    for service in services:
+        if any(route.pattern.fullmatch(path) for route in service_spec(service.name).routes):
+            return service
     return None

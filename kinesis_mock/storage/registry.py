@@ -7,8 +7,8 @@ import os
 from typing import Any
 
 from .. import clock
-from ..registry import LOOK, Key, Registry
-from ..services.base import ServiceDefinition
+from ..registry import LOOK, Key, Opened, Registry
+from ..services.base import B, ServiceDefinition
 from ..settings import Settings
 from .store import Owner, Store, adopt
 
@@ -82,13 +82,13 @@ class StoredRegistry(Registry):
         super()._adopt(key, backend)
         adopt(backend, self._owner(key))
 
-    def open(  # type: ignore[override]
+    def open(
         self,
-        service: ServiceDefinition,
+        service: ServiceDefinition[B],
         account: str,
         region: str,
         operation: str | None = None,
-    ) -> _StoredOpened:
+    ) -> _StoredOpened[B]:
         backend = self.backend(service, account, region)
         owner = self._owners.get((service.state_name, account, region))
         return _StoredOpened(backend, owner, operation not in UNCHANGING)
@@ -107,18 +107,18 @@ class StoredRegistry(Registry):
         self.store.close()
 
 
-class _StoredOpened:
+class _StoredOpened(Opened[B]):
     """:class:`Registry.open` for a stored registry: after the call, its
     changes are committed (before the lock is released and the answer sent)."""
 
-    __slots__ = ("_backend", "_owner", "_save")
+    __slots__ = ("_owner", "_save")
 
-    def __init__(self, backend: Any, owner: Owner | None, save: bool) -> None:
-        self._backend = backend
+    def __init__(self, backend: B, owner: Owner | None, save: bool) -> None:
+        super().__init__(backend)
         self._owner = owner
         self._save = save
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> B:
         backend = self._backend
         backend.lock.acquire()
         try:

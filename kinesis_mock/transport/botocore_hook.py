@@ -23,7 +23,7 @@ from botocore import handlers as botocore_handlers
 from botocore.awsrequest import AWSResponse
 from botocore.endpoint import Endpoint
 
-from ..protocol.dispatch import handle
+from ..pipeline import handle
 from ..protocol.wire import Response
 from ..services.catalog import service_for_event_id
 from .aio import AsyncContent, DualResponse

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import uuid
 
+from ..pipeline import handle
 from ..protocol.codecs import CODECS
-from ..protocol.dispatch import handle
 from ..protocol.errors import ServiceError, SessionTokenInvalid
 from ..protocol.model import service_spec
 from ..protocol.wire import Request, Response

@@ -21,13 +21,15 @@ from ..protocol.auth import credential_scope
 from ..protocol.model import partition_dns_suffixes
 from ..protocol.wire import Request
 from ..services.base import ServiceDefinition
-from ..services.catalog import KINESIS_VIDEO_SIGNING_NAME, SERVICES, service_for_signing_name
+from ..services.catalog import (
+    service_for_signing_name,
+    signing_name_for_endpoint_prefix,
+    signing_name_for_target,
+)
 
-KINESIS_TARGET_PREFIX = "Kinesis_20131202."
 # host:port of the servers this process runs (kinesis_mock.server.start): a
 # client given one as endpoint_url reaches that server, even inside a mock.
 LOCAL_SERVERS: set[str] = set()
-_SIGNING_NAMES = ("kinesis", KINESIS_VIDEO_SIGNING_NAME)
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Recognised:
     """A request for a mocked service, and the signing name it must carry
     (the service refuses a credential scoped to another one)."""
 
-    service: ServiceDefinition
+    service: ServiceDefinition[Any]
     signing_name: str
 
 
@@ -69,22 +71,20 @@ def signing_name_for_any_aws_host(host: str) -> str | None:
 
 
 def signing_name_for_host(host: str) -> str | None:
-    """``kinesis`` or ``kinesisvideo`` when ``host`` is one of their endpoints.
+    """The signing name of the mocked service ``host`` is an endpoint of.
 
     Endpoint hosts end ``<service label>.<region>.[vpce.]<partition suffix>``;
-    the label is ``kinesis``, ``kinesis-fips``, ``data-kinesis``,
-    ``control-kinesis-fips``, ``kinesisvideo``... with any labels before it
-    (an account id, a VPC endpoint id, a Kinesis Video data endpoint's id).
+    the label is the service's endpoint prefix with variants around it
+    (``kinesis``, ``kinesis-fips``, ``data-kinesis``, ``control-kinesis-fips``,
+    ``kinesisvideo``...) and any labels before it (an account id, a VPC
+    endpoint id, a Kinesis Video data endpoint's id).
     """
     labels = _endpoint_labels(host)
     if labels is None or len(labels) < 2:
         return None
     tokens = labels[-2].split("-")  # labels[-1] is the region
-    if KINESIS_VIDEO_SIGNING_NAME in tokens:
-        return KINESIS_VIDEO_SIGNING_NAME
-    if "kinesis" in tokens:
-        return "kinesis"
-    return None
+    names = (signing_name_for_endpoint_prefix(token) for token in tokens)
+    return next((name for name in names if name is not None), None)
 
 
 def recognise(
@@ -107,19 +107,16 @@ def recognise_request(
     """The mocked service ``request`` is for, from its signals: the name it
     was signed for, its ``host``, its ``X-Amz-Target``, the client's
     ``endpoint_prefix``; ``None`` when none names one of ours."""
-    target = request.header("X-Amz-Target") or ""
-    candidates = [
+    candidates = (
         credential_scope(request).service,
         signing_name_for_host(host),
-        "kinesis" if target.startswith(KINESIS_TARGET_PREFIX) else None,
-        endpoint_prefix,
-    ]
-    name = next((c for c in candidates if c in _SIGNING_NAMES), None)
-    if name is None:
-        return None
-    service = service_for_signing_name(name, request.path)
-    if service is None:
-        # A Kinesis Video host, but no operation's URI: the control plane
-        # answers it (with the service's unknown-operation error).
-        service = SERVICES["kinesisvideo"]
-    return Recognised(service, name)
+        signing_name_for_target(request.header("X-Amz-Target") or ""),
+        signing_name_for_endpoint_prefix(endpoint_prefix),
+    )
+    for name in candidates:
+        if name is None:
+            continue
+        service = service_for_signing_name(name, request.path)
+        if service is not None:
+            return Recognised(service, name)
+    return None

@@ -15,7 +15,7 @@ from typing import Any
 import requests.adapters
 import responses
 
-from ..protocol.dispatch import handle
+from ..pipeline import handle
 from .convert import to_request
 from .recognise import Recognised, recognise
 from .seal import refuse_if_sealed

@@ -19,11 +19,11 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..protocol.dispatch import EventStream, internal_failure
+from ..pipeline import EventStream, internal_failure
 from ..protocol.wire import Request, Response
 from ..registry import Registry
 from ..services.base import ServiceDefinition
-from ..services.catalog import KINESIS_VIDEO_SIGNING_NAME, SERVICES, service_for_signing_name
+from ..services.catalog import SERVICES, service_for_path, signing_name_of
 from . import admin, cors, media_urls
 from .recognise import recognise_request
 
@@ -48,19 +48,17 @@ class _Stalled(Exception):
     pass
 
 
-def _service_for(request: Request) -> tuple[ServiceDefinition, str]:
+def _service_for(request: Request) -> tuple[ServiceDefinition[Any], str]:
     """The mocked service a request to the server is for, and the signing
     name its credential must carry. Everything sent here is ours: without a
-    signal naming a service, ``/`` is Kinesis and other paths go by the
-    Kinesis Video routes."""
+    signal naming a service, the path goes by the services' operation URIs
+    (``/`` is Kinesis Data Streams'), and the catalog's first service
+    answers the rest."""
     recognised = recognise_request(request)
     if recognised is not None:
         return recognised.service, recognised.signing_name
-    if request.path not in ("", "/"):
-        video = service_for_signing_name(KINESIS_VIDEO_SIGNING_NAME, request.path)
-        if video is not None:
-            return video, KINESIS_VIDEO_SIGNING_NAME
-    return SERVICES["kinesis"], "kinesis"
+    service = service_for_path(request.path) or next(iter(SERVICES.values()))
+    return service, signing_name_of(service)
 
 
 async def _body(receive: Receive, timeout: float | None) -> bytes:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ...arns import partition_for_region
 from ...protocol.errors import (
     CrossAccountAccessDenied,
     InvalidArgumentException,
@@ -21,7 +22,6 @@ from ...protocol.errors import (
     ResourceNotFoundException,
     StreamNotFound,
 )
-from ...protocol.model import partition_for_region
 from ...settings import Settings
 from ..schedule import Schedule
 from .records import ShardLog

@@ -12,7 +12,7 @@ def _backend(account: str, region: str, settings: Settings) -> KinesisBackend:
     return KinesisBackend(account, region, settings)
 
 
-KINESIS = ServiceDefinition(
+KINESIS: ServiceDefinition[KinesisBackend] = ServiceDefinition(
     name="kinesis",
     state_name="kinesis",
     backend_factory=_backend,

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from ...arns import partition_for_region
 from ...protocol.errors import (
     FragmentNotFound,
     InvalidArgumentException,
@@ -20,7 +21,6 @@ from ...protocol.errors import (
     VersionMismatch,
     VideoResourceNotFound,
 )
-from ...protocol.model import partition_for_region
 from ...settings import Settings
 from ..base import Params
 from ..paging import page_of

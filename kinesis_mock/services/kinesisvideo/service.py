@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..base import ServiceDefinition
-from .backend import backend_factory
+from .backend import KinesisVideoBackend, backend_factory
 
 
-def _sharing_state(name: str) -> ServiceDefinition:
+def _sharing_state(name: str) -> ServiceDefinition[KinesisVideoBackend]:
     # The data-plane clients share the control plane's state.
     return ServiceDefinition(name=name, state_name="kinesisvideo", backend_factory=backend_factory)
 

@@ -14,25 +14,28 @@ import uuid
 from collections.abc import Iterator
 from typing import Any, Protocol, runtime_checkable
 
-from .. import clock
-from ..journal import Call
-from ..registry import LOOK, REGISTRY, Registry
-from ..services.base import Handler, ServiceDefinition
-from . import eventstream
-from .auth import DEFAULT_REGION, account_for_access_key, check_signature, credential_scope
-from .codecs import CODECS, Codec
-from .errors import (
+from . import clock
+from .arns import arn, partition_for_region
+from .journal import Call
+from .protocol import eventstream
+from .protocol.auth import DEFAULT_REGION, account_for_access_key, check_signature, credential_scope
+from .protocol.codecs import CODECS, Codec
+from .protocol.errors import (
     CrossAccountAccessDenied,
     InternalFailure,
     NotImplementedOperation,
     ServiceError,
 )
-from .model import ServiceSpec, partition_for_region, service_spec
-from .validation import validate
-from .wire import Request, Response, WireRefusal
+from .protocol.model import ServiceSpec, service_spec
+from .protocol.validation import validate
+from .protocol.wire import Request, Response, WireRefusal
+from .registry import LOOK, REGISTRY, Registry
+from .services.base import B, Handler, ServiceDefinition
 
 
-def handle(service: ServiceDefinition, request: Request, registry: Registry = REGISTRY) -> Response:
+def handle(
+    service: ServiceDefinition[B], request: Request, registry: Registry = REGISTRY
+) -> Response:
     """Answer one request to ``service`` as the real service would, from the
     state in ``registry`` (the in-process mock's unless a server passes its own)."""
     spec = service_spec(service.name)
@@ -81,8 +84,9 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
     except ServiceError as error:
         if isinstance(error, CrossAccountAccessDenied):
             action = f"{spec.model.signing_name}:{operation}"
+            user = arn(partition_for_region(region), "iam", "", account, "root")
             error.message = (
-                f"User: arn:{partition_for_region(region)}:iam::{account}:root is not "
+                f"User: {user} is not "
                 f"authorized to perform: {action} on resource: {error.resource_arn} because "
                 f"no resource-based policy allows the {action} action"
             )
@@ -106,9 +110,9 @@ def handle(service: ServiceDefinition, request: Request, registry: Registry = RE
 
 def _with_faults(
     registry: Registry,
-    service: ServiceDefinition,
+    service: ServiceDefinition[B],
     operation: str,
-    handler: Handler,
+    handler: Handler[B],
     params: dict[str, Any],
     account: str,
     region: str,
@@ -139,7 +143,7 @@ def _with_faults(
 
 
 def internal_failure(
-    service: ServiceDefinition, request: Request, error: BaseException
+    service: ServiceDefinition[Any], request: Request, error: BaseException
 ) -> Response:
     """The answer to a request the mock failed on with ``error`` (a bug): a
     500 InternalFailure in the service's error format, naming the error."""
