@@ -8,7 +8,6 @@ import hashlib
 import re
 import secrets
 import string
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -21,9 +20,8 @@ from ...protocol.errors import (
     ResourceNotFoundException,
     StreamNotFound,
 )
-from ...protocol.model import partition_for_region
 from ...settings import Settings
-from ..schedule import Schedule
+from ..backend_base import BackendBase
 from .records import ShardLog
 
 if TYPE_CHECKING:
@@ -318,7 +316,7 @@ def check_room_for_a_registered_consumer(backend: KinesisBackend, stream: Stream
         )
 
 
-class KinesisBackend:
+class KinesisBackend(BackendBase):
     """Streams of one account in one region, guarded by ``lock``."""
 
     # What keeps a new shard's records: memory, unless a server's data
@@ -326,15 +324,10 @@ class KinesisBackend:
     new_log: Callable[[int, int], ShardLog] = ShardLog
 
     def __init__(self, account: str, region: str, settings: Settings) -> None:
-        self.account = account
-        self.region = region
-        self.settings = settings
-        self.partition = partition_for_region(region)
-        self.lock = threading.RLock()
+        super().__init__(account, region, settings)
         self.streams: dict[str, Stream] = {}
         self._names: list[str] = []  # sorted, for ListStreams
         self._by_id: dict[str, Stream] = {}
-        self._schedule = Schedule()
         # Other resources of the account and region (queues, channels), by kind and name.
         self.resources: dict[str, dict[str, Any]] = {}
         # Account-level settings (DescribeAccountSettings / UpdateAccountSettings).
@@ -342,24 +335,21 @@ class KinesisBackend:
 
     # -- clock-driven state changes -------------------------------------
 
-    def advance(self, now: float) -> bool:
-        """Run the transitions due by ``now``; whether any ran."""
-        return self._schedule.advance(now)
-
-    def later(self, due: float, action: Callable[[float], None]) -> None:
-        """Run ``action`` (given the time it was due) once the clock reaches ``due``."""
-        self._schedule.later(due, action)
-
-    def schedule(
+    def transition(
         self,
         stream: Stream,
         leaving: str,
-        due: float,
+        delay: float,
         complete: Callable[[float], object] | None = None,
+        *,
+        now: float | None = None,
     ) -> None:
-        """Move ``stream`` out of ``leaving`` at ``due``: DELETING ends in its
-        removal, any other state in ACTIVE after running ``complete``."""
-        self.later(due, functools.partial(self._transition, stream, leaving, complete))
+        """Put ``stream`` in ``leaving`` (CREATING, UPDATING, DELETING) for
+        ``delay`` seconds (not at all when ``delay`` is 0 or less); then
+        DELETING ends in its removal, any other state in ACTIVE after running
+        ``complete``."""
+        stream.status = leaving
+        self.after(delay, functools.partial(self._transition, stream, leaving, complete), now=now)
 
     def _transition(
         self, stream: Stream, leaving: str, complete: Callable[[float], object] | None, at: float
@@ -398,12 +388,7 @@ class KinesisBackend:
         del self._names[index]
 
     def delete_stream(self, stream: Stream, now: float) -> None:
-        stream.status = DELETING
-        delay = self.settings.stream_delete_delay
-        if delay <= 0:
-            self._remove(stream)
-        else:
-            self.schedule(stream, DELETING, now + delay)
+        self.transition(stream, DELETING, self.settings.stream_delete_delay, now=now)
 
     def names_after(self, exclusive_start: str | None) -> list[str]:
         """Stream names in order, starting after ``exclusive_start``."""

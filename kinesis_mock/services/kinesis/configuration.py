@@ -40,10 +40,7 @@ MODE_CHANGES_PER_DAY = 2
 
 def _start_update(backend: KinesisBackend, stream: Stream) -> None:
     """An asynchronous change: UPDATING for the configured delay, then ACTIVE."""
-    delay = backend.settings.stream_update_delay
-    if delay > 0:
-        stream.status = UPDATING
-        backend.schedule(stream, UPDATING, clock.now() + delay)
+    backend.transition(stream, UPDATING, backend.settings.stream_update_delay)
 
 
 # -- encryption ------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from typing import Any, Protocol
 
-from ... import clock
 from .backend import ACTIVE, CREATING, DELETING, KinesisBackend
 
 
@@ -16,12 +15,10 @@ class HasStatus(Protocol):
 
 def created(backend: KinesisBackend, resource: HasStatus, now: float) -> None:
     """A new resource: ACTIVE at once, or CREATING for the configured delay."""
-    delay = backend.settings.consumer_create_delay
-    if delay <= 0:
-        resource.status = ACTIVE
-        return
     resource.status = CREATING
-    backend.later(now + delay, functools.partial(_activate, resource))
+    backend.after(
+        backend.settings.consumer_create_delay, functools.partial(_activate, resource), now=now
+    )
 
 
 def _activate(resource: HasStatus, _due: float) -> None:
@@ -32,12 +29,10 @@ def _activate(resource: HasStatus, _due: float) -> None:
 def deleted(backend: KinesisBackend, registry: dict[str, Any], name: str) -> None:
     """Remove ``registry[name]`` at once, or after DELETING for the configured delay."""
     resource = registry[name]
-    delay = backend.settings.consumer_delete_delay
-    if delay <= 0:
-        del registry[name]
-        return
     resource.status = DELETING
-    backend.later(clock.now() + delay, functools.partial(_remove, registry, name, resource))
+    backend.after(
+        backend.settings.consumer_delete_delay, functools.partial(_remove, registry, name, resource)
+    )
 
 
 def _remove(registry: dict[str, Any], name: str, resource: object, _due: float) -> None:

@@ -131,13 +131,7 @@ def _open_shard(stream: Stream, shard_id: str) -> Shard:
 def _apply(backend: KinesisBackend, stream: Stream, change: Callable[[float], object]) -> None:
     """Run a reshard now, or after the stream has been UPDATING for the
     configured delay (the old shards stay open meanwhile)."""
-    delay = backend.settings.stream_update_delay
-    now = clock.now()
-    if delay <= 0:
-        change(now)
-        return
-    stream.status = UPDATING
-    backend.schedule(stream, UPDATING, now + delay, change)
+    backend.transition(stream, UPDATING, backend.settings.stream_update_delay, change)
 
 
 def _check_shard_limit(backend: KinesisBackend, stream: Stream, added: int) -> None:

@@ -15,7 +15,6 @@ from ...protocol.errors import (
 from ..base import Params
 from ..tokens import seal, unseal
 from .backend import (
-    ACTIVE,
     AUTO,
     CREATING,
     DELETING,
@@ -67,7 +66,6 @@ def create_stream(backend: KinesisBackend, req: Params) -> None:
     check_new_tags(name, backend.account, tags)
 
     now = clock.now()
-    delay = backend.settings.stream_create_delay
     stream = Stream(
         name=name,
         arn=backend.stream_arn(name),
@@ -76,7 +74,7 @@ def create_stream(backend: KinesisBackend, req: Params) -> None:
         region=backend.region,
         created_at=now,
         mode=mode,
-        status=CREATING if delay > 0 else ACTIVE,
+        status=CREATING,
         shards=backend.make_shards(count, now),
         tags={key: value or "" for key, value in tags.items()},
         warm_throughput_mibps=warm_throughput,
@@ -85,8 +83,7 @@ def create_stream(backend: KinesisBackend, req: Params) -> None:
     if "MaxRecordSizeInKiB" in req:
         stream.max_record_size_kib = req["MaxRecordSizeInKiB"]
     backend.add_stream(stream)
-    if delay > 0:
-        backend.schedule(stream, CREATING, now + delay)
+    backend.transition(stream, CREATING, backend.settings.stream_create_delay, now=now)
 
 
 def _check_limits(backend: KinesisBackend, mode: str, count: int) -> None:
