@@ -18,6 +18,7 @@ from ...protocol.errors import (
     LimitExceededException,
     NotActive,
     ResourceNotFoundException,
+    ShardNotFound,
     StreamNotFound,
 )
 from ...settings import Settings
@@ -104,6 +105,29 @@ CHANGE_WINDOW = 24 * 3600
 def changes_in_window(times: list[float], now: float) -> list[float]:
     """The changes among ``times`` that still count against a daily limit."""
     return [t for t in times if now - t < CHANGE_WINDOW]
+
+
+def new_shard(
+    index: int,
+    starting_hash_key: int,
+    ending_hash_key: int,
+    created_at: float,
+    log: ShardLog,
+    parent: Shard | None = None,
+    adjacent: Shard | None = None,
+) -> Shard:
+    """The ``index``-th shard of a stream: one of a new stream's, or a child
+    of ``parent`` (and ``adjacent``, for a merge) in a reshard."""
+    return Shard(
+        shard_id=shard_id_for(index),
+        index=index,
+        starting_hash_key=starting_hash_key,
+        ending_hash_key=ending_hash_key,
+        created_at=created_at,
+        log=log,
+        parent_shard_id=parent.shard_id if parent is not None else None,
+        adjacent_parent_shard_id=adjacent.shard_id if adjacent is not None else None,
+    )
 
 
 def shard_id_for(index: int) -> str:
@@ -396,22 +420,13 @@ class KinesisBackend(BackendBase):
             return self._names
         return self._names[bisect.bisect_right(self._names, exclusive_start) :]
 
-    def make_shards(self, count: int, created_at: float, first_index: int = 0) -> list[Shard]:
+    def make_shards(self, count: int, created_at: float) -> list[Shard]:
+        """A new stream's shards, splitting the key space evenly."""
         created = int(created_at)
-        shards = []
-        for offset, (start, end) in enumerate(even_hash_ranges(count)):
-            index = first_index + offset
-            shards.append(
-                Shard(
-                    shard_id=shard_id_for(index),
-                    index=index,
-                    starting_hash_key=start,
-                    ending_hash_key=end,
-                    created_at=created_at,
-                    log=self.new_log(created, index),
-                )
-            )
-        return shards
+        return [
+            new_shard(index, start, end, created_at, self.new_log(created, index))
+            for index, (start, end) in enumerate(even_hash_ranges(count))
+        ]
 
     def requested_name(self, params: dict[str, Any]) -> str:
         """The stream name a request gives, directly or inside its ARN."""
@@ -426,10 +441,7 @@ class KinesisBackend(BackendBase):
         One it cannot read is refused before the stream is looked up."""
         index = shard_index_from_id(shard_id)
         if index is None:
-            raise ResourceNotFoundException(
-                f"Could not find shard {shard_id} in stream {self.requested_name(params)} "
-                f"under account {self.account}."
-            )
+            raise ShardNotFound(shard_id, self.requested_name(params), self.account)
         return shard_id_for(index)
 
     def provisioned_open_shards(self) -> int:

@@ -10,6 +10,7 @@ from ...protocol.errors import (
     InvalidArgumentException,
     ProvisionedThroughputExceededException,
     ResourceNotFoundException,
+    ShardDoesNotExist,
     StreamNotFound,
 )
 from ...protocol.validation import missing_member, too_long, validation_error
@@ -314,22 +315,16 @@ def _batch_targets(
     ]
 
 
-def _missing_shard(shard_id: str, stream_name: str, account: str) -> ResourceNotFoundException:
-    return ResourceNotFoundException(
-        f"Shard {shard_id} in stream {stream_name} under account {account} does not exist"
-    )
-
-
 @KINESIS.operation("GetShardIterator")
 def get_shard_iterator(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     shard_id = backend.canonical_shard_id(req, req["ShardId"])
     try:
         stream = backend.find_stream(req)
     except ResourceNotFoundException:
-        raise _missing_shard(shard_id, backend.requested_name(req), backend.account) from None
+        raise ShardDoesNotExist(shard_id, backend.requested_name(req), backend.account) from None
     shard = stream.shard(shard_id)
     if shard is None or not stream.is_readable:
-        raise _missing_shard(shard_id, stream.name, stream.account)
+        raise ShardDoesNotExist(shard_id, stream.name, stream.account)
 
     now = clock.now()
     index = start_index(
@@ -448,7 +443,7 @@ def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     stream = backend.streams.get(position.stream_name)
     shard = stream.shard(position.shard_id) if stream is not None else None
     if stream is None or shard is None or not stream.is_readable:
-        raise _missing_shard(position.shard_id, position.stream_name, backend.account)
+        raise ShardDoesNotExist(position.shard_id, position.stream_name, backend.account)
     stream.trim_expired(shard, now)
     enforce = throughput.enforced(backend, stream)
     if enforce and not throughput.admit_read(stream, shard, now):

@@ -19,7 +19,7 @@ from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
     LimitExceededException,
-    ResourceNotFoundException,
+    ShardNotFound,
     ShardNotOpen,
     ValidationException,
 )
@@ -34,7 +34,7 @@ from .backend import (
     active_stream,
     changes_in_window,
     even_hash_ranges,
-    shard_id_for,
+    new_shard,
 )
 from .service import KINESIS
 
@@ -46,15 +46,8 @@ def _new_shard(
     stream: Stream, start: int, end: int, now: float, parent: Shard, adjacent: Shard | None = None
 ) -> Shard:
     index = len(stream.shards)
-    shard = Shard(
-        shard_id=shard_id_for(index),
-        index=index,
-        starting_hash_key=start,
-        ending_hash_key=end,
-        created_at=now,
-        log=parent.log.successor(int(now), index),
-        parent_shard_id=parent.shard_id,
-        adjacent_parent_shard_id=adjacent.shard_id if adjacent is not None else None,
+    shard = new_shard(
+        index, start, end, now, parent.log.successor(int(now), index), parent, adjacent
     )
     shard.log.set_encryption(stream.encryption_type)
     stream.shards.append(shard)
@@ -119,10 +112,7 @@ def _reshardable_stream(backend: KinesisBackend, req: Params) -> Stream:
 def _open_shard(stream: Stream, shard_id: str) -> Shard:
     shard = stream.shard(shard_id)
     if shard is None:
-        raise ResourceNotFoundException(
-            f"Could not find shard {shard_id} in stream {stream.name} under account "
-            f"{stream.account}."
-        )
+        raise ShardNotFound(shard_id, stream.name, stream.account)
     if not shard.is_open:
         raise ShardNotOpen(shard.shard_id, stream.name, stream.account)
     return shard
