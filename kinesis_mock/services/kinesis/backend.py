@@ -10,7 +10,7 @@ import secrets
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ...protocol.errors import (
     CrossAccountAccessDenied,
@@ -340,6 +340,20 @@ def check_room_for_a_registered_consumer(backend: KinesisBackend, stream: Stream
         )
 
 
+class HasStatus(Protocol):
+    status: str
+
+
+def _activate(resource: HasStatus, _due: float) -> None:
+    if resource.status == CREATING:
+        resource.status = ACTIVE
+
+
+def _remove_resource(registry: dict[str, Any], name: str, resource: object, _due: float) -> None:
+    if registry.get(name) is resource:
+        del registry[name]
+
+
 class KinesisBackend(BackendBase):
     """Streams of one account in one region, guarded by ``lock``."""
 
@@ -386,6 +400,27 @@ class KinesisBackend(BackendBase):
         if complete is not None:
             complete(at)
         stream.status = ACTIVE
+
+    # Consumers, queues and channels go CREATING -> ACTIVE and DELETING ->
+    # gone on their own delays (consumer_create_delay, consumer_delete_delay).
+
+    def resource_created(self, resource: HasStatus, now: float) -> None:
+        """A new consumer, queue or channel: CREATING for the configured
+        delay, then ACTIVE (at once without a delay)."""
+        resource.status = CREATING
+        self.after(
+            self.settings.consumer_create_delay, functools.partial(_activate, resource), now=now
+        )
+
+    def resource_deleted(self, registry: dict[str, Any], name: str) -> None:
+        """Remove ``registry[name]`` (a consumer, queue or channel) after
+        DELETING for the configured delay (at once without a delay)."""
+        resource = registry[name]
+        resource.status = DELETING
+        self.after(
+            self.settings.consumer_delete_delay,
+            functools.partial(_remove_resource, registry, name, resource),
+        )
 
     # -- streams ----------------------------------------------------------
 

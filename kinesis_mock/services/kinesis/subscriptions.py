@@ -28,8 +28,8 @@ from ... import clock
 from ...protocol.errors import ResourceInUseException, ShardDoesNotExist, StreamNotFound
 from ..base import Params
 from .backend import ACTIVE, KinesisBackend, Shard, Stream, shard_id_for, shard_index_from_id
-from .consumers import Consumer, consumer_for
-from .data import MAX_RESPONSE_BYTES, child_shards, millis_behind, start_index
+from .reading import MAX_RESPONSE_BYTES, child_shards, millis_behind, start_index
+from .resources import Consumer, consumer_for
 from .service import KINESIS
 from .throughput import delivery, enforced, records_size
 
