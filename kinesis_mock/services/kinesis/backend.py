@@ -98,13 +98,21 @@ class Shard:
 
 
 # UpdateShardCount and UpdateStreamMode count a stream's changes over the last
-# 24 hours (the service allows 10 and 2 of them).
+# 24 hours: the service allows 10 and 2 of them.
 CHANGE_WINDOW = 24 * 3600
+SCALING_CHANGES_PER_DAY = 10
+MODE_CHANGES_PER_DAY = 2
 
 
-def changes_in_window(times: list[float], now: float) -> list[float]:
-    """The changes among ``times`` that still count against a daily limit."""
-    return [t for t in times if now - t < CHANGE_WINDOW]
+def changes_in_window(times: list[float], now: float, limit: int, refused: str) -> list[float]:
+    """The changes among ``times`` that still count against a daily
+    ``limit``; when they have reached it, LimitExceededException ``refused``.
+    The caller records its change (``[*changes, now]``) once nothing else
+    can refuse the request."""
+    recent = [t for t in times if now - t < CHANGE_WINDOW]
+    if len(recent) >= limit:
+        raise LimitExceededException(refused)
+    return recent
 
 
 def new_shard(

@@ -18,7 +18,6 @@ from typing import Any
 from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
-    LimitExceededException,
     ShardNotFound,
     ShardNotOpen,
     ValidationException,
@@ -27,6 +26,7 @@ from ..base import Params
 from .backend import (
     ON_DEMAND,
     PROVISIONED,
+    SCALING_CHANGES_PER_DAY,
     UPDATING,
     KinesisBackend,
     Shard,
@@ -38,7 +38,6 @@ from .backend import (
 )
 from .service import KINESIS
 
-MAX_SCALING_CHANGES_PER_DAY = 10
 MAX_SHARDS_PER_STREAM = 10_000
 
 
@@ -185,13 +184,14 @@ def update_shard_count(backend: KinesisBackend, req: Params) -> dict[str, Any]:
             f"{MAX_SHARDS_PER_STREAM}. {counts}"
         )
     now = clock.now()
-    recent = changes_in_window(stream.scaling_changes, now)
-    if len(recent) >= MAX_SCALING_CHANGES_PER_DAY:
-        raise LimitExceededException(
-            f"UpdateShardCount request for stream {stream.name} under account "
-            f"{stream.account} cannot be completed because the stream has already been "
-            f"scaled {MAX_SCALING_CHANGES_PER_DAY} times in the last 24 hours."
-        )
+    recent = changes_in_window(
+        stream.scaling_changes,
+        now,
+        SCALING_CHANGES_PER_DAY,
+        f"UpdateShardCount request for stream {stream.name} under account "
+        f"{stream.account} cannot be completed because the stream has already been "
+        f"scaled {SCALING_CHANGES_PER_DAY} times in the last 24 hours.",
+    )
     if target > current:
         _check_shard_limit(backend, stream, target - current)
     stream.scaling_changes = [*recent, now]

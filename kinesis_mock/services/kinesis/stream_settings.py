@@ -9,11 +9,11 @@ from typing import Any
 from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
-    LimitExceededException,
 )
 from ..base import Params
 from .backend import (
     AUTO,
+    MODE_CHANGES_PER_DAY,
     ON_DEMAND,
     PROVISIONED,
     UPDATING,
@@ -35,7 +35,6 @@ SHARD_LEVEL_METRICS = (
     "WriteProvisionedThroughputExceeded",
     "OutgoingBytes",
 )
-MODE_CHANGES_PER_DAY = 2
 
 
 def _start_update(backend: KinesisBackend, stream: Stream) -> None:
@@ -129,12 +128,13 @@ def update_stream_mode(backend: KinesisBackend, req: Params) -> None:
             "A stream with RecordDistributionStrategy AUTO cannot move to PROVISIONED mode."
         )
     now = clock.now()
-    recent = changes_in_window(stream.mode_changes, now)
-    if len(recent) >= MODE_CHANGES_PER_DAY:
-        raise LimitExceededException(
-            f"Stream {stream.name} under account {stream.account} has already switched "
-            f"capacity mode {MODE_CHANGES_PER_DAY} times in the last 24 hours."
-        )
+    recent = changes_in_window(
+        stream.mode_changes,
+        now,
+        MODE_CHANGES_PER_DAY,
+        f"Stream {stream.name} under account {stream.account} has already switched "
+        f"capacity mode {MODE_CHANGES_PER_DAY} times in the last 24 hours.",
+    )
     stream.mode_changes = [*recent, now]
     stream.mode = mode
     if mode == ON_DEMAND and "WarmThroughputMiBps" in req:
