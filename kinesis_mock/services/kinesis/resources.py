@@ -121,11 +121,13 @@ class Channel:
 
 
 def channels(backend: KinesisBackend) -> dict[str, Channel]:
-    channels: dict[str, Channel] = backend.resources.setdefault("channels", {})
-    return channels
+    """The account's channels in this region, by name."""
+    found: dict[str, Channel] = backend.resources.setdefault("channels", {})
+    return found
 
 
 def channel_for(backend: KinesisBackend, arn: str) -> Channel:
+    """The channel a ChannelARN names."""
     channel = channels(backend).get(arn.rpartition("/")[2])
     if channel is None or channel.arn != arn:
         raise ResourceNotFoundException(f"Channel {arn} under account {backend.account} not found.")
@@ -162,7 +164,10 @@ class Queue:
     streams: list[tuple[Stream, dict[str, Any] | None]]
     visibility_timeout: int = DEFAULT_VISIBILITY_TIMEOUT
     dead_letter: dict[str, Any] = field(
-        default_factory=lambda: {"TargetType": "BUILT_IN", "MaxReceiveCount": 6}
+        default_factory=lambda: {
+            "TargetType": "BUILT_IN",
+            "MaxReceiveCount": DEFAULT_MAX_RECEIVE_COUNT,
+        }
     )
     tags: dict[str, str] = field(default_factory=dict)
     # Next record index to hand out, per shard.
@@ -205,11 +210,13 @@ class Queue:
 
 
 def queues(backend: KinesisBackend) -> dict[str, Queue]:
-    queues: dict[str, Queue] = backend.resources.setdefault("queues", {})
-    return queues
+    """The account's queues in this region, by name."""
+    found: dict[str, Queue] = backend.resources.setdefault("queues", {})
+    return found
 
 
 def queue_for(backend: KinesisBackend, arn: str, *, active: bool = False) -> Queue:
+    """The queue a QueueARN names (which must be ACTIVE when ``active``)."""
     queue = queues(backend).get(arn.rpartition("/")[2])
     if queue is None or queue.arn != arn:
         raise ResourceNotFoundException(f"Queue {arn} under account {backend.account} not found.")
