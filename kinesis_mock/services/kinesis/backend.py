@@ -432,8 +432,13 @@ class KinesisBackend(BackendBase):
 
     # -- streams ----------------------------------------------------------
 
+    def arn(self, kind: str, name: str) -> str:
+        """The ARN of this account's and region's ``kind`` (stream, queue,
+        channel) named ``name``."""
+        return f"arn:{self.partition}:kinesis:{self.region}:{self.account}:{kind}/{name}"
+
     def stream_arn(self, name: str) -> str:
-        return f"arn:{self.partition}:kinesis:{self.region}:{self.account}:stream/{name}"
+        return self.arn("stream", name)
 
     def new_stream_id(self) -> str:
         while True:

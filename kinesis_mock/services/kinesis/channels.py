@@ -57,7 +57,7 @@ def create_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     alphabet = string.ascii_lowercase + string.digits
     channel = Channel(
         name=name,
-        arn=f"arn:{backend.partition}:kinesis:{backend.region}:{backend.account}:channel/{name}",
+        arn=backend.arn("channel", name),
         channel_id="".join(secrets.choice(alphabet) for _ in range(20)),
         status=CREATING,
         created_at=now,

@@ -69,7 +69,7 @@ def create_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     now = clock.now()
     queue = Queue(
         name=name,
-        arn=f"arn:{backend.partition}:kinesis:{backend.region}:{backend.account}:queue/{name}",
+        arn=backend.arn("queue", name),
         status=CREATING,
         created_at=now,
         streams=streams,
