@@ -173,10 +173,15 @@ def test_at_most_ten_scalings_a_day(kinesis_mock: Any) -> None:
             client.update_shard_count(
                 StreamName="s", TargetShardCount=count, ScalingType="UNIFORM_SCALING"
             )
-        with pytest.raises(client.exceptions.LimitExceededException):
+        with pytest.raises(ClientError) as excinfo:
             client.update_shard_count(
                 StreamName="s", TargetShardCount=3, ScalingType="UNIFORM_SCALING"
             )
+        assert error_of(excinfo)[:2] == (
+            "LimitExceededException",
+            f"UpdateShardCount request for stream s under account {ACCOUNT} cannot be "
+            "completed because the stream has already been scaled 10 times in the last 24 hours.",
+        )
         frozen.tick(24 * 3600)
         client.update_shard_count(StreamName="s", TargetShardCount=3, ScalingType="UNIFORM_SCALING")
 

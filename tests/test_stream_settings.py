@@ -7,8 +7,9 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from freezegun import freeze_time
-from helpers import ACCOUNT, REGION, needs_model
+from helpers import ACCOUNT, REGION, error_of, needs_model
 
 from kinesis_mock import mock_kinesis
 
@@ -94,6 +95,25 @@ def test_update_stream_mode(stream: Any) -> None:
     assert _summary(stream)["StreamModeDetails"] == {"StreamMode": "ON_DEMAND"}
     with pytest.raises(stream.exceptions.InvalidArgumentException):
         stream.update_stream_mode(StreamARN=ARN, StreamModeDetails={"StreamMode": "ON_DEMAND"})
+
+
+def test_at_most_two_capacity_mode_switches_a_day(kinesis_mock: Any) -> None:
+    client = boto3.client("kinesis", region_name=REGION)
+    with freeze_time("2026-01-01") as frozen:
+        client.create_stream(StreamName="s", ShardCount=1)
+        for mode in ("ON_DEMAND", "PROVISIONED"):
+            client.update_stream_mode(StreamARN=ARN, StreamModeDetails={"StreamMode": mode})
+        with pytest.raises(ClientError) as excinfo:
+            client.update_stream_mode(StreamARN=ARN, StreamModeDetails={"StreamMode": "ON_DEMAND"})
+        assert error_of(excinfo)[:2] == (
+            "LimitExceededException",
+            f"Stream s under account {ACCOUNT} has already switched capacity mode 2 times "
+            "in the last 24 hours.",
+        )
+        assert _summary(client)["StreamModeDetails"] == {"StreamMode": "PROVISIONED"}
+        frozen.tick(24 * 3600)
+        client.update_stream_mode(StreamARN=ARN, StreamModeDetails={"StreamMode": "ON_DEMAND"})
+        assert _summary(client)["StreamModeDetails"] == {"StreamMode": "ON_DEMAND"}
 
 
 def test_update_max_record_size_is_honoured(stream: Any) -> None:

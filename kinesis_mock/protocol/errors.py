@@ -24,6 +24,8 @@ Our exception hierarchy::
     │   └── ShardNotOpen                         "Shard … has already been merged or split, …"
     ├── ResourceNotFoundException
     │   ├── StreamNotFound                       "Stream … under account … not found."
+    │   ├── ShardNotFound                        "Could not find shard … in stream …"
+    │   ├── ShardDoesNotExist                    "Shard … in stream … does not exist"
     │   │   Kinesis Video's:
     │   ├── VideoResourceNotFound                "The requested … is not found or not active."
     │   ├── FragmentNotFound                     "The fragment … is not found."
@@ -128,6 +130,26 @@ class StreamNotFound(ResourceNotFoundException):
 
     def __init__(self, name: str, account: str) -> None:
         super().__init__(f"Stream {name} under account {account} not found.")
+
+
+class ShardNotFound(ResourceNotFoundException):
+    """A shard a control-plane request names (a reshard, or a shard id that
+    cannot be read) that the stream does not have."""
+
+    def __init__(self, shard_id: str, stream: str, account: str) -> None:
+        super().__init__(
+            f"Could not find shard {shard_id} in stream {stream} under account {account}."
+        )
+
+
+class ShardDoesNotExist(ResourceNotFoundException):
+    """A shard a read names (GetShardIterator, GetRecords, SubscribeToShard)
+    that the stream does not have, or a stream that cannot be read."""
+
+    def __init__(self, shard_id: str, stream: str, account: str) -> None:
+        super().__init__(
+            f"Shard {shard_id} in stream {stream} under account {account} does not exist"
+        )
 
 
 class ResourceInUseException(ServiceError):

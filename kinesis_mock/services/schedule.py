@@ -20,10 +20,10 @@ class Schedule:
 
     def __init__(self) -> None:
         # (due time, tie-breaker keeping insertion order, what happens then)
-        self._pending: list[tuple[float, int, Callable[[float], None]]] = []
+        self._pending: list[tuple[float, int, Callable[[float], object]]] = []
         self._tie = itertools.count()
 
-    def later(self, due: float, action: Callable[[float], None]) -> None:
+    def later(self, due: float, action: Callable[[float], object]) -> None:
         """Run ``action`` (given the time it was due) once the clock reaches ``due``."""
         heapq.heappush(self._pending, (due, next(self._tie), action))
 

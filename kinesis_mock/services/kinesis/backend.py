@@ -8,22 +8,21 @@ import hashlib
 import re
 import secrets
 import string
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ...arns import partition_for_region
 from ...protocol.errors import (
     CrossAccountAccessDenied,
     InvalidArgumentException,
     LimitExceededException,
     NotActive,
     ResourceNotFoundException,
+    ShardNotFound,
     StreamNotFound,
 )
 from ...settings import Settings
-from ..schedule import Schedule
+from ..backend_base import BackendBase
 from .records import ShardLog
 
 if TYPE_CHECKING:
@@ -99,13 +98,44 @@ class Shard:
 
 
 # UpdateShardCount and UpdateStreamMode count a stream's changes over the last
-# 24 hours (the service allows 10 and 2 of them).
+# 24 hours: the service allows 10 and 2 of them.
 CHANGE_WINDOW = 24 * 3600
+SCALING_CHANGES_PER_DAY = 10
+MODE_CHANGES_PER_DAY = 2
 
 
-def changes_in_window(times: list[float], now: float) -> list[float]:
-    """The changes among ``times`` that still count against a daily limit."""
-    return [t for t in times if now - t < CHANGE_WINDOW]
+def changes_in_window(times: list[float], now: float, limit: int, refused: str) -> list[float]:
+    """The changes among ``times`` that still count against a daily
+    ``limit``; when they have reached it, LimitExceededException ``refused``.
+    The caller records its change (``[*changes, now]``) once nothing else
+    can refuse the request."""
+    recent = [t for t in times if now - t < CHANGE_WINDOW]
+    if len(recent) >= limit:
+        raise LimitExceededException(refused)
+    return recent
+
+
+def new_shard(
+    index: int,
+    starting_hash_key: int,
+    ending_hash_key: int,
+    created_at: float,
+    log: ShardLog,
+    parent: Shard | None = None,
+    adjacent: Shard | None = None,
+) -> Shard:
+    """The ``index``-th shard of a stream: one of a new stream's, or a child
+    of ``parent`` (and ``adjacent``, for a merge) in a reshard."""
+    return Shard(
+        shard_id=shard_id_for(index),
+        index=index,
+        starting_hash_key=starting_hash_key,
+        ending_hash_key=ending_hash_key,
+        created_at=created_at,
+        log=log,
+        parent_shard_id=parent.shard_id if parent is not None else None,
+        adjacent_parent_shard_id=adjacent.shard_id if adjacent is not None else None,
+    )
 
 
 def shard_id_for(index: int) -> str:
@@ -318,7 +348,21 @@ def check_room_for_a_registered_consumer(backend: KinesisBackend, stream: Stream
         )
 
 
-class KinesisBackend:
+class HasStatus(Protocol):
+    status: str
+
+
+def _activate(resource: HasStatus, _due: float) -> None:
+    if resource.status == CREATING:
+        resource.status = ACTIVE
+
+
+def _remove_resource(registry: dict[str, Any], name: str, resource: object, _due: float) -> None:
+    if registry.get(name) is resource:
+        del registry[name]
+
+
+class KinesisBackend(BackendBase):
     """Streams of one account in one region, guarded by ``lock``."""
 
     # What keeps a new shard's records: memory, unless a server's data
@@ -326,15 +370,10 @@ class KinesisBackend:
     new_log: Callable[[int, int], ShardLog] = ShardLog
 
     def __init__(self, account: str, region: str, settings: Settings) -> None:
-        self.account = account
-        self.region = region
-        self.settings = settings
-        self.partition = partition_for_region(region)
-        self.lock = threading.RLock()
+        super().__init__(account, region, settings)
         self.streams: dict[str, Stream] = {}
         self._names: list[str] = []  # sorted, for ListStreams
         self._by_id: dict[str, Stream] = {}
-        self._schedule = Schedule()
         # Other resources of the account and region (queues, channels), by kind and name.
         self.resources: dict[str, dict[str, Any]] = {}
         # Account-level settings (DescribeAccountSettings / UpdateAccountSettings).
@@ -342,24 +381,21 @@ class KinesisBackend:
 
     # -- clock-driven state changes -------------------------------------
 
-    def advance(self, now: float) -> bool:
-        """Run the transitions due by ``now``; whether any ran."""
-        return self._schedule.advance(now)
-
-    def later(self, due: float, action: Callable[[float], None]) -> None:
-        """Run ``action`` (given the time it was due) once the clock reaches ``due``."""
-        self._schedule.later(due, action)
-
-    def schedule(
+    def transition(
         self,
         stream: Stream,
         leaving: str,
-        due: float,
+        delay: float,
         complete: Callable[[float], object] | None = None,
+        *,
+        now: float | None = None,
     ) -> None:
-        """Move ``stream`` out of ``leaving`` at ``due``: DELETING ends in its
-        removal, any other state in ACTIVE after running ``complete``."""
-        self.later(due, functools.partial(self._transition, stream, leaving, complete))
+        """Put ``stream`` in ``leaving`` (CREATING, UPDATING, DELETING) for
+        ``delay`` seconds (not at all when ``delay`` is 0 or less); then
+        DELETING ends in its removal, any other state in ACTIVE after running
+        ``complete``."""
+        stream.status = leaving
+        self.after(delay, functools.partial(self._transition, stream, leaving, complete), now=now)
 
     def _transition(
         self, stream: Stream, leaving: str, complete: Callable[[float], object] | None, at: float
@@ -373,10 +409,36 @@ class KinesisBackend:
             complete(at)
         stream.status = ACTIVE
 
+    # Consumers, queues and channels go CREATING -> ACTIVE and DELETING ->
+    # gone on their own delays (consumer_create_delay, consumer_delete_delay).
+
+    def resource_created(self, resource: HasStatus, now: float) -> None:
+        """A new consumer, queue or channel: CREATING for the configured
+        delay, then ACTIVE (at once without a delay)."""
+        resource.status = CREATING
+        self.after(
+            self.settings.consumer_create_delay, functools.partial(_activate, resource), now=now
+        )
+
+    def resource_deleted(self, registry: dict[str, Any], name: str) -> None:
+        """Remove ``registry[name]`` (a consumer, queue or channel) after
+        DELETING for the configured delay (at once without a delay)."""
+        resource = registry[name]
+        resource.status = DELETING
+        self.after(
+            self.settings.consumer_delete_delay,
+            functools.partial(_remove_resource, registry, name, resource),
+        )
+
     # -- streams ----------------------------------------------------------
 
+    def resource_arn(self, kind: str, name: str) -> str:
+        """The ARN of this account's and region's ``kind`` (stream, queue,
+        channel) named ``name``."""
+        return self.arn("kinesis", f"{kind}/{name}")
+
     def stream_arn(self, name: str) -> str:
-        return f"arn:{self.partition}:kinesis:{self.region}:{self.account}:stream/{name}"
+        return self.resource_arn("stream", name)
 
     def new_stream_id(self) -> str:
         while True:
@@ -398,12 +460,7 @@ class KinesisBackend:
         del self._names[index]
 
     def delete_stream(self, stream: Stream, now: float) -> None:
-        stream.status = DELETING
-        delay = self.settings.stream_delete_delay
-        if delay <= 0:
-            self._remove(stream)
-        else:
-            self.schedule(stream, DELETING, now + delay)
+        self.transition(stream, DELETING, self.settings.stream_delete_delay, now=now)
 
     def names_after(self, exclusive_start: str | None) -> list[str]:
         """Stream names in order, starting after ``exclusive_start``."""
@@ -411,22 +468,13 @@ class KinesisBackend:
             return self._names
         return self._names[bisect.bisect_right(self._names, exclusive_start) :]
 
-    def make_shards(self, count: int, created_at: float, first_index: int = 0) -> list[Shard]:
+    def make_shards(self, count: int, created_at: float) -> list[Shard]:
+        """A new stream's shards, splitting the key space evenly."""
         created = int(created_at)
-        shards = []
-        for offset, (start, end) in enumerate(even_hash_ranges(count)):
-            index = first_index + offset
-            shards.append(
-                Shard(
-                    shard_id=shard_id_for(index),
-                    index=index,
-                    starting_hash_key=start,
-                    ending_hash_key=end,
-                    created_at=created_at,
-                    log=self.new_log(created, index),
-                )
-            )
-        return shards
+        return [
+            new_shard(index, start, end, created_at, self.new_log(created, index))
+            for index, (start, end) in enumerate(even_hash_ranges(count))
+        ]
 
     def requested_name(self, params: dict[str, Any]) -> str:
         """The stream name a request gives, directly or inside its ARN."""
@@ -441,10 +489,7 @@ class KinesisBackend:
         One it cannot read is refused before the stream is looked up."""
         index = shard_index_from_id(shard_id)
         if index is None:
-            raise ResourceNotFoundException(
-                f"Could not find shard {shard_id} in stream {self.requested_name(params)} "
-                f"under account {self.account}."
-            )
+            raise ShardNotFound(shard_id, self.requested_name(params), self.account)
         return shard_id_for(index)
 
     def provisioned_open_shards(self) -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import secrets
 import string
-from dataclasses import dataclass, field
 from typing import Any
 
 from ... import clock
@@ -15,72 +14,15 @@ from ...protocol.errors import (
     InvalidArgumentException,
     NotActive,
     ResourceInUseException,
-    ResourceNotFoundException,
 )
 from ..base import Params
 from ..paging import page_of
-from .backend import ACTIVE, CREATING, ON_DEMAND, KinesisBackend, Stream
-from .lifecycle import created, deleted
+from .backend import ACTIVE, CREATING, ON_DEMAND, KinesisBackend
+from .resources import Channel, channel_for, channels
 from .service import KINESIS
 from .tag_rules import check_new_tags
 
 _DESTINATIONS = ("S3DestinationConfiguration", "S3TablesDestinationConfiguration")
-
-
-@dataclass(eq=False)
-class Channel:
-    name: str
-    arn: str
-    channel_id: str
-    status: str
-    created_at: float
-    role_arn: str
-    streams: list[tuple[Stream, dict[str, Any]]]
-    settings: dict[str, Any]
-    tags: dict[str, str] = field(default_factory=dict)
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "ChannelName": self.name,
-            "ChannelARN": self.arn,
-            "ChannelId": self.channel_id,
-            "ChannelStatus": self.status,
-            "ChannelCreationTimestamp": self.created_at,
-            "ServiceExecutionRoleARN": self.role_arn,
-            "StreamConfigurationList": [config for _, config in self.streams],
-            "LoggingConfiguration": self.settings.get(
-                "LoggingConfiguration", {"CloudWatchLogs": {"Enabled": False}}
-            ),
-            **{key: value for key, value in self.settings.items() if key != "LoggingConfiguration"},
-        }
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "ChannelName": self.name,
-            "ChannelARN": self.arn,
-            "ChannelId": self.channel_id,
-            "ChannelStatus": self.status,
-            "ChannelCreationTimestamp": self.created_at,
-            "ChannelDestinationType": "S3"
-            if "S3DestinationConfiguration" in self.settings
-            else "S3_TABLES",
-            "Streams": [
-                {"StreamARN": stream.arn, "StreamCreationTimestamp": stream.created_at}
-                for stream, _ in self.streams
-            ],
-        }
-
-
-def _channels(backend: KinesisBackend) -> dict[str, Channel]:
-    channels: dict[str, Channel] = backend.resources.setdefault("channels", {})
-    return channels
-
-
-def channel_for(backend: KinesisBackend, arn: str) -> Channel:
-    channel = _channels(backend).get(arn.rpartition("/")[2])
-    if channel is None or channel.arn != arn:
-        raise ResourceNotFoundException(f"Channel {arn} under account {backend.account} not found.")
-    return channel
 
 
 def _one_destination(req: Params) -> None:
@@ -95,7 +37,7 @@ def _one_destination(req: Params) -> None:
 @KINESIS.operation("CreateChannel")
 def create_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     name: str = req["ChannelName"]
-    if name in _channels(backend):
+    if name in channels(backend):
         raise ResourceInUseException(
             f"Channel {name} under account {backend.account} already exists."
         )
@@ -115,7 +57,7 @@ def create_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     alphabet = string.ascii_lowercase + string.digits
     channel = Channel(
         name=name,
-        arn=f"arn:{backend.partition}:kinesis:{backend.region}:{backend.account}:channel/{name}",
+        arn=backend.resource_arn("channel", name),
         channel_id="".join(secrets.choice(alphabet) for _ in range(20)),
         status=CREATING,
         created_at=now,
@@ -128,8 +70,8 @@ def create_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
         },
         tags={key: value or "" for key, value in tags.items()},
     )
-    _channels(backend)[name] = channel
-    created(backend, channel, now)
+    channels(backend)[name] = channel
+    backend.resource_created(channel, now)
     return {"ChannelDescription": channel.describe()}
 
 
@@ -156,20 +98,20 @@ def update_channel(backend: KinesisBackend, req: Params) -> dict[str, Any]:
 @KINESIS.operation("DeleteChannel")
 def delete_channel(backend: KinesisBackend, req: Params) -> None:
     channel = channel_for(backend, req["ChannelARN"])
-    deleted(backend, _channels(backend), channel.name)
+    backend.resource_deleted(channels(backend), channel.name)
 
 
 @KINESIS.operation("ListChannels")
 def list_channels(backend: KinesisBackend, req: Params) -> dict[str, Any]:
-    channels = sorted(_channels(backend).values(), key=lambda c: c.name)
+    listed = sorted(channels(backend).values(), key=lambda c: c.name)
     filters = req.get("StreamFilter")
     if filters:
         wanted = [backend.find_stream({"StreamARN": f["StreamARN"]}) for f in filters]
-        channels = [c for c in channels if any(s is w for s, _ in c.streams for w in wanted)]
+        listed = [c for c in listed if any(s is w for s, _ in c.streams for w in wanted)]
     return page_of(
         req,
         f"channels:{backend.account}:{backend.region}",
-        channels,
+        listed,
         "ChannelSummaries",
         lambda c: c.summary(),
     )

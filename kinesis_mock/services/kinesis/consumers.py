@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +9,6 @@ from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
     ResourceInUseException,
-    ResourceNotFoundException,
     StreamNotFound,
 )
 from ..base import Params
@@ -20,66 +17,11 @@ from .backend import (
     CREATING,
     DELETING,
     KinesisBackend,
-    Stream,
     active_stream,
     check_room_for_a_registered_consumer,
 )
-from .lifecycle import created, deleted
+from .resources import Consumer, consumer_for
 from .service import KINESIS
-
-_CONSUMER_ARN = re.compile(
-    r"arn:[\w-]+:kinesis:[^:]*:(\d{12}):stream/([^/]+)/consumer/([^:]+):(\d+)"
-)
-
-
-@dataclass(eq=False)
-class Consumer:
-    name: str
-    arn: str
-    status: str
-    created_at: float
-    stream: Stream
-    # When the latest SubscribeToShard began, by shard id.
-    subscriptions: dict[str, float] = field(default_factory=dict)
-    tags: dict[str, str] = field(default_factory=dict)
-    policy: str | None = None
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "ConsumerName": self.name,
-            "ConsumerARN": self.arn,
-            "ConsumerStatus": self.status,
-            "ConsumerCreationTimestamp": self.created_at,
-        }
-
-
-def consumer_for(backend: KinesisBackend, req: Params) -> Consumer:
-    """The consumer a request names: by ConsumerARN, or StreamARN + ConsumerName."""
-    arn: str | None = req.get("ConsumerARN")
-    if arn is not None:
-        match = _CONSUMER_ARN.fullmatch(arn)
-        if match is None:
-            raise InvalidArgumentException(f"Invalid ConsumerARN: {arn}")
-        account, _, name, created = match.groups()
-        stream_arn = arn.split("/consumer/")[0]
-        stream = backend.find_stream({"StreamARN": stream_arn})
-        consumer: Consumer | None = stream.consumers.get(name)
-        if consumer is None or int(consumer.created_at) != int(created):
-            raise _consumer_not_found(arn, account)
-        return consumer
-    if req.get("StreamARN") is None or req.get("ConsumerName") is None:
-        raise InvalidArgumentException(
-            "Either ConsumerARN or both StreamARN and ConsumerName must be provided."
-        )
-    stream = backend.find_stream({"StreamARN": req["StreamARN"]})
-    named: Consumer | None = stream.consumers.get(req["ConsumerName"])
-    if named is None:
-        raise _consumer_not_found(f"{stream.arn}/consumer/{req['ConsumerName']}", stream.account)
-    return named
-
-
-def _consumer_not_found(arn: str, account: str) -> ResourceNotFoundException:
-    return ResourceNotFoundException(f"Consumer {arn} under account {account} not found.")
 
 
 @KINESIS.operation("RegisterStreamConsumer")
@@ -103,7 +45,7 @@ def register_stream_consumer(backend: KinesisBackend, req: Params) -> dict[str, 
     # The answer always says CREATING, as the service's documented examples
     # show; the consumer itself may be ACTIVE at once (no creation delay).
     answer = {"Consumer": consumer.summary()}
-    created(backend, consumer, now)
+    backend.resource_created(consumer, now)
     return answer
 
 
@@ -119,7 +61,7 @@ def deregister_stream_consumer(backend: KinesisBackend, req: Params) -> None:
     stream = consumer.stream
     if consumer.status == DELETING:
         return
-    deleted(backend, stream.consumers, consumer.name)
+    backend.resource_deleted(stream.consumers, consumer.name)
 
 
 @KINESIS.operation("ListStreamConsumers")

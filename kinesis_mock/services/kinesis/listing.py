@@ -7,17 +7,15 @@ from typing import Any
 
 from ... import clock
 from ...protocol.errors import (
-    ExpiredNextTokenException,
     InvalidArgumentException,
     StreamNotFound,
 )
 from ..base import Params
-from ..tokens import seal, unseal
+from ..paging import issue_token, open_token
 from .backend import KinesisBackend, Shard, Stream
 from .service import KINESIS
 
 PAGE_LIMIT = 1000
-NEXT_TOKEN_LIFETIME = 300.0
 # Members a NextToken already stands for, in the order the service checks them.
 _TOKEN_CONFLICTS = (
     "StreamName",
@@ -39,7 +37,7 @@ def list_shards(backend: KinesisBackend, req: Params) -> dict[str, Any]:
                 raise InvalidArgumentException(
                     f"NextToken and {member} cannot be provided together."
                 )
-        stream, shard_filter, after = _open_token(backend, token, now)
+        stream, shard_filter, after = _open_token(backend, token)
     else:
         if "StreamName" not in req and "StreamARN" not in req:
             raise InvalidArgumentException("Either NextToken or StreamName should be provided.")
@@ -56,37 +54,29 @@ def list_shards(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     page = shards[:limit]
     result: dict[str, Any] = {"Shards": [shard.describe() for shard in page]}
     if len(shards) > limit:
-        result["NextToken"] = seal(
+        result["NextToken"] = issue_token(
+            _scope(backend),
             {
-                "k": "ls",
-                "a": backend.account,
-                "r": backend.region,
-                "n": stream.name,
-                "i": stream.stream_id,
-                "f": shard_filter,
+                "stream": stream.name,
+                "id": stream.stream_id,
+                "filter": shard_filter,
                 "after": page[-1].shard_id,
-                "t": now,
-            }
+            },
         )
     return result
 
 
-def _open_token(
-    backend: KinesisBackend, token: str, now: float
-) -> tuple[Stream, dict[str, Any] | None, str]:
-    payload = unseal(token)
-    if (
-        payload is None
-        or payload.get("k") != "ls"
-        or (payload.get("a"), payload.get("r")) != (backend.account, backend.region)
-    ):
-        raise InvalidArgumentException(f"Invalid NextToken: {token}")
-    if now - float(payload["t"]) > NEXT_TOKEN_LIFETIME:
-        raise ExpiredNextTokenException("The pagination token passed to the operation is expired.")
-    stream = backend.streams.get(str(payload["n"]))
-    if stream is None or stream.stream_id != payload["i"]:
-        raise StreamNotFound(str(payload["n"]), backend.account)
-    return stream, payload["f"], str(payload["after"])
+def _scope(backend: KinesisBackend) -> str:
+    return f"ListShards:{backend.account}:{backend.region}"
+
+
+def _open_token(backend: KinesisBackend, token: str) -> tuple[Stream, dict[str, Any] | None, str]:
+    state = open_token(token, _scope(backend))
+    name = str(state["stream"])
+    stream = backend.streams.get(name)
+    if stream is None or stream.stream_id != state["id"]:
+        raise StreamNotFound(name, backend.account)
+    return stream, state["filter"], str(state["after"])
 
 
 def _checked_filter(shard_filter: dict[str, Any] | None) -> dict[str, Any] | None:

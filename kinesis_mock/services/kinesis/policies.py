@@ -16,18 +16,9 @@ from ...protocol.errors import (
     ResourceNotFoundException,
 )
 from ..base import Params
-from .backend import ACTIVE, KinesisBackend, Stream
-from .consumers import Consumer, consumer_for
+from .backend import ACTIVE, KinesisBackend
+from .resources import Consumer, resource_for
 from .service import KINESIS
-
-
-def resource_for(backend: KinesisBackend, arn: str) -> Stream | Consumer:
-    """The stream or consumer a resource ARN names."""
-    if "/consumer/" in arn:
-        return consumer_for(backend, {"ConsumerARN": arn})
-    if arn.rpartition(":")[2].startswith("stream/"):
-        return backend.find_stream({"StreamARN": arn})
-    raise ResourceNotFoundException(f"Resource {arn} not found.")
 
 
 @KINESIS.operation("PutResourcePolicy")

@@ -13,22 +13,18 @@ wait: a receive answers with what is visible now.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
-    NotActive,
     ResourceInUseException,
-    ResourceNotFoundException,
 )
 from ..base import Params
 from ..paging import page_of
 from ..tokens import seal, unseal
 from .backend import (
-    ACTIVE,
     CREATING,
     ON_DEMAND,
     KinesisBackend,
@@ -36,92 +32,9 @@ from .backend import (
     Stream,
     check_room_for_a_registered_consumer,
 )
-from .lifecycle import created, deleted
+from .resources import DEFAULT_MAX_RECEIVE_COUNT, Delivery, Queue, queue_for, queues
 from .service import KINESIS
 from .tag_rules import check_new_tags
-
-DEFAULT_VISIBILITY_TIMEOUT = 30
-DEFAULT_MAX_RECEIVE_COUNT = 6
-
-
-@dataclass
-class Delivery:
-    """A record the queue has handed out at least once."""
-
-    shard: Shard
-    index: int
-    record_id: str
-    receive_count: int = 0
-    first_receive: float = 0.0
-    visible_at: float = 0.0
-    dead: bool = False
-    # The receive the current receipt handle belongs to.
-    handle_generation: int = 0
-
-
-@dataclass(eq=False)
-class Queue:
-    name: str
-    arn: str
-    status: str
-    created_at: float
-    streams: list[tuple[Stream, dict[str, Any] | None]]
-    visibility_timeout: int = DEFAULT_VISIBILITY_TIMEOUT
-    dead_letter: dict[str, Any] = field(
-        default_factory=lambda: {"TargetType": "BUILT_IN", "MaxReceiveCount": 6}
-    )
-    tags: dict[str, str] = field(default_factory=dict)
-    # Next record index to hand out, per shard.
-    cursors: dict[Shard, int] = field(default_factory=dict)
-    deliveries: dict[str, Delivery] = field(default_factory=dict)
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "QueueName": self.name,
-            "QueueARN": self.arn,
-            "QueueStatus": self.status,
-            "QueueCreationTimestamp": self.created_at,
-            "StreamConfigurationList": [
-                {"StreamARN": stream.arn, "StartingPosition": position}
-                for stream, position in self.streams
-            ],
-            "QueueAttributes": {
-                "VisibilityTimeoutSeconds": self.visibility_timeout,
-                "DeadLetterConfiguration": dict(self.dead_letter),
-            },
-        }
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "QueueName": self.name,
-            "QueueARN": self.arn,
-            "QueueStatus": self.status,
-            "QueueCreationTimestamp": self.created_at,
-            "Streams": [
-                {"StreamARN": stream.arn, "StreamCreationTimestamp": stream.created_at}
-                for stream, _ in self.streams
-            ],
-        }
-
-    @property
-    def max_receive_count(self) -> int | None:
-        if self.dead_letter.get("TargetType") == "NONE":
-            return None
-        return int(self.dead_letter.get("MaxReceiveCount", DEFAULT_MAX_RECEIVE_COUNT))
-
-
-def _queues(backend: KinesisBackend) -> dict[str, Queue]:
-    queues: dict[str, Queue] = backend.resources.setdefault("queues", {})
-    return queues
-
-
-def queue_for(backend: KinesisBackend, arn: str, *, active: bool = False) -> Queue:
-    queue = _queues(backend).get(arn.rpartition("/")[2])
-    if queue is None or queue.arn != arn:
-        raise ResourceNotFoundException(f"Queue {arn} under account {backend.account} not found.")
-    if active and queue.status != ACTIVE:
-        raise NotActive("Queue", queue.name, backend.account, queue.status)
-    return queue
 
 
 def _attributes(queue: Queue, attributes: dict[str, Any]) -> None:
@@ -137,7 +50,7 @@ def _attributes(queue: Queue, attributes: dict[str, Any]) -> None:
 @KINESIS.operation("CreateQueue")
 def create_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     name: str = req["QueueName"]
-    if name in _queues(backend):
+    if name in queues(backend):
         raise ResourceInUseException(
             f"Queue {name} under account {backend.account} already exists."
         )
@@ -156,7 +69,7 @@ def create_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     now = clock.now()
     queue = Queue(
         name=name,
-        arn=f"arn:{backend.partition}:kinesis:{backend.region}:{backend.account}:queue/{name}",
+        arn=backend.resource_arn("queue", name),
         status=CREATING,
         created_at=now,
         streams=streams,
@@ -166,8 +79,8 @@ def create_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     for stream, position in streams:
         for shard in stream.shards:
             queue.cursors[shard] = _start(stream, shard, position, now)
-    _queues(backend)[name] = queue
-    created(backend, queue, now)
+    queues(backend)[name] = queue
+    backend.resource_created(queue, now)
     return {"QueueDescription": queue.describe()}
 
 
@@ -197,20 +110,20 @@ def update_queue(backend: KinesisBackend, req: Params) -> dict[str, Any]:
 @KINESIS.operation("DeleteQueue")
 def delete_queue(backend: KinesisBackend, req: Params) -> None:
     queue = queue_for(backend, req["QueueARN"])
-    deleted(backend, _queues(backend), queue.name)
+    backend.resource_deleted(queues(backend), queue.name)
 
 
 @KINESIS.operation("ListQueues")
 def list_queues(backend: KinesisBackend, req: Params) -> dict[str, Any]:
-    queues = sorted(_queues(backend).values(), key=lambda q: q.name)
+    listed = sorted(queues(backend).values(), key=lambda q: q.name)
     filters = req.get("StreamFilter")  # a list, as ListChannels' is
     if filters:
         wanted = [backend.find_stream({"StreamARN": f["StreamARN"]}) for f in filters]
-        queues = [q for q in queues if any(s is w for s, _ in q.streams for w in wanted)]
+        listed = [q for q in listed if any(s is w for s, _ in q.streams for w in wanted)]
     return page_of(
         req,
         f"queues:{backend.account}:{backend.region}",
-        queues,
+        listed,
         "QueueSummaries",
         lambda q: q.summary(),
     )

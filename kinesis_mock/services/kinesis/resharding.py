@@ -18,8 +18,7 @@ from typing import Any
 from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
-    LimitExceededException,
-    ResourceNotFoundException,
+    ShardNotFound,
     ShardNotOpen,
     ValidationException,
 )
@@ -27,6 +26,7 @@ from ..base import Params
 from .backend import (
     ON_DEMAND,
     PROVISIONED,
+    SCALING_CHANGES_PER_DAY,
     UPDATING,
     KinesisBackend,
     Shard,
@@ -34,11 +34,10 @@ from .backend import (
     active_stream,
     changes_in_window,
     even_hash_ranges,
-    shard_id_for,
+    new_shard,
 )
 from .service import KINESIS
 
-MAX_SCALING_CHANGES_PER_DAY = 10
 MAX_SHARDS_PER_STREAM = 10_000
 
 
@@ -46,15 +45,8 @@ def _new_shard(
     stream: Stream, start: int, end: int, now: float, parent: Shard, adjacent: Shard | None = None
 ) -> Shard:
     index = len(stream.shards)
-    shard = Shard(
-        shard_id=shard_id_for(index),
-        index=index,
-        starting_hash_key=start,
-        ending_hash_key=end,
-        created_at=now,
-        log=parent.log.successor(int(now), index),
-        parent_shard_id=parent.shard_id,
-        adjacent_parent_shard_id=adjacent.shard_id if adjacent is not None else None,
+    shard = new_shard(
+        index, start, end, now, parent.log.successor(int(now), index), parent, adjacent
     )
     shard.log.set_encryption(stream.encryption_type)
     stream.shards.append(shard)
@@ -119,10 +111,7 @@ def _reshardable_stream(backend: KinesisBackend, req: Params) -> Stream:
 def _open_shard(stream: Stream, shard_id: str) -> Shard:
     shard = stream.shard(shard_id)
     if shard is None:
-        raise ResourceNotFoundException(
-            f"Could not find shard {shard_id} in stream {stream.name} under account "
-            f"{stream.account}."
-        )
+        raise ShardNotFound(shard_id, stream.name, stream.account)
     if not shard.is_open:
         raise ShardNotOpen(shard.shard_id, stream.name, stream.account)
     return shard
@@ -131,13 +120,7 @@ def _open_shard(stream: Stream, shard_id: str) -> Shard:
 def _apply(backend: KinesisBackend, stream: Stream, change: Callable[[float], object]) -> None:
     """Run a reshard now, or after the stream has been UPDATING for the
     configured delay (the old shards stay open meanwhile)."""
-    delay = backend.settings.stream_update_delay
-    now = clock.now()
-    if delay <= 0:
-        change(now)
-        return
-    stream.status = UPDATING
-    backend.schedule(stream, UPDATING, now + delay, change)
+    backend.transition(stream, UPDATING, backend.settings.stream_update_delay, change)
 
 
 def _check_shard_limit(backend: KinesisBackend, stream: Stream, added: int) -> None:
@@ -201,13 +184,14 @@ def update_shard_count(backend: KinesisBackend, req: Params) -> dict[str, Any]:
             f"{MAX_SHARDS_PER_STREAM}. {counts}"
         )
     now = clock.now()
-    recent = changes_in_window(stream.scaling_changes, now)
-    if len(recent) >= MAX_SCALING_CHANGES_PER_DAY:
-        raise LimitExceededException(
-            f"UpdateShardCount request for stream {stream.name} under account "
-            f"{stream.account} cannot be completed because the stream has already been "
-            f"scaled {MAX_SCALING_CHANGES_PER_DAY} times in the last 24 hours."
-        )
+    recent = changes_in_window(
+        stream.scaling_changes,
+        now,
+        SCALING_CHANGES_PER_DAY,
+        f"UpdateShardCount request for stream {stream.name} under account "
+        f"{stream.account} cannot be completed because the stream has already been "
+        f"scaled {SCALING_CHANGES_PER_DAY} times in the last 24 hours.",
+    )
     if target > current:
         _check_shard_limit(backend, stream, target - current)
     stream.scaling_changes = [*recent, now]

@@ -6,16 +6,14 @@ from typing import Any
 
 from ... import clock
 from ...protocol.errors import (
-    ExpiredNextTokenException,
     InvalidArgumentException,
     LimitExceededException,
     ResourceInUseException,
     StreamNotFound,
 )
 from ..base import Params
-from ..tokens import seal, unseal
+from ..paging import issue_token, open_token
 from .backend import (
-    ACTIVE,
     AUTO,
     CREATING,
     DELETING,
@@ -31,7 +29,6 @@ from .tag_rules import check_new_tags
 ON_DEMAND_SHARD_COUNT = 4
 MAX_STREAMS_CREATING = 5
 PAGE_LIMIT = 100
-NEXT_TOKEN_LIFETIME = 300.0
 
 
 @KINESIS.operation("CreateStream")
@@ -67,7 +64,6 @@ def create_stream(backend: KinesisBackend, req: Params) -> None:
     check_new_tags(name, backend.account, tags)
 
     now = clock.now()
-    delay = backend.settings.stream_create_delay
     stream = Stream(
         name=name,
         arn=backend.stream_arn(name),
@@ -76,7 +72,7 @@ def create_stream(backend: KinesisBackend, req: Params) -> None:
         region=backend.region,
         created_at=now,
         mode=mode,
-        status=CREATING if delay > 0 else ACTIVE,
+        status=CREATING,
         shards=backend.make_shards(count, now),
         tags={key: value or "" for key, value in tags.items()},
         warm_throughput_mibps=warm_throughput,
@@ -85,8 +81,7 @@ def create_stream(backend: KinesisBackend, req: Params) -> None:
     if "MaxRecordSizeInKiB" in req:
         stream.max_record_size_kib = req["MaxRecordSizeInKiB"]
     backend.add_stream(stream)
-    if delay > 0:
-        backend.schedule(stream, CREATING, now + delay)
+    backend.transition(stream, CREATING, backend.settings.stream_create_delay, now=now)
 
 
 def _check_limits(backend: KinesisBackend, mode: str, count: int) -> None:
@@ -182,15 +177,7 @@ def list_streams(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     return {
         "StreamNames": page,
         "HasMoreStreams": has_more,
-        "NextToken": seal(
-            {
-                "op": "ListStreams",
-                "account": backend.account,
-                "region": backend.region,
-                "after": page[-1],
-                "issued": clock.now(),
-            }
-        )
+        "NextToken": issue_token(_list_streams_scope(backend), {"after": page[-1]})
         if has_more
         else None,
         "StreamSummaries": [
@@ -206,18 +193,16 @@ def list_streams(backend: KinesisBackend, req: Params) -> dict[str, Any]:
     }
 
 
+def _list_streams_scope(backend: KinesisBackend) -> str:
+    return f"ListStreams:{backend.account}:{backend.region}"
+
+
 def _open_list_streams_token(backend: KinesisBackend, token: str) -> str:
-    payload = unseal(token)
-    if (
-        payload is None
-        or payload.get("op") != "ListStreams"
-        or payload.get("account") != backend.account
-        or payload.get("region") != backend.region
-    ):
-        raise InvalidArgumentException(f"Invalid NextToken: {token}")
-    if clock.now() - float(payload["issued"]) > NEXT_TOKEN_LIFETIME:
-        raise ExpiredNextTokenException(f"The NextToken has expired: {token}")
-    return str(payload["after"])
+    # ListStreams words an expired token its own way, naming it.
+    state = open_token(
+        token, _list_streams_scope(backend), expired=f"The NextToken has expired: {token}"
+    )
+    return str(state["after"])
 
 
 @KINESIS.operation("DeleteStream")

@@ -25,11 +25,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from ... import clock
-from ...protocol.errors import ResourceInUseException, ResourceNotFoundException, StreamNotFound
+from ...protocol.errors import ResourceInUseException, ShardDoesNotExist, StreamNotFound
 from ..base import Params
 from .backend import ACTIVE, KinesisBackend, Shard, Stream, shard_id_for, shard_index_from_id
-from .consumers import Consumer, consumer_for
-from .data import MAX_RESPONSE_BYTES, child_shards, millis_behind, start_index
+from .reading import MAX_RESPONSE_BYTES, child_shards, millis_behind, start_index
+from .resources import Consumer, consumer_for
 from .service import KINESIS
 from .throughput import delivery, enforced, records_size
 
@@ -72,10 +72,7 @@ def _shard(stream: Stream, raw_shard_id: str) -> Shard:
     index = shard_index_from_id(raw_shard_id)
     shard = stream.shard(shard_id_for(index)) if index is not None else None
     if shard is None:
-        raise ResourceNotFoundException(
-            f"Shard {raw_shard_id} in stream {stream.name} under account {stream.account} "
-            "does not exist"
-        )
+        raise ShardDoesNotExist(raw_shard_id, stream.name, stream.account)
     return shard
 
 

@@ -7,18 +7,12 @@ import bisect
 from typing import Any
 
 from ..base import Params
-from .backend import KinesisBackend, Stream
-from .channels import Channel, channel_for
-from .consumers import Consumer
-from .policies import resource_for
-from .queues import Queue, queue_for
+from .backend import KinesisBackend
+from .resources import Taggable, taggable
 from .service import KINESIS
 from .tag_rules import check_tag_characters, check_tag_count
 
 DEFAULT_LIST_LIMIT = 50
-
-
-Taggable = Stream | Consumer | Queue | Channel
 
 
 def _add_tags(resource: Taggable, account: str, tags: dict[str, str | None]) -> None:
@@ -63,27 +57,17 @@ def list_tags_for_stream(backend: KinesisBackend, req: Params) -> dict[str, Any]
     }
 
 
-def _taggable(backend: KinesisBackend, arn: str) -> Taggable:
-    """The stream, consumer, queue or channel a resource ARN names."""
-    kind = arn.split(":", 5)[-1].split("/", 1)[0]
-    if kind == "queue":
-        return queue_for(backend, arn)
-    if kind == "channel":
-        return channel_for(backend, arn)
-    return resource_for(backend, arn)
-
-
 @KINESIS.operation("TagResource")
 def tag_resource(backend: KinesisBackend, req: Params) -> None:
-    _add_tags(_taggable(backend, req["ResourceARN"]), backend.account, req["Tags"])
+    _add_tags(taggable(backend, req["ResourceARN"]), backend.account, req["Tags"])
 
 
 @KINESIS.operation("UntagResource")
 def untag_resource(backend: KinesisBackend, req: Params) -> None:
-    _remove_tags(_taggable(backend, req["ResourceARN"]), backend.account, req["TagKeys"])
+    _remove_tags(taggable(backend, req["ResourceARN"]), backend.account, req["TagKeys"])
 
 
 @KINESIS.operation("ListTagsForResource")
 def list_tags_for_resource(backend: KinesisBackend, req: Params) -> dict[str, Any]:
-    resource = _taggable(backend, req["ResourceARN"])
+    resource = taggable(backend, req["ResourceARN"])
     return {"Tags": _tag_list(resource.tags, sorted(resource.tags))}

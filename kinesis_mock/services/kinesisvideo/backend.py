@@ -6,12 +6,10 @@ import bisect
 import functools
 import secrets
 import string
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from ...arns import partition_for_region
 from ...protocol.errors import (
     FragmentNotFound,
     InvalidArgumentException,
@@ -22,9 +20,9 @@ from ...protocol.errors import (
     VideoResourceNotFound,
 )
 from ...settings import Settings
+from ..backend_base import BackendBase
 from ..base import Params
 from ..paging import page_of
-from ..schedule import Schedule
 from .fragments import Fragment, FragmentLog, now_ms
 
 if TYPE_CHECKING:
@@ -286,7 +284,7 @@ def tag_map(tags: list[dict[str, str]]) -> dict[str, str]:
     return {tag["Key"]: tag["Value"] for tag in tags}
 
 
-class KinesisVideoBackend:
+class KinesisVideoBackend(BackendBase):
     """Kinesis Video state of one account and region, guarded by ``lock``."""
 
     # What keeps a new stream's media: memory, unless a server's data
@@ -294,18 +292,13 @@ class KinesisVideoBackend:
     new_media: Callable[[], FragmentLog] = FragmentLog
 
     def __init__(self, account: str, region: str, settings: Settings) -> None:
-        self.account = account
-        self.region = region
-        self.settings = settings
-        self.partition = partition_for_region(region)
-        self.lock = threading.RLock()
+        super().__init__(account, region, settings)
         self.streams: ResourceIndex[VideoStream] = ResourceIndex("stream")
         self.channels: ResourceIndex[SignalingChannel] = ResourceIndex("channel")
         # Hub device ARN -> stream ARN -> the stream, for ListEdgeAgentConfigurations.
         self.edge_streams: dict[str, dict[str, VideoStream]] = {}
         # HLS and DASH sessions by session token, until they expire.
         self.sessions: dict[str, PlaybackSession] = {}
-        self._schedule = Schedule()
         # Set by the registry that holds this backend (a ServedBackend), so
         # endpoints can name the server this state is served by.
         self.registry: Registry | None = None
@@ -315,32 +308,22 @@ class KinesisVideoBackend:
         """The URL of the server answering from this state; None in process."""
         return self.registry.endpoint_url if self.registry is not None else None
 
-    def advance(self, now: float) -> bool:
-        """Run the transitions due by ``now``; whether any ran."""
-        return self._schedule.advance(now)
-
-    def later(self, due: float, action: Callable[[float], None]) -> None:
-        """Run ``action`` (given the time it was due) once the clock reaches ``due``."""
-        self._schedule.later(due, action)
-
     def create(self, index: ResourceIndex[ResourceT], resource: ResourceT, now: float) -> None:
         """Stores a new resource: CREATING until the create delay passes."""
         if resource.name in index.by_name:
             raise ResourceInUseException(f"The {index.kind} {resource.name} already exists.")
-        delay = self.settings.stream_create_delay
-        resource.status = "CREATING" if delay > 0 else "ACTIVE"
+        resource.status = "CREATING"
         index.add(resource)
-        if delay > 0:
-            self.later(now + delay, functools.partial(_activate, resource))
+        self.after(
+            self.settings.stream_create_delay, functools.partial(_activate, resource), now=now
+        )
 
     def delete(self, index: ResourceIndex[ResourceT], resource: ResourceT, now: float) -> None:
         """Removes a resource: DELETING until the delete delay passes."""
-        delay = self.settings.stream_delete_delay
-        if delay <= 0:
-            index.remove(resource)
-            return
         resource.status = "DELETING"
-        self.later(now + delay, functools.partial(_remove, index, resource))
+        self.after(
+            self.settings.stream_delete_delay, functools.partial(_remove, index, resource), now=now
+        )
 
     def find_stream(self, req: Params, *, active: bool = False) -> VideoStream:
         """The stream a request names by StreamName or StreamARN."""
@@ -377,10 +360,6 @@ class KinesisVideoBackend:
         stream.edge = edge
         if edge is not None:
             self.edge_streams.setdefault(edge.hub_device_arn, {})[stream.arn] = stream
-
-    def arn(self, service: str, resource: str) -> str:
-        """An ARN of this account and region."""
-        return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
 
     def resource_arn(self, kind: str, name: str, created_at: float) -> str:
         """The ARN of a new stream or signaling channel (``kind``)."""

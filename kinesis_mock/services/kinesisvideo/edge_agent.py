@@ -59,11 +59,9 @@ def start_edge_configuration_update(backend: KinesisVideoBackend, req: Params) -
     backend.set_edge(stream, edge)
     view = _edge_view(stream, edge)
     # The edge agent acknowledges after the update delay (at once by default).
-    delay = backend.settings.stream_update_delay
-    if delay > 0:
-        backend.later(now + delay, functools.partial(_synced, stream, edge))
-    else:
-        _synced(stream, edge, now)
+    backend.after(
+        backend.settings.stream_update_delay, functools.partial(_synced, stream, edge), now=now
+    )
     return view
 
 
@@ -87,11 +85,11 @@ def delete_edge_configuration(backend: KinesisVideoBackend, req: Params) -> None
     now = clock.now()
     edge.sync_status = "DELETING"
     edge.updated_at = now
-    delay = backend.settings.stream_update_delay
-    if delay > 0:
-        backend.later(now + delay, functools.partial(_edge_deleted, backend, stream, edge))
-    else:
-        _edge_deleted(backend, stream, edge, now)
+    backend.after(
+        backend.settings.stream_update_delay,
+        functools.partial(_edge_deleted, backend, stream, edge),
+        now=now,
+    )
 
 
 def _edge_deleted(

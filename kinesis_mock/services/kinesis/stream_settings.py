@@ -9,11 +9,11 @@ from typing import Any
 from ... import clock
 from ...protocol.errors import (
     InvalidArgumentException,
-    LimitExceededException,
 )
 from ..base import Params
 from .backend import (
     AUTO,
+    MODE_CHANGES_PER_DAY,
     ON_DEMAND,
     PROVISIONED,
     UPDATING,
@@ -35,15 +35,11 @@ SHARD_LEVEL_METRICS = (
     "WriteProvisionedThroughputExceeded",
     "OutgoingBytes",
 )
-MODE_CHANGES_PER_DAY = 2
 
 
 def _start_update(backend: KinesisBackend, stream: Stream) -> None:
     """An asynchronous change: UPDATING for the configured delay, then ACTIVE."""
-    delay = backend.settings.stream_update_delay
-    if delay > 0:
-        stream.status = UPDATING
-        backend.schedule(stream, UPDATING, clock.now() + delay)
+    backend.transition(stream, UPDATING, backend.settings.stream_update_delay)
 
 
 # -- encryption ------------------------------------------------------------------
@@ -132,12 +128,13 @@ def update_stream_mode(backend: KinesisBackend, req: Params) -> None:
             "A stream with RecordDistributionStrategy AUTO cannot move to PROVISIONED mode."
         )
     now = clock.now()
-    recent = changes_in_window(stream.mode_changes, now)
-    if len(recent) >= MODE_CHANGES_PER_DAY:
-        raise LimitExceededException(
-            f"Stream {stream.name} under account {stream.account} has already switched "
-            f"capacity mode {MODE_CHANGES_PER_DAY} times in the last 24 hours."
-        )
+    recent = changes_in_window(
+        stream.mode_changes,
+        now,
+        MODE_CHANGES_PER_DAY,
+        f"Stream {stream.name} under account {stream.account} has already switched "
+        f"capacity mode {MODE_CHANGES_PER_DAY} times in the last 24 hours.",
+    )
     stream.mode_changes = [*recent, now]
     stream.mode = mode
     if mode == ON_DEMAND and "WarmThroughputMiBps" in req:
