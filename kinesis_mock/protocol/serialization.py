@@ -27,8 +27,8 @@ from typing import Any
 
 from botocore.model import Shape
 
+from .constraints import constraint_expression
 from .errors import SerializationException
-from .validation import constraint_expression
 
 Convert = Callable[[Any], Any]
 
