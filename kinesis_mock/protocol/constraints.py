@@ -169,13 +169,17 @@ class Constraint:
     """One rule of a shape: ``text``, the service's words for it, and
     ``term``, a Python expression over ``{v}`` (calling ``{bound}``, the
     object the rule tests with, if any) that is true when a value keeps it;
-    ``None`` when every value does (a length of at least 0)."""
+    ``None`` when every value does (a length of at least 0). ``limit`` is a
+    minimum's or maximum's number."""
 
-    def __init__(self, kind: str, text: str, term: str | None, bound: object = None) -> None:
+    def __init__(
+        self, kind: str, text: str, term: str | None, bound: object = None, limit: object = None
+    ) -> None:
         self.kind = kind
         self.text = text
         self.term = term
         self.bound = bound
+        self.limit = limit
 
     def expression(self, var: str, namespace: dict[str, Any]) -> str | None:
         """The test of ``var``, binding what it calls in ``namespace``. The
@@ -217,11 +221,12 @@ def constraints(shape: Shape, orders: ReportOrder = NO_ORDER) -> dict[str, Const
         if "min" in meta:
             low = meta["min"]
             # Every length is at least 0.
-            term = None if sized and low == 0 else f"{measured} >= {low!r}"
-            found["min"] = Constraint("min", at_least(noun, low), term)
+            term = None if sized and low == 0 else f"{low!r} <= {measured}"
+            found["min"] = Constraint("min", at_least(noun, low), term, limit=low)
         if "max" in meta:
             high = meta["max"]
-            found["max"] = Constraint("max", at_most(noun, high), f"{measured} <= {high!r}")
+            term = f"{measured} <= {high!r}"
+            found["max"] = Constraint("max", at_most(noun, high), term, limit=high)
     if kind == "string":
         pattern = meta.get("pattern")
         if pattern is not None:
@@ -244,13 +249,24 @@ def in_order(found: Mapping[str, Constraint], order: Sequence[str]) -> list[Cons
 
 def constraint_expression(shape: Shape, var: str, namespace: dict[str, Any]) -> str | None:
     """A Python expression, true when ``var`` breaks none of the shape's rules
-    (``len(v) >= 1 and len(v) <= 128 and ...``), or ``None`` when the shape has
-    none. Names it needs are added to ``namespace``."""
+    (``1 <= len(v) <= 128 and ...``), or ``None`` when the shape has none.
+    Names it needs are added to ``namespace``."""
     return _conjunction(in_order(constraints(shape), _TEST_ORDER), var, namespace)
 
 
 def _conjunction(rules: Iterable[Constraint], var: str, namespace: dict[str, Any]) -> str | None:
-    terms = [term for rule in rules if (term := rule.expression(var, namespace)) is not None]
+    terms: list[str] = []
+    after_minimum = False
+    for rule in rules:
+        term = rule.expression(var, namespace)
+        if term is None:
+            continue
+        if rule.kind == "max" and after_minimum:
+            # "1 <= len(v)" and "len(v) <= 128" as one chain: measured once.
+            terms[-1] += f" <= {rule.limit!r}"
+        else:
+            terms.append(term)
+        after_minimum = rule.kind == "min"
     return " and ".join(terms) or None
 
 
