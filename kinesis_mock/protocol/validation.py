@@ -36,9 +36,10 @@ How a violation is worded, and why (decided here, once):
   recorded, otherwise in the model's.
 
 The text of each rule, and how patterns are printed, are in constraints.py.
-Each shape is compiled once into a checker; members without constraints cost
-nothing per request, and valid requests never reach the checker (the reader
-in serialization.py tells them apart in its one pass).
+Each shape is compiled once into a checker (by the cache in shapes.py);
+members without constraints cost nothing per request, and valid requests
+never reach the checker (the reader in serialization.py tells them apart in
+its one pass).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ from .constraints import (
     passes,
 )
 from .errors import ValidationException
+from .shapes import ShapeCache
 
 MAX_REPORTED = 10
 
@@ -96,37 +98,23 @@ def _report(errors: list[str], text: str) -> None:
         errors.append(text)
 
 
-class _Checks:
-    """The compiled checks of shapes, for one service's report order.
+def _never_fails(value: Any, path: str, errors: list[str]) -> None:
+    """The check of a shape that no value can break."""
 
-    Compiling is done under a lock, so no thread sees a half-built check.
-    """
+
+class _Checks:
+    """The compiled checks of shapes, for one service's report order."""
 
     def __init__(self, orders: ReportOrder) -> None:
         self.orders = orders
-        self._compiled: dict[Shape, Check | None] = {}
-        # Shapes being compiled: a shape that refers to itself is not checked
-        # again inside itself (botocore's models have no such Kinesis shapes).
-        self._building: set[Shape] = set()
+        self._compiled: ShapeCache[Check] = ShapeCache(lambda _, shape: self._build(shape))
 
     def checker(self, shape: Shape) -> Check | None:
         """The compiled check of a shape, or ``None`` when it can never fail."""
-        if shape in self._compiled:
-            return self._compiled[shape]
-        with _compile_lock:
-            if shape in self._compiled:
-                return self._compiled[shape]
-            if shape in self._building:
-                return None
-            self._building.add(shape)
-            try:
-                built = self._build(shape)
-            finally:
-                self._building.discard(shape)
-            self._compiled[shape] = built
-            return built
+        check = self._compiled(shape)
+        return None if check is _never_fails else check
 
-    def _build(self, shape: Shape) -> Check | None:
+    def _build(self, shape: Shape) -> Check:
         kind = shape.type_name
         if kind == "structure":
             return self._structure_check(shape)
@@ -145,7 +133,7 @@ class _Checks:
                         check(value, path, errors)
 
         if not rules and elements is None:
-            return None
+            return _never_fails
         valid = passes(shape)
 
         def check(value: Any, path: str, errors: list[str]) -> None:
@@ -190,7 +178,7 @@ class _Checks:
 
         return check_scalars
 
-    def _structure_check(self, shape: Shape) -> Check | None:
+    def _structure_check(self, shape: Shape) -> Check:
         members = shape.members
         required = set(shape.required_members)
         recorded = [name for name in self.orders.get(shape.name, ()) if name in members]
@@ -201,7 +189,7 @@ class _Checks:
             if check is not None or name in required:
                 plan.append((name, lower_first(name), name in required, check))
         if not plan:
-            return None
+            return _never_fails
 
         def check_structure(value: Any, path: str, errors: list[str]) -> None:
             prefix = f"{path}." if path else ""
@@ -231,7 +219,7 @@ def _null_elements(each: Check | None) -> Check:
     return check
 
 
-_compile_lock = threading.RLock()
+_checks_lock = threading.Lock()
 # The checks compiled for each report order, by its id (the order itself is
 # kept to tell a reused id apart).
 _checks: dict[int, tuple[ReportOrder, _Checks]] = {}
@@ -240,7 +228,7 @@ _checks: dict[int, tuple[ReportOrder, _Checks]] = {}
 def _checks_for(orders: ReportOrder) -> _Checks:
     entry = _checks.get(id(orders))
     if entry is None or entry[0] is not orders:
-        with _compile_lock:
+        with _checks_lock:
             entry = _checks.get(id(orders))
             if entry is None or entry[0] is not orders:
                 entry = _checks[id(orders)] = (orders, _Checks(orders))
