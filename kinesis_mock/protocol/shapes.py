@@ -32,12 +32,15 @@ _lock = threading.RLock()
 def definition(shape: Shape) -> tuple[object, str, str]:
     """What makes two ``Shape`` objects the same shape: the model that
     resolved them (botocore keeps one resolver per service model), the name,
-    and the definition with its member traits merged in."""
-    return (
-        shape._shape_resolver,
-        shape.name,
-        json.dumps(shape._shape_model, sort_keys=True, default=str),
-    )
+    and the definition with its member traits merged in, documentation left
+    out (nothing is compiled from it)."""
+    model = {k: v for k, v in shape._shape_model.items() if k != "documentation"}
+    if "members" in model:
+        model["members"] = {
+            name: {k: v for k, v in ref.items() if k != "documentation"}
+            for name, ref in model["members"].items()
+        }
+    return (shape._shape_resolver, shape.name, json.dumps(model, sort_keys=True, default=str))
 
 
 class ShapeCache(Generic[F]):
