@@ -103,7 +103,8 @@ def _never_fails(value: Any, path: str, errors: list[str]) -> None:
 
 
 class _Checks:
-    """The compiled checks of shapes, for one service's report order."""
+    """The compiled checks of shapes, for one service's report order (a shape
+    within itself is checked at every depth, through shapes.py's forward)."""
 
     def __init__(self, orders: ReportOrder) -> None:
         self.orders = orders
