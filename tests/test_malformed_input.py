@@ -353,7 +353,7 @@ def test_cbor_numbers_no_integer_holds_are_serialization_exceptions(sentinel: Se
 
 
 def test_a_pattern_re2_cannot_compile_is_matched_by_re() -> None:
-    from kinesis_mock.protocol.validation import model_pattern
+    from kinesis_mock.protocol.constraints import model_pattern
 
     # A lookahead (Java has them; RE2 does not).
     matches = model_pattern(r"(?!x)[a-z]+")

@@ -9,8 +9,8 @@ Output: Python values are rendered by shape: bytes to base64, datetimes and
 epoch floats to epoch seconds, ``None`` members left out.
 
 Every mocked call goes through here, so each shape is compiled once into a
-small closure (:func:`parser_for`, :func:`renderer_for`) instead of being
-interpreted on every request.
+small closure (:data:`reader_for`, :data:`renderer_for`, by the cache in
+shapes.py) instead of being interpreted on every request.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ import binascii
 import itertools
 import re
 import sys
-import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
 from botocore.model import Shape
 
+from .constraints import constraint_expression
 from .errors import SerializationException
-from .validation import constraint_expression
+from .shapes import ShapeCache
 
 Convert = Callable[[Any], Any]
 
@@ -69,40 +69,6 @@ def _not_a_date(value: Any) -> SerializationException:
     return SerializationException(
         f"{_java_class(value)} can not be converted to milliseconds since epoch"
     )
-
-
-class _Compiler:
-    """Compiles shapes into converters, once per shape (recursive shapes included).
-
-    Compiling happens under a lock, so another thread never sees a converter
-    that is still being built.
-    """
-
-    def __init__(self, build: Callable[[_Compiler, Shape], Convert]) -> None:
-        self._build = build
-        self._done: dict[Shape, Convert] = {}
-        self._lock = threading.RLock()
-        # Shapes being built by the thread holding the lock.
-        self._building: dict[Shape, Convert] = {}
-
-    def __call__(self, shape: Shape) -> Convert:
-        done = self._done.get(shape)
-        if done is not None:
-            return done
-        with self._lock:
-            done = self._done.get(shape) or self._building.get(shape)
-            if done is not None:
-                return done
-            cell: list[Convert] = []
-            # A shape that refers to itself calls through the cell until built.
-            self._building[shape] = lambda value: cell[0](value)
-            try:
-                built = self._build(self, shape)
-            finally:
-                del self._building[shape]
-            cell.append(built)
-            self._done[shape] = built
-            return built
 
 
 # -- input ---------------------------------------------------------------------
@@ -219,7 +185,7 @@ _CONTAINERS = ("structure", "list", "map")
 
 
 def _structure_read_code(
-    compile_: _Compiler, shape: Shape, source: str, target: str, namespace: dict[str, Any]
+    compile_: ShapeCache[Read], shape: Shape, source: str, target: str, namespace: dict[str, Any]
 ) -> list[str]:
     """Lines that read the structure in ``source`` into ``target``, clearing
     ``ok`` when a member breaks a rule.
@@ -265,7 +231,7 @@ def _keep_only(document: dict[str, Any], known: frozenset[str]) -> None:
         del document[key]
 
 
-def _build_reader(compile_: _Compiler, shape: Shape) -> Read:
+def _build_reader(compile_: ShapeCache[Read], shape: Shape) -> Read:
     kind = shape.type_name
     namespace = _namespace()
     if kind == "structure":
@@ -390,7 +356,7 @@ def _from_epoch(seconds: float) -> datetime:
         raise _not_a_date(seconds) from None
 
 
-reader_for = _Compiler(_build_reader)
+reader_for: ShapeCache[Read] = ShapeCache(_build_reader)
 
 
 def parse_value(value: Any, shape: Shape) -> Any:
@@ -446,7 +412,7 @@ def _as_datetime(value: Any) -> datetime:
 
 
 def _structure_render_code(
-    compile_: _Compiler, shape: Shape, var: str, namespace: dict[str, Any], wire: str
+    compile_: ShapeCache[Convert], shape: Shape, var: str, namespace: dict[str, Any], wire: str
 ) -> list[str] | None:
     """Lines that render the structure held in ``var`` in place, or ``None``
     when all its members travel as they are (only unset ones are dropped)."""
@@ -473,14 +439,14 @@ def _structure_render_code(
     return [*lines, f"if None in {var}.values():", f"    _drop_unset({var})"]
 
 
-def _renderer_builder(wire: str) -> Callable[[_Compiler, Shape], Convert]:
-    def build(compile_: _Compiler, shape: Shape) -> Convert:
+def _renderer_builder(wire: str) -> Callable[[ShapeCache[Convert], Shape], Convert]:
+    def build(compile_: ShapeCache[Convert], shape: Shape) -> Convert:
         return _build_renderer(compile_, shape, wire)
 
     return build
 
 
-def _build_renderer(compile_: _Compiler, shape: Shape, wire: str) -> Convert:
+def _build_renderer(compile_: ShapeCache[Convert], shape: Shape, wire: str) -> Convert:
     kind = shape.type_name
     namespace: dict[str, Any] = {
         "_b2a": binascii.b2a_base64,
@@ -541,8 +507,8 @@ def _define_renderer(lines: list[str], namespace: dict[str, Any]) -> Convert:
     return render
 
 
-renderer_for = _Compiler(_renderer_builder("json"))
-cbor_renderer_for = _Compiler(_renderer_builder("cbor"))
+renderer_for: ShapeCache[Convert] = ShapeCache(_renderer_builder("json"))
+cbor_renderer_for: ShapeCache[Convert] = ShapeCache(_renderer_builder("cbor"))
 
 
 def render_value(value: Any, shape: Shape) -> Any:

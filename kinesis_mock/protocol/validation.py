@@ -28,11 +28,6 @@ How a violation is worded, and why (decided here, once):
 - A missing or null member reads ``Value null at '<path>' failed to satisfy
   constraint: Member must not be null``: every recording, old and current
   (SNS October 2025, Lambda November 2025), prints ``null``.
-- Patterns are printed as the service prints them. botocore's model wraps a
-  pattern whose top level is an alternation as ``^(...)$``; the service's
-  documentation and answers print it bare, ``0|([1-9]\\d{0,38})``. Only that
-  wrapping is removed: other anchors are the service's own (ConsumerARN is
-  documented as ``^(arn):aws.*...``).
 - Order: the members of a structure (the request included) in the order the
   service reported them (``ServiceDefinition.report_order``, from kinesalite's
   recordings), the others after them in model order; within a member the
@@ -40,41 +35,43 @@ How a violation is worded, and why (decided here, once):
   its elements. Enum values are listed in the service's order where it was
   recorded, otherwise in the model's.
 
-Each shape is compiled once into a checker; members without constraints cost
-nothing per request, and valid requests never reach the checker (the reader
-in serialization.py tells them apart in its one pass).
+The text of each rule, and how patterns are printed, are in constraints.py.
+Each shape is compiled once into a checker (by the cache in shapes.py);
+members without constraints cost nothing per request, and valid requests
+never reach the checker (the reader in serialization.py tells them apart in
+its one pass).
 """
 
 from __future__ import annotations
 
-import importlib
-import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from botocore.model import Shape
 
+from .constraints import (
+    ELEMENT_ORDER,
+    LIST_ELEMENTS,
+    MAP_KEYS,
+    MAP_VALUES,
+    MEMBER_ORDER,
+    NO_ORDER,
+    NOT_NULL,
+    ReportOrder,
+    at_most,
+    constraints,
+    elements_satisfy,
+    in_order,
+    passes,
+)
 from .errors import ValidationException
-
-# google-re2 ships no type information: it is used as Any.
-re2: Any
-try:
-    re2 = importlib.import_module("re2")
-except ImportError:  # pragma: no cover - google-re2 is a dependency; re still answers
-    re2 = None
-
+from .shapes import ShapeCache
 
 MAX_REPORTED = 10
-_NOT_NULL = "Member must not be null"
 
 # check(value, path, errors) appends the violations of ``value`` at ``path``.
 Check = Callable[[Any, str, list[str]], None]
-# A scalar rule: the violated rule's text, or None.
-Rule = Callable[[Any], str | None]
-# Per shape name, the order the service reports a structure's members or
-# lists an enum's values in.
-ReportOrder = Mapping[str, Sequence[str]]
 
 
 def lower_first(name: str) -> str:
@@ -88,12 +85,12 @@ def violation(path: str, rule: str) -> str:
 
 def missing_member(path: str) -> str:
     """The violation of a member that must be present and is not."""
-    return f"Value null at '{path}' failed to satisfy constraint: {_NOT_NULL}"
+    return f"Value null at '{path}' failed to satisfy constraint: {NOT_NULL}"
 
 
 def too_long(path: str, limit: int) -> str:
     """The violation of a blob, string or list longer than ``limit``."""
-    return violation(path, f"Member must have length less than or equal to {limit}")
+    return violation(path, at_most("length", limit))
 
 
 def _report(errors: list[str], text: str) -> None:
@@ -101,226 +98,34 @@ def _report(errors: list[str], text: str) -> None:
         errors.append(text)
 
 
-def printed_pattern(pattern: str) -> str:
-    """A model pattern as the service prints it: without the ``^(...)$``
-    botocore's model wraps a top-level alternation in (see the module notes)."""
-    if not (pattern.startswith("^(") and pattern.endswith(")$")):
-        return pattern
-    group = pattern[1:-1]
-    depth = 0
-    in_class = escaped = alternation = False
-    for index, char in enumerate(group):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0 and index != len(group) - 1:
-                return pattern  # the first group ends before the pattern does
-        elif char == "|" and depth == 1:
-            alternation = True
-    return group[1:-1] if alternation and depth == 0 else pattern
-
-
-def enum_values(shape: Shape, orders: ReportOrder) -> list[str]:
-    """An enum's values in the order the service lists them: as recorded,
-    then any the recording predates, in model order."""
-    model = list(shape.enum)
-    recorded = [value for value in orders.get(shape.name, ()) if value in model]
-    return recorded + [value for value in model if value not in recorded]
-
-
-# Java regex classes some models use, in terms Python's re knows (\w is a
-# little wider than \p{L}: it also takes digits and "_"). Only for patterns
-# RE2 cannot compile.
-_JAVA_CLASSES = {r"\p{L}": r"\w", r"\p{N}": r"\d", r"\p{Z}": r"\s", r"\p{M}": ""}
-
-Matches = Callable[[str], bool]
-
-
-def model_pattern(pattern: str) -> Matches:
-    """Whether a whole value matches a model's pattern (models are written for
-    Java), in time linear in the value's length.
-
-    Python's re backtracks: the ARN patterns' ``.*:\\d{12}:.*`` took seconds
-    on a few thousand characters. RE2 does not; a pattern it cannot compile
-    falls back to re.
-    """
-    if re2 is not None:
-        options = re2.Options()
-        options.dot_nl = True
-        options.log_errors = False
-        try:
-            regex = re2.compile(pattern, options)
-            whole = re2.Set.FullMatchSet(options)
-            whole.Add(pattern)
-            whole.Compile()
-        except re2.error:
-            pass
-        else:
-            # The set (a DFA, no captures) answers a match fastest; a miss is
-            # confirmed by the full engine, which falls back to its NFA where
-            # the DFA runs out of memory instead of answering "no".
-            match_set, fullmatch = whole.Match, regex.fullmatch
-
-            def matches(text: str) -> bool:
-                return match_set(text) is not None or fullmatch(text) is not None
-
-            return matches
-    try:
-        compiled = re.compile(pattern, re.DOTALL)
-    except re.error:
-        for java, python in _JAVA_CLASSES.items():
-            pattern = pattern.replace(java, python)
-        compiled = re.compile(pattern, re.DOTALL)
-    return lambda text: compiled.fullmatch(text) is not None
-
-
-def _pattern_text(pattern: str) -> str:
-    return f"Member must satisfy regular expression pattern: {printed_pattern(pattern)}"
-
-
-def _enum_text(shape: Shape, orders: ReportOrder) -> str:
-    return f"Member must satisfy enum value set: [{', '.join(enum_values(shape, orders))}]"
-
-
-def _rules(shape: Shape, orders: ReportOrder) -> list[Rule]:
-    """The scalar rules of a shape, in the order the service lists violations."""
-    meta = shape.metadata
-    kind = shape.type_name
-    rules: list[Rule] = []
-    if kind == "string":
-        pattern = meta.get("pattern")
-        if pattern is not None:
-            matches = model_pattern(pattern)
-            text = _pattern_text(pattern)
-            rules.append(lambda v: None if matches(v) else text)
-    sized = kind in ("string", "blob", "list", "map")
-    noun = "length" if sized else "value"
-    if sized or kind in ("integer", "long", "float", "double"):
-        measure: Callable[[Any], Any] = len if sized else (lambda v: v)
-        if "min" in meta:
-            low = meta["min"]
-            low_text = f"Member must have {noun} greater than or equal to {low}"
-            rules.append(lambda v: low_text if measure(v) < low else None)
-        if "max" in meta:
-            high = meta["max"]
-            high_text = f"Member must have {noun} less than or equal to {high}"
-            rules.append(lambda v: high_text if measure(v) > high else None)
-    if kind == "string" and shape.enum:
-        allowed = frozenset(shape.enum)
-        enum_text = _enum_text(shape, orders)
-        rules.append(lambda v: None if v in allowed else enum_text)
-    return rules
-
-
-def constraint_expression(shape: Shape, var: str, namespace: dict[str, Any]) -> str | None:
-    """A Python expression, true when ``var`` breaks none of the shape's rules
-    (``1 <= len(v) <= 128 and ...``), or ``None`` when the shape has none.
-
-    Names it needs are added to ``namespace``. The expression holds only
-    numbers from the model and those names, so it is safe to compile.
-    """
-    meta = shape.metadata
-    kind = shape.type_name
-    terms: list[str] = []
-    sized = kind in ("string", "blob", "list", "map")
-    measured = f"len({var})" if sized else var
-    low = meta.get("min")
-    if sized and low == 0:
-        low = None  # every length is at least 0
-    high = meta.get("max")
-    # Lengths first: a value far too long never reaches the pattern here.
-    if low is not None and high is not None:
-        terms.append(f"{low!r} <= {measured} <= {high!r}")
-    elif low is not None:
-        terms.append(f"{measured} >= {low!r}")
-    elif high is not None:
-        terms.append(f"{measured} <= {high!r}")
-    if kind == "string" and meta.get("pattern") is not None:
-        name = f"_match{len(namespace)}"
-        namespace[name] = model_pattern(meta["pattern"])
-        terms.append(f"{name}({var})")
-    if kind == "string" and shape.enum:
-        name = f"_allowed{len(namespace)}"
-        namespace[name] = frozenset(shape.enum)
-        terms.append(f"{var} in {name}")
-    return " and ".join(terms) or None
-
-
-def _passes(shape: Shape) -> Callable[[Any], bool]:
-    """One predicate that is true when a value breaks none of the shape's rules,
-    so the usual case, a valid value, costs one call."""
-    namespace: dict[str, Any] = {}
-    expression = constraint_expression(shape, "v", namespace) or "True"
-    predicate: Callable[[Any], bool] = eval(f"lambda v: {expression}", namespace)
-    return predicate
-
-
-def _element_rule_texts(shape: Shape, orders: ReportOrder) -> str:
-    """Every rule of an element shape, as a collection-level message lists them."""
-    meta = shape.metadata
-    texts: list[str] = []
-    noun = "value" if shape.type_name in ("integer", "long", "float", "double") else "length"
-    if "max" in meta:
-        texts.append(f"Member must have {noun} less than or equal to {meta['max']}")
-    if "min" in meta:
-        texts.append(f"Member must have {noun} greater than or equal to {meta['min']}")
-    if "pattern" in meta:
-        texts.append(_pattern_text(meta["pattern"]))
-    if shape.type_name == "string" and shape.enum:
-        texts.append(_enum_text(shape, orders))
-    return ", ".join(texts)
+def _never_fails(value: Any, path: str, errors: list[str]) -> None:
+    """The check of a shape that no value can break."""
 
 
 class _Checks:
-    """The compiled checks of shapes, for one service's report order.
-
-    Compiling is done under a lock, so no thread sees a half-built check.
-    """
+    """The compiled checks of shapes, for one service's report order (a shape
+    within itself is checked at every depth, through shapes.py's forward)."""
 
     def __init__(self, orders: ReportOrder) -> None:
         self.orders = orders
-        self._compiled: dict[Shape, Check | None] = {}
-        # Shapes being compiled: a shape that refers to itself is not checked
-        # again inside itself (botocore's models have no such Kinesis shapes).
-        self._building: set[Shape] = set()
+        self._compiled: ShapeCache[Check] = ShapeCache(lambda _, shape: self._build(shape))
 
     def checker(self, shape: Shape) -> Check | None:
         """The compiled check of a shape, or ``None`` when it can never fail."""
-        if shape in self._compiled:
-            return self._compiled[shape]
-        with _compile_lock:
-            if shape in self._compiled:
-                return self._compiled[shape]
-            if shape in self._building:
-                return None
-            self._building.add(shape)
-            try:
-                built = self._build(shape)
-            finally:
-                self._building.discard(shape)
-            self._compiled[shape] = built
-            return built
+        check = self._compiled(shape)
+        return None if check is _never_fails else check
 
-    def _build(self, shape: Shape) -> Check | None:
+    def _build(self, shape: Shape) -> Check:
         kind = shape.type_name
         if kind == "structure":
             return self._structure_check(shape)
-        rules = _rules(shape, self.orders)
+        rules = in_order(constraints(shape, self.orders), MEMBER_ORDER)
         elements: Check | None = None
         if kind == "list":
-            elements = _null_elements(self._elements_check(shape.member, "Member", by_key=False))
+            elements = _null_elements(self._elements_check(shape.member, LIST_ELEMENTS))
         elif kind == "map":
-            key_check = self._elements_check(shape.key, "Map keys", by_key=True)
-            value_check = self._elements_check(shape.value, "Map value", by_key=False)
+            key_check = self._elements_check(shape.key, MAP_KEYS)
+            value_check = self._elements_check(shape.value, MAP_VALUES)
             checks = [c for c in (key_check, value_check) if c is not None]
             if checks:
 
@@ -329,21 +134,20 @@ class _Checks:
                         check(value, path, errors)
 
         if not rules and elements is None:
-            return None
-        passes = _passes(shape)
+            return _never_fails
+        valid = passes(shape)
 
         def check(value: Any, path: str, errors: list[str]) -> None:
-            if not passes(value):
+            if not valid(value):
                 for rule in rules:
-                    broken = rule(value)
-                    if broken is not None:
-                        _report(errors, violation(path, broken))
+                    if not rule.holds(value):
+                        _report(errors, violation(path, rule.text))
             if elements is not None:
                 elements(value, path, errors)
 
         return check
 
-    def _elements_check(self, element: Shape, noun: str, *, by_key: bool) -> Check | None:
+    def _elements_check(self, element: Shape, whose: str) -> Check | None:
         if element.type_name in ("structure", "list", "map"):
             inner = self.checker(element)
             if inner is None:
@@ -357,23 +161,25 @@ class _Checks:
                         inner_check(item, f"{path}.{label}.member", errors)
 
             return check_each
-        if not _rules(element, self.orders):
+        rules = in_order(constraints(element, self.orders), ELEMENT_ORDER)
+        if not rules:
             return None
-        passes = _passes(element)
-        text = f"{noun} must satisfy constraint: [{_element_rule_texts(element, self.orders)}]"
+        valid = passes(element)
+        text = elements_satisfy(whose, [rule.text for rule in rules])
+        by_key = whose == MAP_KEYS
 
         def check_scalars(value: Any, path: str, errors: list[str]) -> None:
             items = (
                 value.keys() if by_key else (value.values() if isinstance(value, dict) else value)
             )
             for item in items:
-                if item is not None and not passes(item):
+                if item is not None and not valid(item):
                     _report(errors, violation(path, text))
                     return
 
         return check_scalars
 
-    def _structure_check(self, shape: Shape) -> Check | None:
+    def _structure_check(self, shape: Shape) -> Check:
         members = shape.members
         required = set(shape.required_members)
         recorded = [name for name in self.orders.get(shape.name, ()) if name in members]
@@ -384,7 +190,7 @@ class _Checks:
             if check is not None or name in required:
                 plan.append((name, lower_first(name), name in required, check))
         if not plan:
-            return None
+            return _never_fails
 
         def check_structure(value: Any, path: str, errors: list[str]) -> None:
             prefix = f"{path}." if path else ""
@@ -414,8 +220,7 @@ def _null_elements(each: Check | None) -> Check:
     return check
 
 
-_compile_lock = threading.RLock()
-_NO_ORDER: ReportOrder = {}
+_checks_lock = threading.Lock()
 # The checks compiled for each report order, by its id (the order itself is
 # kept to tell a reused id apart).
 _checks: dict[int, tuple[ReportOrder, _Checks]] = {}
@@ -424,7 +229,7 @@ _checks: dict[int, tuple[ReportOrder, _Checks]] = {}
 def _checks_for(orders: ReportOrder) -> _Checks:
     entry = _checks.get(id(orders))
     if entry is None or entry[0] is not orders:
-        with _compile_lock:
+        with _checks_lock:
             entry = _checks.get(id(orders))
             if entry is None or entry[0] is not orders:
                 entry = _checks[id(orders)] = (orders, _Checks(orders))
@@ -441,7 +246,7 @@ def validate(
     """
     if shape is None:
         return
-    check = _checks_for(_NO_ORDER if orders is None else orders).checker(shape)
+    check = _checks_for(NO_ORDER if orders is None else orders).checker(shape)
     if check is None:
         return
     errors: list[str] = []
