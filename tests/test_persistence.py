@@ -486,6 +486,29 @@ def test_a_data_directory_serves_one_server_at_a_time(servers: Restarts) -> None
         server.start(port=0, data_dir=servers.directory)
 
 
+def test_a_data_directory_of_another_format_is_refused_not_misread(servers: Restarts) -> None:
+    """A directory written by a kinesis-mock whose pickled classes lived
+    elsewhere would not load; the server says so in one line instead."""
+    import sqlite3
+
+    from kinesis_mock.storage.store import DATABASE, FORMAT
+
+    servers.start()
+    servers.client().create_stream(StreamName="s", ShardCount=1)
+    assert servers.handle is not None
+    servers.handle.stop()
+    with sqlite3.connect(servers.directory / DATABASE) as database:
+        database.execute("UPDATE meta SET value = ? WHERE name = 'format'", (b"1",))
+    database.close()
+    assert FORMAT != b"1"
+    with pytest.raises(ServerStartError) as refused:
+        server.start(port=0, data_dir=servers.directory)
+    assert str(refused.value) == (
+        f"kinesis-mock: cannot use the data directory {servers.directory}: it holds data of "
+        f"another kinesis-mock version (format 1; this one reads {FORMAT.decode()})"
+    )
+
+
 EDGE = {
     "HubDeviceArn": f"arn:aws:iot:{REGION}:{ACCOUNT}:thing/hub",
     "RecorderConfig": {

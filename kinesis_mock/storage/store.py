@@ -55,8 +55,11 @@ LOCK = "kinesis-mock.lock"
 # The layout of the tables and of the pickled state. Raise it when a class
 # a backend pickles loses an attribute or gains one without a class-level
 # default (a dataclass field with default_factory): older pickles would
-# load without it. A directory of another format is refused, not misread.
-FORMAT = b"1"
+# load without it, or when a pickled class or function moves to another
+# module. A directory of another format is refused, not misread.
+# 2: issue 14 moved pickled classes and scheduled functions (Kinesis
+# resources, Kinesis Video fragments and configurations) and the NextToken format.
+FORMAT = b"2"
 # Seconds between checkpoints (when something was committed since the last).
 CHECKPOINT_SECONDS = 0.2
 # The WAL size past which a checkpoint stops the writer to start the WAL over.
