@@ -9,9 +9,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from botocore.config import Config
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+
+# For tests that expect a limit error: botocore retries LimitExceededException
+# (and throttling) with backoff, real sleeps that prove nothing about the mock.
+NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 
 @functools.cache

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
-from helpers import ACCOUNT, REGION, error_of
+from helpers import ACCOUNT, NO_RETRIES, REGION, error_of
 
 from kinesis_mock import mock_kinesis
 
@@ -46,10 +46,11 @@ def test_duplicate_name(stream: Any) -> None:
 
 
 def test_at_most_20_consumers(stream: Any) -> None:
+    client = boto3.client("kinesis", region_name=REGION, config=NO_RETRIES)
     for i in range(20):
-        stream.register_stream_consumer(StreamARN=STREAM_ARN, ConsumerName=f"c{i}")
-    with pytest.raises(stream.exceptions.LimitExceededException):
-        stream.register_stream_consumer(StreamARN=STREAM_ARN, ConsumerName="one-more")
+        client.register_stream_consumer(StreamARN=STREAM_ARN, ConsumerName=f"c{i}")
+    with pytest.raises(client.exceptions.LimitExceededException):
+        client.register_stream_consumer(StreamARN=STREAM_ARN, ConsumerName="one-more")
 
 
 def test_missing_consumer(stream: Any) -> None:

@@ -8,14 +8,14 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
-from helpers import ACCOUNT, REGION, error_of
+from helpers import ACCOUNT, NO_RETRIES, REGION, error_of
 
 STREAM_ARN = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/s"
 
 
 @pytest.fixture
 def client(kinesis_mock: Any) -> Any:
-    client = boto3.client("kinesis", region_name=REGION)
+    client = boto3.client("kinesis", region_name=REGION, config=NO_RETRIES)
     if "CreateQueue" not in client.meta.service_model.operation_names:
         pytest.skip("this botocore's kinesis model has no queues (they came in 1.44)")
     client.create_stream(StreamName="s", StreamModeDetails={"StreamMode": "ON_DEMAND"})

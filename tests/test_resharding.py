@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
-from helpers import ACCOUNT, REGION, error_of
+from helpers import ACCOUNT, NO_RETRIES, REGION, error_of
 
 from kinesis_mock import mock_kinesis
 
@@ -166,7 +166,7 @@ def test_update_shard_count_limits(kinesis: Any, target: int, message: str) -> N
 
 
 def test_at_most_ten_scalings_a_day(kinesis_mock: Any) -> None:
-    client = boto3.client("kinesis", region_name=REGION)
+    client = boto3.client("kinesis", region_name=REGION, config=NO_RETRIES)
     with freeze_time("2026-01-01") as frozen:
         client.create_stream(StreamName="s", ShardCount=2)
         for count in [3, 2] * 5:

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
-from helpers import ACCOUNT, REGION, error_of, needs_model
+from helpers import ACCOUNT, NO_RETRIES, REGION, error_of, needs_model
 
 from kinesis_mock import mock_kinesis
 
@@ -98,7 +98,7 @@ def test_update_stream_mode(stream: Any) -> None:
 
 
 def test_at_most_two_capacity_mode_switches_a_day(kinesis_mock: Any) -> None:
-    client = boto3.client("kinesis", region_name=REGION)
+    client = boto3.client("kinesis", region_name=REGION, config=NO_RETRIES)
     with freeze_time("2026-01-01") as frozen:
         client.create_stream(StreamName="s", ShardCount=1)
         for mode in ("ON_DEMAND", "PROVISIONED"):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
-from helpers import ACCOUNT, REGION, error_of
+from helpers import ACCOUNT, NO_RETRIES, REGION, error_of
 
 HASH_SPACE = 2**128
 
@@ -153,7 +154,7 @@ def test_shard_limit_answers_the_services_message() -> None:
     from kinesis_mock import mock_kinesis
 
     with mock_kinesis(shard_limit=500):
-        kinesis = boto3.client("kinesis", region_name=REGION)
+        kinesis = boto3.client("kinesis", region_name=REGION, config=NO_RETRIES)
         kinesis.create_stream(StreamName="big", ShardCount=400)
         with pytest.raises(kinesis.exceptions.LimitExceededException) as excinfo:
             kinesis.create_stream(StreamName="more", ShardCount=101)
@@ -182,13 +183,14 @@ def test_shard_limit_is_configurable() -> None:
     from kinesis_mock import mock_kinesis
 
     with mock_kinesis(shard_limit=3):
-        client = boto3.client("kinesis", region_name=REGION)
+        client = boto3.client("kinesis", region_name=REGION, config=NO_RETRIES)
         client.create_stream(StreamName="a", ShardCount=2)
         with pytest.raises(client.exceptions.LimitExceededException):
             client.create_stream(StreamName="b", ShardCount=2)
 
 
-def test_on_demand_stream_limit(kinesis_mock: Any, kinesis: Any) -> None:
+def test_on_demand_stream_limit(kinesis_mock: Any) -> None:
+    kinesis = boto3.client("kinesis", region_name=REGION, config=NO_RETRIES)
     kinesis_mock.settings.on_demand_stream_limit = 2
     for name in ("a", "b"):
         kinesis.create_stream(StreamName=name, StreamModeDetails={"StreamMode": "ON_DEMAND"})
