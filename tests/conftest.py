@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +14,13 @@ from botocore.config import Config
 from helpers import REGION, socket_guard
 
 from kinesis_mock import KinesisMock
+
+# Python's default: keep compiled bytecode. Where the environment says not to
+# (PYTHONDONTWRITEBYTECODE, set on some CI images), every process the suite
+# starts (xdist workers, servers, the CLI, pytester runs) compiles every module
+# from source again, about 1.7 s each here.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 # pytest's own timer must see real time inside freeze_time, or --durations
 # reports decades.
