@@ -94,3 +94,22 @@ def test_tags_on_channels_and_queues(client: Any) -> None:
         {"Key": "env", "Value": "test"}
     ]
     assert client.list_tags_for_resource(ResourceARN=channel)["Tags"] == []
+
+
+def test_the_stream_summary_counts_its_channels_queues_and_consumers_apart(client: Any) -> None:
+    # The model documents ConsumerCount as enhanced fan-out consumers only:
+    # "Queues are not included in this count, even though they share the
+    # stream's registered consumer limit"; QueueCount and ChannelCount count those.
+    client.create_stream(StreamName="other", StreamModeDetails={"StreamMode": "ON_DEMAND"})
+    client.register_stream_consumer(StreamARN=STREAM_ARN, ConsumerName="efo")
+    _channel(client)
+    for name, arn in (
+        ("q1", STREAM_ARN),
+        ("q2", STREAM_ARN),
+        ("elsewhere", STREAM_ARN[:-1] + "other"),
+    ):
+        client.create_queue(QueueName=name, StreamConfigurationList=[{"StreamARN": arn}])
+    summary = client.describe_stream_summary(StreamName="s")["StreamDescriptionSummary"]
+    assert (summary["ConsumerCount"], summary["QueueCount"], summary["ChannelCount"]) == (1, 2, 1)
+    other = client.describe_stream_summary(StreamName="other")["StreamDescriptionSummary"]
+    assert (other["ConsumerCount"], other["QueueCount"], other["ChannelCount"]) == (0, 1, 0)

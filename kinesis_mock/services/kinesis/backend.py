@@ -334,12 +334,17 @@ def registered_consumer_limit(backend: KinesisBackend, stream: Stream) -> int:
     return REGISTERED_CONSUMERS_ADVANTAGE if advantage else REGISTERED_CONSUMERS_STANDARD
 
 
+def attached(backend: KinesisBackend, kind: str, stream: Stream) -> int:
+    """How many of the account's ``kind`` ("queues" or "channels") read
+    ``stream``. A scan of the account's queues or channels, which are few
+    (ListQueues and ListChannels filter the same way)."""
+    resources = backend.resources.get(kind, {}).values()
+    return sum(1 for resource in resources if any(s is stream for s, _ in resource.streams))
+
+
 def check_room_for_a_registered_consumer(backend: KinesisBackend, stream: Stream) -> None:
     """Refuse one more consumer or queue on a stream at its limit."""
-    queues = backend.resources.get("queues", {}).values()
-    count = len(stream.consumers) + sum(
-        1 for queue in queues if any(s is stream for s, _ in queue.streams)
-    )
+    count = len(stream.consumers) + attached(backend, "queues", stream)
     limit = registered_consumer_limit(backend, stream)
     if count >= limit:
         raise LimitExceededException(

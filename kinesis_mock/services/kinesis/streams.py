@@ -22,6 +22,7 @@ from .backend import (
     USER_PARTITION_KEY,
     KinesisBackend,
     Stream,
+    attached,
 )
 from .service import KINESIS
 from .tag_rules import check_new_tags
@@ -151,7 +152,11 @@ def describe_stream_summary(backend: KinesisBackend, req: Params) -> dict[str, A
             "OpenShardCount": len(stream.open_shards())
             if stream.status not in (CREATING, DELETING)
             else 0,
+            # Queues share the consumers' limit but are counted apart (the
+            # model's documentation of ConsumerCount says so).
             "ConsumerCount": len(stream.consumers),
+            "QueueCount": attached(backend, "queues", stream),
+            "ChannelCount": attached(backend, "channels", stream),
             "WarmThroughput": stream.warm_throughput(),
             "MaxRecordSizeInKiB": stream.max_record_size_kib,
             "RecordDistributionStrategy": stream.record_distribution_strategy,
