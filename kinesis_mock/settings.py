@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -35,15 +37,22 @@ class Settings:
 
     Every field is checked when it is set, at construction or later: a value
     of the wrong type is a TypeError, a negative delay or limit a ValueError,
-    so a typo fails where it was made rather than deep inside a request.
+    and a name that is no field an AttributeError naming the closest one
+    (``km.settings.stream_create_dealy = 5``), so a typo fails where it was
+    made rather than deep inside a request or not at all.
     """
 
-    # Each field's help is what ``kinesis-mock serve --help`` shows for it.
+    # Each field is documented here, once: its metadata's "help" is what
+    # ``kinesis-mock serve --help`` and both option tables of the README show
+    # (a "(default: ...)" at its end is the default they show), "see" the
+    # README section the in-process table links to. The CLI makes a flag and
+    # a variable of every field (kinesis_mock.cli.SETTINGS_OPTIONS).
     account_id: str | None = field(
         default=None,
         metadata={
             "help": "account of requests whose access key is not 12 digits (default: "
-            f"{DEFAULT_ACCOUNT_ID})"
+            f"{DEFAULT_ACCOUNT_ID})",
+            "see": "Accounts, regions and credentials",
         },
     )
     stream_create_delay: float = field(
@@ -88,14 +97,19 @@ class Settings:
         metadata={
             "help": "enforce the service's throughput limits on the mock's clock: per shard "
             "1 MiB/s or 1,000 records/s of writes, 5 GetRecords/s and 2 MiB/s of reads, "
-            "2 MiB/s per enhanced fan-out consumer; on-demand streams' write capacity"
+            "2 MiB/s per enhanced fan-out consumer; on-demand streams' write capacity",
+            "see": "Throughput limits",
         },
     )
 
     def __setattr__(self, name: str, value: Any) -> None:
         annotation = _ANNOTATIONS.get(name)
-        if annotation is not None:
-            check_option(name, annotation, value)
+        if annotation is None:
+            # Stored silently, a typo would leave the real option unchanged.
+            raise AttributeError(
+                f"Settings has no option {name!r}{did_you_mean(name, _ANNOTATIONS)}"
+            )
+        check_option(name, annotation, value)
         super().__setattr__(name, value)
 
     def default_account(self) -> str:
@@ -111,6 +125,48 @@ class Settings:
 
 # Field name -> its annotation as written ("float", "int | None", ...).
 _ANNOTATIONS: dict[str, str] = {option.name: str(option.type) for option in fields(Settings)}
+
+
+@dataclass(frozen=True)
+class Switch:
+    """An option of ``mock_kinesis()`` that is no field of Settings: how the
+    in-process mock meets calls. A server has no use for it (no flag, no
+    variable), and ``km.settings`` does not hold it."""
+
+    name: str
+    default: bool
+    help: str
+    see: str | None = None  # the README section the option table links to
+
+
+# mock_kinesis()'s options besides the Settings fields: the parameters of
+# KinesisMock (tests/test_settings.py keeps the two in step) and keywords of
+# the pytest marker.
+MOCK_SWITCHES: tuple[Switch, ...] = (
+    Switch(
+        "intercept_requests",
+        True,
+        "also answer raw requests-library calls to Kinesis and Kinesis Video",
+        see="How calls are answered",
+    ),
+    Switch(
+        "refuse_other_services",
+        False,
+        "seal the test: a call to any other AWS service that no mock answers raises "
+        "UnmockedServiceCall",
+        see="Guarantees",
+    ),
+)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the known name closest to ``name``, or
+    the known names when none is close."""
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    return f" (options: {', '.join(known)})"
 
 
 def option_type(annotation: str) -> tuple[type, bool]:
