@@ -68,7 +68,9 @@ class Option:
     setting: bool = False
     # The variable's name after the prefix, when it is not NAME.
     variable: str | None = None
-    # The README section the in-process options table links to.
+    # The default in words, where the value does not say it (None: the
+    # service's limit); the README section the in-process table links to.
+    default_text: str | None = None
     see: str | None = None
 
     @property
@@ -80,22 +82,9 @@ class Option:
         return ENV_PREFIX + (self.variable or self.name.upper())
 
     @property
-    def sentence(self) -> str:
-        """The help without a default it gives itself."""
-        return self.help.rsplit(" (default: ", 1)[0] if self.gives_default else self.help
-
-    @property
     def shown_default(self) -> str:
-        """The default as --help and the README show it: the help's own
-        ("(default: the service's)"), or the value."""
-        if self.gives_default:
-            return self.help.rsplit(" (default: ", 1)[1][:-1]
-        return _shown(self.default)
-
-    @property
-    def gives_default(self) -> bool:
-        """Whether the help ends with its own "(default: ...)"."""
-        return " (default: " in self.help and self.help.endswith(")")
+        """The default as --help and the README show it: in words, or the value."""
+        return self.default_text if self.default_text is not None else _shown(self.default)
 
 
 def _shown(value: Any) -> str:
@@ -338,6 +327,7 @@ def _setting_option(field: Any) -> Option:
         _setting(field.name, str(field.type)),
         default,
         field.metadata["help"],
+        default_text=field.metadata.get("default"),
         metavar=None if kind is bool else {float: "SECONDS", int: "N"}.get(kind, "TEXT"),
         switch=kind is bool,
         setting=True,
@@ -354,7 +344,7 @@ OPTIONS: tuple[Option, ...] = SERVER_OPTIONS + SETTINGS_OPTIONS
 
 def _help(option: Option) -> str:
     """The sentence, its default and its variable, as --help shows them."""
-    text = f"{option.sentence} (default: {option.shown_default}; env {option.env})"
+    text = f"{option.help} (default: {option.shown_default}; env {option.env})"
     return text.replace("%", "%%")
 
 
@@ -448,8 +438,8 @@ def options_markdown() -> str:
     """``kinesis-mock serve``'s options as a Markdown table, for the README."""
     rows = ["| Flag | Variable | Default | What it does |", "| --- | --- | --- | --- |"]
     for option in OPTIONS:
-        default = option.shown_default if option.gives_default else f"`{option.shown_default}`"
-        rows.append(f"| `{_usage(option)}` | `{option.env}` | {default} | {option.sentence} |")
+        default = option.default_text or f"`{option.shown_default}`"
+        rows.append(f"| `{_usage(option)}` | `{option.env}` | {default} | {option.help} |")
     return "\n".join(rows) + "\n"
 
 
@@ -478,9 +468,9 @@ def mock_options_markdown() -> str:
     ]
     for option in SETTINGS_OPTIONS:
         default = _python(option.default)
-        if option.gives_default:  # None, which means the service's limit...
-            default += f": {option.shown_default}"
-        meaning = _see(option.sentence, option.see)
+        if option.default_text is not None:  # None, which means the service's limit...
+            default += f": {option.default_text}"
+        meaning = _see(option.help, option.see)
         rows.append(
             f"| `{option.name}` | {default} | {meaning} | `{_usage(option)}` | `{option.env}` |"
         )

@@ -545,8 +545,11 @@ def mock_kinesis(func: Any = None, /, **options: Any) -> Any:
     ``@mock_kinesis``, ``@mock_kinesis(...)`` (on functions, ``async def``
     functions and classes) and ``with mock_kinesis(...) as km:`` all work.
     Options are the fields of :class:`~kinesis_mock.settings.Settings`
-    (``stream_create_delay``, ``stream_delete_delay``, ``shard_limit``, ...)
-    and ``intercept_requests`` (default true) for raw ``requests`` calls.
+    (``stream_create_delay``, ``stream_delete_delay``, ``shard_limit``, ...;
+    ``km.settings`` holds them while the mock is active),
+    ``intercept_requests`` (default true) for raw ``requests`` calls and
+    ``refuse_other_services`` (default false) to seal the test. README's
+    "Options" table lists each with its default and meaning.
     """
     mock = KinesisMock(**options)
     if func is not None:

@@ -1,4 +1,11 @@
-"""What a test can tune about the mocked services."""
+"""What a test can tune about the mocked services: the options of
+``mock_kinesis()``, each defined and documented here once.
+
+:class:`Settings` holds those an active mock keeps (``km.settings``; a
+server's flags and variables), :data:`MOCK_SWITCHES` the two that only choose
+how the in-process mock meets calls. ``kinesis_mock.cli`` builds ``serve``'s
+options and the README's option tables from them.
+"""
 
 from __future__ import annotations
 
@@ -42,16 +49,17 @@ class Settings:
     made rather than deep inside a request or not at all.
     """
 
-    # Each field is documented here, once: its metadata's "help" is what
-    # ``kinesis-mock serve --help`` and both option tables of the README show
-    # (a "(default: ...)" at its end is the default they show), "see" the
-    # README section the in-process table links to. The CLI makes a flag and
-    # a variable of every field (kinesis_mock.cli.SETTINGS_OPTIONS).
+    # Each field is documented here, once, in its metadata: "help" is the
+    # meaning ``kinesis-mock serve --help`` and both option tables of the
+    # README show, "default" the default in words where the value does not
+    # say it, "see" the README section the in-process table links to. The
+    # CLI makes a flag and a variable of every field (cli.SETTINGS_OPTIONS);
+    # ``python -m kinesis_mock.cli --readme`` rewrites the README's tables.
     account_id: str | None = field(
         default=None,
         metadata={
-            "help": "account of requests whose access key is not 12 digits (default: "
-            f"{DEFAULT_ACCOUNT_ID})",
+            "help": "account of requests whose access key is not 12 digits",
+            "default": DEFAULT_ACCOUNT_ID,
             "see": "Accounts, regions and credentials",
         },
     )
@@ -85,8 +93,8 @@ class Settings:
     shard_limit: int | None = field(
         default=None,
         metadata={
-            "help": "open shards an account may have in one region (default: the "
-            "service's, 20000 in us-east-1, us-west-2 and eu-west-1, 1000 elsewhere)"
+            "help": "open shards an account may have in one region",
+            "default": "the service's, 20000 in us-east-1, us-west-2 and eu-west-1, 1000 elsewhere",
         },
     )
     on_demand_stream_limit: int = field(

@@ -144,7 +144,7 @@ def test_help_shows_each_option_with_its_default_its_variable_and_a_sentence(
         match = re.search(re.escape(usage) + r" (.*?) \(default: (.*?); env (\S+)\)", shown)
         assert match is not None, option.flag
         sentence, default, env = match.groups()
-        assert sentence == option.sentence, option.flag
+        assert sentence == option.help, option.flag
         assert env == option.env
         assert default == option.shown_default, option.flag
     assert "(default: 4567; env KINESIS_MOCK_PORT)" in shown
