@@ -468,7 +468,9 @@ def mock_options_markdown() -> str:
     ]
     for option in SETTINGS_OPTIONS:
         default = _python(option.default)
-        if option.default_text is not None:  # None, which means the service's limit...
+        if option.env == ACCOUNT_ENV:  # the one variable read in process too
+            default += f": `{ACCOUNT_ENV}`, else {option.shown_default}"
+        elif option.default_text is not None:  # None: the service's limit...
             default += f": {option.default_text}"
         meaning = _see(option.help, option.see)
         rows.append(
@@ -480,12 +482,10 @@ def mock_options_markdown() -> str:
             f"| `{switch.name}` | {_python(switch.default)} | {meaning} | {none} | {none} |"
         )
     switches = " and ".join(f"`{switch.name}`" for switch in MOCK_SWITCHES)
-    account = next(option for option in SETTINGS_OPTIONS if option.env == ACCOUNT_ENV)
     notes = (
         f"{switches} are given to `mock_kinesis(...)` only; the others are also fields of "
         "`km.settings`. The flags and variables are those of `kinesis-mock serve`; in "
-        f"process, only `{ACCOUNT_ENV}` is read: an `{account.name}` of `None` means its "
-        "value, when it is set."
+        f"process, only `{ACCOUNT_ENV}` is read."
     )
     return "\n".join(rows) + "\n\n" + notes + "\n"
 

@@ -188,6 +188,8 @@ def test_the_in_process_options_table() -> None:
         "| `--stream-create-delay SECONDS` | `KINESIS_MOCK_STREAM_CREATE_DELAY` |"
     ) in table
     assert "| `shard_limit` | `None`: the service's, 20000 in" in table
+    # The one variable read in process as well as by serve.
+    assert "| `account_id` | `None`: `KINESIS_MOCK_ACCOUNT_ID`, else 123456789012 |" in table
     assert "| `throughput` | `False` | enforce" in table
     assert "(see [Throughput limits](#throughput-limits)) | `--throughput [BOOL]` |" in table
     assert "| `intercept_requests` | `True` | also answer" in table
