@@ -26,17 +26,23 @@ def main() -> None:
             ],
         )
 
-        # Consume: every shard from its oldest record.
+        # Consume: every shard from its oldest record. Sequence numbers are
+        # big decimals that increase within a shard (not across shards), so
+        # they are printed whole, shard by shard, aligned: read them left to
+        # right and the later record's is the larger.
         shards = kinesis.describe_stream(StreamName="orders")["StreamDescription"]["Shards"]
         for shard in shards:
             iterator = kinesis.get_shard_iterator(
                 StreamName="orders", ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
             )["ShardIterator"]
-            response = kinesis.get_records(ShardIterator=iterator)
-            for record in response["Records"]:
+            records = kinesis.get_records(ShardIterator=iterator)["Records"]
+            numbers = [int(record["SequenceNumber"]) for record in records]
+            in_order = numbers == sorted(numbers)
+            print(f"{shard['ShardId']}: {len(records)} records, in order: {in_order}")
+            for record in records:
                 print(
-                    f"{shard['ShardId']}  {record['PartitionKey']:<6} "
-                    f"{record['Data'].decode()}  seq={record['SequenceNumber'][-6:]}"
+                    f"  {record['PartitionKey']:<6} {record['Data'].decode()}  "
+                    f"{record['SequenceNumber']:>56}"
                 )
 
         # The mock handle shows what was stored without writing a consumer.

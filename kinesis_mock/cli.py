@@ -9,6 +9,12 @@ one per field of :class:`~kinesis_mock.settings.Settings`. Each is a flag
 A mistake is reported in one line, never a traceback: a bad value (a flag's
 or a variable's, named) exits with status 2, a server that cannot start
 (the port is taken, the server extra is not installed...) with status 1.
+
+The README's two option tables are made from the same definitions
+(:func:`options_markdown`, :func:`mock_options_markdown`); after changing an
+option, rewrite them with::
+
+    python -m kinesis_mock.cli --readme [README.md]
 """
 
 from __future__ import annotations
@@ -25,12 +31,13 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import MISSING, dataclass, fields
+from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__, server
 from .protocol.auth import DEFAULT_REGION
 from .registry import Registry
-from .settings import Settings, check_option, option_type
+from .settings import ACCOUNT_ENV, MOCK_SWITCHES, Settings, check_option, option_type
 
 ENV_PREFIX = "KINESIS_MOCK_"
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
@@ -61,6 +68,10 @@ class Option:
     setting: bool = False
     # The variable's name after the prefix, when it is not NAME.
     variable: str | None = None
+    # The default in words, where the value does not say it (None: the
+    # service's limit); the README section the in-process table links to.
+    default_text: str | None = None
+    see: str | None = None
 
     @property
     def flag(self) -> str:
@@ -71,22 +82,9 @@ class Option:
         return ENV_PREFIX + (self.variable or self.name.upper())
 
     @property
-    def sentence(self) -> str:
-        """The help without a default it gives itself."""
-        return self.help.rsplit(" (default: ", 1)[0] if self.gives_default else self.help
-
-    @property
     def shown_default(self) -> str:
-        """The default as --help and the README show it: the help's own
-        ("(default: the service's)"), or the value."""
-        if self.gives_default:
-            return self.help.rsplit(" (default: ", 1)[1][:-1]
-        return _shown(self.default)
-
-    @property
-    def gives_default(self) -> bool:
-        """Whether the help ends with its own "(default: ...)"."""
-        return " (default: " in self.help and self.help.endswith(")")
+        """The default as --help and the README show it: in words, or the value."""
+        return self.default_text if self.default_text is not None else _shown(self.default)
 
 
 def _shown(value: Any) -> str:
@@ -329,9 +327,11 @@ def _setting_option(field: Any) -> Option:
         _setting(field.name, str(field.type)),
         default,
         field.metadata["help"],
+        default_text=field.metadata.get("default"),
         metavar=None if kind is bool else {float: "SECONDS", int: "N"}.get(kind, "TEXT"),
         switch=kind is bool,
         setting=True,
+        see=field.metadata.get("see"),
     )
 
 
@@ -344,7 +344,7 @@ OPTIONS: tuple[Option, ...] = SERVER_OPTIONS + SETTINGS_OPTIONS
 
 def _help(option: Option) -> str:
     """The sentence, its default and its variable, as --help shows them."""
-    text = f"{option.sentence} (default: {option.shown_default}; env {option.env})"
+    text = f"{option.help} (default: {option.shown_default}; env {option.env})"
     return text.replace("%", "%%")
 
 
@@ -423,16 +423,101 @@ def settings_options(args: argparse.Namespace) -> dict[str, Any]:
     return {name: value for name, value in given.items() if value is not None}
 
 
+# -- the README's option tables ------------------------------------------------------
+
+README_COMMAND = "python -m kinesis_mock.cli --readme"
+
+
+def _usage(option: Option) -> str:
+    """``--port PORT``, ``--tls [BOOL]``: the flag as it is written."""
+    flag = option.flag + (f" {option.metavar}" if option.metavar else "")
+    return flag + (" [BOOL]" if option.switch else "")
+
+
 def options_markdown() -> str:
-    """The options as a Markdown table, for the README."""
+    """``kinesis-mock serve``'s options as a Markdown table, for the README."""
     rows = ["| Flag | Variable | Default | What it does |", "| --- | --- | --- | --- |"]
     for option in OPTIONS:
-        flag = option.flag + (f" {option.metavar}" if option.metavar else "")
-        if option.switch:
-            flag += " [BOOL]"
-        default = option.shown_default if option.gives_default else f"`{option.shown_default}`"
-        rows.append(f"| `{flag}` | `{option.env}` | {default} | {option.sentence} |")
+        default = option.default_text or f"`{option.shown_default}`"
+        rows.append(f"| `{_usage(option)}` | `{option.env}` | {default} | {option.help} |")
     return "\n".join(rows) + "\n"
+
+
+def _python(value: Any) -> str:
+    """A default as it is written in Python: ``0``, ``50``, ``False``."""
+    if isinstance(value, float) and value.is_integer():
+        return f"`{int(value)}`"
+    return f"`{value!r}`"
+
+
+def _see(meaning: str, section: str | None) -> str:
+    """The meaning, linking to the README section that says more."""
+    if section is None:
+        return meaning
+    anchor = re.sub(r"[^a-z0-9 -]", "", section.lower()).replace(" ", "-")
+    return f"{meaning} (see [{section}](#{anchor}))"
+
+
+def mock_options_markdown() -> str:
+    """The options of ``mock_kinesis()`` (and ``km.settings``) as a Markdown
+    table, with the flag and variable of each that ``serve`` has, for the README."""
+    none = "—"
+    rows = [
+        "| Option | Default | Meaning | `serve` flag | Variable |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for option in SETTINGS_OPTIONS:
+        default = _python(option.default)
+        if option.env == ACCOUNT_ENV:  # the one variable read in process too
+            default += f": `{ACCOUNT_ENV}`, else {option.shown_default}"
+        elif option.default_text is not None:  # None: the service's limit...
+            default += f": {option.default_text}"
+        meaning = _see(option.help, option.see)
+        rows.append(
+            f"| `{option.name}` | {default} | {meaning} | `{_usage(option)}` | `{option.env}` |"
+        )
+    for switch in MOCK_SWITCHES:
+        meaning = _see(switch.help, switch.see)
+        rows.append(
+            f"| `{switch.name}` | {_python(switch.default)} | {meaning} | {none} | {none} |"
+        )
+    switches = " and ".join(f"`{switch.name}`" for switch in MOCK_SWITCHES)
+    notes = (
+        f"{switches} are given to `mock_kinesis(...)` only; the others are also fields of "
+        "`km.settings`. The flags and variables are those of `kinesis-mock serve`; in "
+        f"process, only `{ACCOUNT_ENV}` is read."
+    )
+    return "\n".join(rows) + "\n\n" + notes + "\n"
+
+
+# Each table by its markers in the README: <!-- NAME --> and <!-- /NAME -->.
+README_TABLES: dict[str, Callable[[], str]] = {
+    "serve-options": options_markdown,
+    "mock-options": mock_options_markdown,
+}
+
+
+def _markers(name: str) -> tuple[str, str]:
+    return f"<!-- {name} -->\n", f"<!-- /{name} -->"
+
+
+def readme_table(text: str, name: str) -> str | None:
+    """What the README ``text`` shows between the markers of table ``name``."""
+    start, end = _markers(name)
+    if start not in text or end not in text:
+        return None
+    return text.split(start, 1)[1].split(end, 1)[0]
+
+
+def rewrite_readme(path: Path) -> None:
+    """Make each option table in the README at ``path`` what its generator makes."""
+    text = path.read_text(encoding="utf-8")
+    for name, generate in README_TABLES.items():
+        shown = readme_table(text, name)
+        if shown is not None:
+            start, _ = _markers(name)
+            text = text.replace(start + shown, start + generate(), 1)
+    path.write_text(text, encoding="utf-8")
 
 
 # -- running -------------------------------------------------------------------------
@@ -549,4 +634,7 @@ def _create_streams(handle: server.ServerHandle, specs: list[StreamSpec], region
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--readme"]:  # python -m kinesis_mock.cli --readme [README.md]
+        rewrite_readme(Path(sys.argv[2] if len(sys.argv) > 2 else "README.md"))
+    else:
+        main()

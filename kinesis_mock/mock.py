@@ -7,7 +7,7 @@ import inspect
 import os
 import threading
 import unittest
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
@@ -24,7 +24,7 @@ from .services.kinesis import KINESIS
 from .services.kinesis.backend import KinesisBackend
 from .services.kinesisvideo import KINESIS_VIDEO
 from .services.kinesisvideo.backend import KinesisVideoBackend
-from .settings import Settings
+from .settings import MOCK_SWITCHES, Settings, did_you_mean
 from .transport import botocore_hook, requests_hook
 from .transport.seal import SEAL
 
@@ -34,6 +34,8 @@ T = TypeVar("T")
 botocore_hook.install()
 
 _lifecycle = threading.RLock()
+# How many names an error about a missing stream lists of those it found.
+_NAMES_SHOWN = 5
 # What the outermost mock set up, undone when it ends.
 _environment: FakeEnvironment | None = None
 
@@ -71,6 +73,18 @@ class KinesisMock:
     ``kinesis_mock`` pytest fixture. Mocks nest: state lives until the
     outermost one ends, then resets. Options given to an inner mock apply
     while it is active.
+
+    What the handle offers (a server's ``handle.state`` offers the same, on
+    the server's state):
+
+    - state: ``streams()``, ``records(name)``; each reads the default account
+      and the test's region unless given ``region=`` and ``account_id=``, and
+      a name not there is a KeyError saying where it looked and what it found;
+    - arranging: ``put_media(...)`` (a video fragment), ``connect_master(...)``
+      (a signaling peer), ``enforce_throughput(name)``;
+    - ``settings`` (the options, changeable mid-test), ``clock`` (the mock's
+      time), ``faults`` (failures to inject), ``calls()`` and ``journal`` (what
+      was answered), ``reset()``; ``start()`` and ``stop()`` without ``with``.
     """
 
     def __init__(
@@ -79,10 +93,18 @@ class KinesisMock:
         refuse_other_services: bool = False,
         **settings: Any,
     ) -> None:
+        """The options of ``mock_kinesis()``: ``intercept_requests``,
+        ``refuse_other_services`` and the fields of
+        :class:`~kinesis_mock.Settings`, each checked now (TypeError or
+        ValueError naming it, with the closest option for a mistyped name)."""
         known = {f.name for f in fields(Settings)}
-        unknown = set(settings) - known
+        unknown = sorted(set(settings) - known)
         if unknown:
-            raise TypeError(f"unknown mock_kinesis options: {', '.join(sorted(unknown))}")
+            options = [*known, *(switch.name for switch in MOCK_SWITCHES)]
+            raise TypeError(
+                "unknown mock_kinesis options: "
+                + "; ".join(f"{name!r}{did_you_mean(name, options)}" for name in unknown)
+            )
         Settings(**settings)  # a bad value is refused now, not when the mock starts
         self._options = settings
         self._intercept_requests = intercept_requests
@@ -101,6 +123,10 @@ class KinesisMock:
     # -- activation -------------------------------------------------------
 
     def start(self) -> KinesisMock:
+        """Activate the mock (what ``with`` does) and return it; pair each
+        call with :meth:`stop`. The outermost active mock starts with fresh
+        state and this mock's options; an inner one applies its options over
+        the outer one's until it stops."""
         global _environment
         with _lifecycle:
             depth = botocore_hook.SWITCH.enter()
@@ -123,6 +149,10 @@ class KinesisMock:
         return self
 
     def stop(self) -> None:
+        """Deactivate the mock started by :meth:`start`. When the outermost
+        mock stops, every stream, fault and recorded call is forgotten and
+        the clock and environment are restored; an inner one puts back the
+        options it changed. RuntimeError if the mock is not active."""
         global _environment
         with _lifecycle:
             if not self._saved:
@@ -173,6 +203,10 @@ class KinesisMock:
     def __call__(self, target: F) -> F: ...
 
     def __call__(self, target: Any) -> Any:
+        """Decorate ``target`` (what ``@mock_kinesis(...)`` does): a function
+        or ``async def`` function runs inside a mock of its own at each call;
+        a ``unittest.TestCase`` gets one mock per test, spanning ``setUp``
+        and ``tearDown``; a plain class, one per ``test*`` method."""
         if inspect.isclass(target):
             return self._decorate_class(target)
         return self._decorate_function(target)
@@ -324,6 +358,10 @@ class KinesisMock:
 
     @property
     def account_id(self) -> str:
+        """The account the inspection methods read by default: the
+        ``account_id`` option, else ``KINESIS_MOCK_ACCOUNT_ID``, else
+        ``123456789012`` (the account of requests whose access key is not
+        12 digits)."""
         return self._registry.settings.default_account()
 
     @staticmethod
@@ -338,10 +376,24 @@ class KinesisMock:
         return self._registry.open(service, account_id or self.account_id, self._region(region))
 
     def _missing(
-        self, what: str, name: str, region: str | None, account_id: str | None
+        self,
+        what: str,
+        name: str,
+        region: str | None,
+        account_id: str | None,
+        there: Iterable[str],
     ) -> KeyError:
+        """``no stream 's' in account 123456789012, region us-east-1 (streams
+        there: a, b)``: where the handle looked, and what it found there."""
         account, where = account_id or self.account_id, self._region(region)
-        return KeyError(f"no {what} {name!r} in account {account}, region {where}")
+        names = sorted(there)
+        if not names:
+            found = f"no {what}s there"
+        else:
+            shown = ", ".join(names[:_NAMES_SHOWN])
+            more = len(names) - _NAMES_SHOWN
+            found = f"{what}s there: {shown}" + (f" and {more} more" if more > 0 else "")
+        return KeyError(f"no {what} {name!r} in account {account}, region {where} ({found})")
 
     def streams(
         self, region: str | None = None, account_id: str | None = None
@@ -376,7 +428,7 @@ class KinesisMock:
         with self._open(KINESIS, region, account_id) as backend:
             stream = backend.streams.get(stream_name)
             if stream is None:
-                raise self._missing("stream", stream_name, region, account_id)
+                raise self._missing("stream", stream_name, region, account_id, backend.streams)
             now = clock.now()
             for shard in stream.shards:
                 stream.trim_expired(shard, now)
@@ -420,7 +472,9 @@ class KinesisMock:
         with self._open(KINESIS_VIDEO, region, account_id) as backend:
             stream = backend.streams.by_name.get(stream_name)
             if stream is None:
-                raise self._missing("video stream", stream_name, region, account_id)
+                raise self._missing(
+                    "video stream", stream_name, region, account_id, backend.streams.by_name
+                )
             server = _epoch_ms(server_timestamp if server_timestamp is not None else clock.now())
             producer = _epoch_ms(producer_timestamp) if producer_timestamp is not None else server
             return stream.media.add(bytes(payload), producer, server, duration_ms).number
@@ -439,7 +493,9 @@ class KinesisMock:
         with self._open(KINESIS_VIDEO, region, account_id) as backend:
             channel = backend.channels.by_name.get(channel_name)
             if channel is None:
-                raise self._missing("signaling channel", channel_name, region, account_id)
+                raise self._missing(
+                    "signaling channel", channel_name, region, account_id, backend.channels.by_name
+                )
             channel.master = answer if callable(answer) else (lambda _offer: answer)
 
     def enforce_throughput(
@@ -459,7 +515,7 @@ class KinesisMock:
         with self._open(KINESIS, region, account_id) as backend:
             stream = backend.streams.get(stream_name)
             if stream is None:
-                raise self._missing("stream", stream_name, region, account_id)
+                raise self._missing("stream", stream_name, region, account_id, backend.streams)
             stream.enforce_throughput = enabled
 
     def reset(self) -> None:
@@ -489,8 +545,11 @@ def mock_kinesis(func: Any = None, /, **options: Any) -> Any:
     ``@mock_kinesis``, ``@mock_kinesis(...)`` (on functions, ``async def``
     functions and classes) and ``with mock_kinesis(...) as km:`` all work.
     Options are the fields of :class:`~kinesis_mock.settings.Settings`
-    (``stream_create_delay``, ``stream_delete_delay``, ``shard_limit``, ...)
-    and ``intercept_requests`` (default true) for raw ``requests`` calls.
+    (``stream_create_delay``, ``stream_delete_delay``, ``shard_limit``, ...;
+    ``km.settings`` holds them while the mock is active),
+    ``intercept_requests`` (default true) for raw ``requests`` calls and
+    ``refuse_other_services`` (default false) to seal the test. README's
+    "Options" table lists each with its default and meaning.
     """
     mock = KinesisMock(**options)
     if func is not None:

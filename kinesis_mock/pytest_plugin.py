@@ -5,13 +5,16 @@ Fixtures:
 
 - ``kinesis_mock``: an active mock (the :class:`~kinesis_mock.KinesisMock`
   handle) for the test; its state resets when the test ends.
+- ``kinesis_mock_handle``: the same handle under a name that does not hide
+  the ``kinesis_mock`` package inside the test (``kinesis_mock.mock_kinesis``
+  stays the package's).
 - ``kinesis_streams``: the streams the ``kinesis_mock`` marker names, as a
   dict of name to :class:`~kinesis_mock.StreamInfo`, ACTIVE.
 - ``kinesis_stream``: one ACTIVE stream: the marker's only stream, or else a
   one-shard stream named ``test-stream`` (:data:`DEFAULT_STREAM_NAME`).
 - ``kinesis_server``: a kinesis-mock HTTP server on a free port.
 
-The first three share one mock. Configure it per test, class or module with
+The first four share one mock. Configure it per test, class or module with
 the marker::
 
     @pytest.mark.kinesis_mock(stream_create_delay=5, streams={"orders": 2})
@@ -50,8 +53,7 @@ _PREFIX = f"{MARKER} marker:"  # how every error about a marker starts
 DEFAULT_STREAM_NAME = "test-stream"
 DEFAULT_STREAM_SHARDS = 1
 
-# The marker's keywords besides the Settings fields.
-_MOCK_SWITCHES = ("intercept_requests", "refuse_other_services")
+# The marker's keywords besides mock_kinesis()'s options.
 _PLUGIN_KEYWORDS = ("streams", "region")
 
 
@@ -70,17 +72,18 @@ _CONFIG = pytest.StashKey[_Config]()
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(**options): configure the kinesis_mock fixture (and kinesis_streams, "
-        "kinesis_stream) for this test, class or module: mock_kinesis options such as "
-        "stream_create_delay=5, streams={name: shard count} created ACTIVE before the test, "
-        "region=.",
+        f"{MARKER}(**options): configure the kinesis_mock fixture (and kinesis_mock_handle, "
+        "kinesis_streams, kinesis_stream) for this test, class or module: mock_kinesis options "
+        "such as stream_create_delay=5, streams={name: shard count} created ACTIVE before the "
+        "test, region=.",
     )
 
 
 def _known_keywords() -> list[str]:
-    from .settings import Settings
+    from .settings import MOCK_SWITCHES, Settings
 
-    return [*(option.name for option in fields(Settings)), *_MOCK_SWITCHES, *_PLUGIN_KEYWORDS]
+    options = [option.name for option in fields(Settings)]
+    return [*options, *(switch.name for switch in MOCK_SWITCHES), *_PLUGIN_KEYWORDS]
 
 
 def _config(node: pytest.Item) -> _Config:
@@ -204,6 +207,13 @@ def kinesis_mock(request: pytest.FixtureRequest) -> Iterator[KinesisMock]:
     with _default_region(config.region), mock_kinesis(**config.options) as handle:
         _create_streams(handle, config.streams)
         yield handle
+
+
+@pytest.fixture
+def kinesis_mock_handle(kinesis_mock: KinesisMock) -> KinesisMock:
+    """The ``kinesis_mock`` fixture's handle, under a name that leaves the
+    ``kinesis_mock`` package visible in the test: the same object, one mock."""
+    return kinesis_mock
 
 
 @pytest.fixture

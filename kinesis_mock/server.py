@@ -56,8 +56,17 @@ class ServerStopError(RuntimeError):
 
 @dataclass
 class ServerHandle:
-    """A running server: where it listens, and how to stop it. With TLS,
-    ``certfile`` is the certificate clients can verify it with."""
+    """A running server (what :func:`start` returns): where it listens, its
+    state, and how to stop it.
+
+    ``endpoint_url`` is what clients are given (``host``, ``port`` and
+    ``scheme`` make it up); with TLS, ``certfile`` is the certificate they can
+    verify it with. ``state`` is a :class:`~kinesis_mock.KinesisMock` handle
+    on the server's own state (``streams()``, ``records()``, ``settings``...),
+    ``summary()`` and ``reset()`` what the admin API answers and does, and
+    ``admin`` a client of that API over HTTP. ``stop()``, or leaving a
+    ``with`` block, stops it.
+    """
 
     host: str
     port: int
@@ -112,6 +121,8 @@ class ServerHandle:
 
     @property
     def endpoint_url(self) -> str:
+        """The URL clients are given, ``http://127.0.0.1:4567`` (``https``
+        with TLS; an IPv6 host in brackets)."""
         host = f"[{self.host}]" if ":" in self.host else self.host  # IPv6, as URLs write it
         return f"{self.scheme}://{host}:{self.port}"
 

@@ -1,10 +1,19 @@
-"""What a test can tune about the mocked services."""
+"""What a test can tune about the mocked services: the options of
+``mock_kinesis()``, each defined and documented here once.
+
+:class:`Settings` holds those an active mock keeps (``km.settings``; a
+server's flags and variables), :data:`MOCK_SWITCHES` the two that only choose
+how the in-process mock meets calls. ``kinesis_mock.cli`` builds ``serve``'s
+options and the README's option tables from them.
+"""
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -35,15 +44,23 @@ class Settings:
 
     Every field is checked when it is set, at construction or later: a value
     of the wrong type is a TypeError, a negative delay or limit a ValueError,
-    so a typo fails where it was made rather than deep inside a request.
+    and a name that is no field an AttributeError naming the closest one
+    (``km.settings.stream_create_dealy = 5``), so a typo fails where it was
+    made rather than deep inside a request or not at all.
     """
 
-    # Each field's help is what ``kinesis-mock serve --help`` shows for it.
+    # Each field is documented here, once, in its metadata: "help" is the
+    # meaning ``kinesis-mock serve --help`` and both option tables of the
+    # README show, "default" the default in words where the value does not
+    # say it, "see" the README section the in-process table links to. The
+    # CLI makes a flag and a variable of every field (cli.SETTINGS_OPTIONS);
+    # ``python -m kinesis_mock.cli --readme`` rewrites the README's tables.
     account_id: str | None = field(
         default=None,
         metadata={
-            "help": "account of requests whose access key is not 12 digits (default: "
-            f"{DEFAULT_ACCOUNT_ID})"
+            "help": "account of requests whose access key is not 12 digits",
+            "default": DEFAULT_ACCOUNT_ID,
+            "see": "Accounts, regions and credentials",
         },
     )
     stream_create_delay: float = field(
@@ -76,8 +93,8 @@ class Settings:
     shard_limit: int | None = field(
         default=None,
         metadata={
-            "help": "open shards an account may have in one region (default: the "
-            "service's, 20000 in us-east-1, us-west-2 and eu-west-1, 1000 elsewhere)"
+            "help": "open shards an account may have in one region",
+            "default": "the service's, 20000 in us-east-1, us-west-2 and eu-west-1, 1000 elsewhere",
         },
     )
     on_demand_stream_limit: int = field(
@@ -88,14 +105,19 @@ class Settings:
         metadata={
             "help": "enforce the service's throughput limits on the mock's clock: per shard "
             "1 MiB/s or 1,000 records/s of writes, 5 GetRecords/s and 2 MiB/s of reads, "
-            "2 MiB/s per enhanced fan-out consumer; on-demand streams' write capacity"
+            "2 MiB/s per enhanced fan-out consumer; on-demand streams' write capacity",
+            "see": "Throughput limits",
         },
     )
 
     def __setattr__(self, name: str, value: Any) -> None:
         annotation = _ANNOTATIONS.get(name)
-        if annotation is not None:
-            check_option(name, annotation, value)
+        if annotation is None:
+            # Stored silently, a typo would leave the real option unchanged.
+            raise AttributeError(
+                f"Settings has no option {name!r}{did_you_mean(name, _ANNOTATIONS)}"
+            )
+        check_option(name, annotation, value)
         super().__setattr__(name, value)
 
     def default_account(self) -> str:
@@ -111,6 +133,48 @@ class Settings:
 
 # Field name -> its annotation as written ("float", "int | None", ...).
 _ANNOTATIONS: dict[str, str] = {option.name: str(option.type) for option in fields(Settings)}
+
+
+@dataclass(frozen=True)
+class Switch:
+    """An option of ``mock_kinesis()`` that is no field of Settings: how the
+    in-process mock meets calls. A server has no use for it (no flag, no
+    variable), and ``km.settings`` does not hold it."""
+
+    name: str
+    default: bool
+    help: str
+    see: str | None = None  # the README section the option table links to
+
+
+# mock_kinesis()'s options besides the Settings fields: the parameters of
+# KinesisMock (tests/test_settings.py keeps the two in step) and keywords of
+# the pytest marker.
+MOCK_SWITCHES: tuple[Switch, ...] = (
+    Switch(
+        "intercept_requests",
+        True,
+        "also answer raw requests-library calls to Kinesis and Kinesis Video",
+        see="How calls are answered",
+    ),
+    Switch(
+        "refuse_other_services",
+        False,
+        "seal the test: a call to any other AWS service that no mock answers raises "
+        "UnmockedServiceCall",
+        see="Guarantees",
+    ),
+)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the known name closest to ``name``, or
+    the known names when none is close."""
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    return f" (options: {', '.join(known)})"
 
 
 def option_type(annotation: str) -> tuple[type, bool]:

@@ -144,7 +144,7 @@ def test_help_shows_each_option_with_its_default_its_variable_and_a_sentence(
         match = re.search(re.escape(usage) + r" (.*?) \(default: (.*?); env (\S+)\)", shown)
         assert match is not None, option.flag
         sentence, default, env = match.groups()
-        assert sentence == option.sentence, option.flag
+        assert sentence == option.help, option.flag
         assert env == option.env
         assert default == option.shown_default, option.flag
     assert "(default: 4567; env KINESIS_MOCK_PORT)" in shown
@@ -165,12 +165,61 @@ def test_the_options_table_for_the_readme() -> None:
     assert "| `--port PORT` | `KINESIS_MOCK_PORT` | `4567` | port to listen on" in table
     assert "| `--throughput [BOOL]` | `KINESIS_MOCK_THROUGHPUT` | `false` |" in table
     assert "| `--shard-limit N` | `KINESIS_MOCK_SHARD_LIMIT` | the service's, 20000 in" in table
-    # Once README shows the table (between these markers), it stays in step.
+
+
+@pytest.mark.parametrize("name", sorted(cli.README_TABLES))
+def test_the_readme_shows_each_options_table_as_generated(name: str) -> None:
+    shown = cli.readme_table(README.read_text(encoding="utf-8"), name)
+    assert shown is not None, f"README has no <!-- {name} --> table"
+    assert shown == cli.README_TABLES[name](), f"README's {name} table: run {cli.README_COMMAND}"
+
+
+def test_the_in_process_options_table() -> None:
+    table = cli.mock_options_markdown()
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    names = [row.split("`")[1] for row in rows]
+    # Every option of mock_kinesis(), each once: the Settings fields, then the switches.
+    assert names == [field.name for field in fields(Settings)] + [
+        "intercept_requests",
+        "refuse_other_services",
+    ]
+    assert (
+        "| `stream_create_delay` | `0` | seconds a new stream stays CREATING "
+        "| `--stream-create-delay SECONDS` | `KINESIS_MOCK_STREAM_CREATE_DELAY` |"
+    ) in table
+    assert "| `shard_limit` | `None`: the service's, 20000 in" in table
+    # The one variable read in process as well as by serve.
+    assert "| `account_id` | `None`: `KINESIS_MOCK_ACCOUNT_ID`, else 123456789012 |" in table
+    assert "| `throughput` | `False` | enforce" in table
+    assert "(see [Throughput limits](#throughput-limits)) | `--throughput [BOOL]` |" in table
+    assert "| `intercept_requests` | `True` | also answer" in table
+    assert table.count("| — | — |") == 2  # the switches have no flag and no variable
+
+
+def test_the_options_tables_link_to_sections_the_readme_has() -> None:
     text = README.read_text(encoding="utf-8")
-    start, end = "<!-- serve-options -->\n", "<!-- /serve-options -->"
-    if start in text:
-        shown = text.split(start, 1)[1].split(end, 1)[0]
-        assert shown == table, "README's options table: paste cli.options_markdown()"
+    headings = {
+        re.sub(r"[^a-z0-9 -]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+        for line in text.splitlines()
+        if line.startswith("## ") or line.startswith("### ")
+    }
+    links = re.findall(r"\]\(#([a-z0-9-]+)\)", cli.mock_options_markdown())
+    assert len(links) >= 4
+    assert set(links) <= headings
+
+
+def test_the_readme_command_rewrites_the_tables(tmp_path: Path) -> None:
+    stale = README.read_text(encoding="utf-8")
+    for name in cli.README_TABLES:
+        shown = cli.readme_table(stale, name)
+        assert shown is not None
+        stale = stale.replace(shown, "| stale |\n")
+    readme = tmp_path / "README.md"
+    readme.write_text(stale, encoding="utf-8")
+    command = [sys.executable, "-m", "kinesis_mock.cli", "--readme", str(readme)]
+    assert cli.README_COMMAND.split()[1:] == command[1:4]
+    subprocess.run(command, check=True, timeout=60)
+    assert readme.read_text(encoding="utf-8") == README.read_text(encoding="utf-8")
 
 
 # -- mistakes, each in one line ----------------------------------------------------

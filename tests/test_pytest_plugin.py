@@ -229,6 +229,35 @@ def test_stream_fixtures_share_the_one_mock(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1)
 
 
+def test_the_handle_alias_leaves_the_package_visible(pytester: pytest.Pytester) -> None:
+    # Inside a test taking the ``kinesis_mock`` fixture, the name is the
+    # handle, not the package; ``kinesis_mock_handle`` is the same handle.
+    result = _run(
+        pytester,
+        """
+        import kinesis_mock
+
+        @pytest.mark.kinesis_mock(streams={"s": 1}, stream_create_delay=5)
+        def test_alias(kinesis_mock_handle, request):
+            assert callable(kinesis_mock.mock_kinesis)  # the package, still
+            assert kinesis_mock_handle.settings.stream_create_delay == 5  # the marker's
+            assert list(kinesis_mock_handle.streams()) == ["s"]
+            assert request.getfixturevalue("kinesis_mock") is kinesis_mock_handle
+
+        @pytest.mark.kinesis_mock(streams=["s"])
+        def test_both_names_one_mock(kinesis_mock_handle, kinesis_stream, request):
+            handle = request.getfixturevalue("kinesis_mock")
+            assert handle is kinesis_mock_handle
+            client().put_record(StreamName=kinesis_stream.name, Data=b"x", PartitionKey="k")
+            assert [r.data for r in handle.records("s")] == [b"x"]
+
+        def test_state_reset(kinesis_mock_handle):
+            assert kinesis_mock_handle.streams() == {}
+        """,
+    )
+    result.assert_outcomes(passed=3)
+
+
 def test_state_resets_between_tests(pytester: pytest.Pytester) -> None:
     result = _run(
         pytester,
