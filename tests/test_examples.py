@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from botocore.exceptions import NoRegionError
@@ -100,3 +101,76 @@ def test_every_file_the_readme_names_exists() -> None:
     assert "tests/test_with_moto.py" in named
     missing = sorted(path for path in named if not (ROOT / path).exists())
     assert missing == []
+
+
+def _served_stream(handle: Any, name: str) -> None:
+    """Create a one-shard stream on a server, as any client would."""
+    import boto3
+
+    kinesis = boto3.client(
+        "kinesis",
+        endpoint_url=handle.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    kinesis.create_stream(StreamName=name, ShardCount=1)
+    kinesis.close()
+
+
+def _code_block(language: str, containing: str) -> str:
+    """The README code block in ``language`` that contains ``containing``."""
+    blocks = [
+        block
+        for block in re.findall(rf"```{language}\n(.*?)```", README, re.S)
+        if containing in block
+    ]
+    assert len(blocks) == 1, f"{len(blocks)} {language} blocks contain {containing!r}"
+    return str(blocks[0])
+
+
+def test_the_readme_node_snippet_lists_the_servers_streams(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    modules = ROOT / "tests" / "node" / "node_modules"
+    if node is None:
+        pytest.skip("node is not installed")
+    if not (modules / "@aws-sdk" / "client-kinesis").is_dir():
+        pytest.skip("the Node.js SDK is not installed: run `npm ci --prefix tests/node`")
+    from kinesis_mock import server
+
+    code = _code_block("js", "new KinesisClient(")
+    # node exits once the server closes the idle HTTP/2 connection.
+    with server.start(port=0, keep_alive_timeout=0.5) as handle:
+        _served_stream(handle, "orders")
+        script = tmp_path / "readme.js"
+        script.write_text(code.replace("http://127.0.0.1:4567", handle.endpoint_url))
+        env = {**os.environ, "NODE_PATH": str(modules), "NODE_NO_WARNINGS": "1"}
+        run = subprocess.run(
+            [node, str(script)], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.split() == ["[", "'orders'", "]"]
+
+
+def test_the_readme_aws_cli_v1_command_puts_text(tmp_path: Path) -> None:
+    aws = shutil.which("aws", path=os.path.dirname(sys.executable)) or shutil.which("aws")
+    if aws is None:
+        pytest.skip("the AWS CLI (awscli, a dev extra) is not installed")
+    from kinesis_mock import server
+
+    block = _code_block("bash", "--cli-binary-format raw-in-base64-out")
+    v1 = block[: block.index("# v1")].replace("\\\n", " ").split()
+    assert v1[:3] == ["aws", "--endpoint-url", "http://127.0.0.1:4567"]
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "x",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+    }
+    with server.start(port=0) as handle:
+        _served_stream(handle, "orders")
+        command = [aws, "--endpoint-url", handle.endpoint_url, *(a.strip('"') for a in v1[3:])]
+        subprocess.run(command, env=env, check=True, capture_output=True, timeout=60)
+        assert [r.data for r in handle.state.records("orders")] == [b"hello"]
