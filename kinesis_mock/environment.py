@@ -67,8 +67,10 @@ class FakeEnvironment:
         self._set("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
         self._set("AWS_CONFIG_FILE", os.devnull)
         self._set("AWS_EC2_METADATA_DISABLED", "true")
-        if not os.environ.get("AWS_DEFAULT_REGION") and not os.environ.get("AWS_REGION"):
-            self._set("AWS_DEFAULT_REGION", DEFAULT_REGION)
+        if not os.environ.get("AWS_DEFAULT_REGION"):
+            # botocore reads only AWS_DEFAULT_REGION; AWS_REGION (what Lambda
+            # and the other SDKs set) names the region the user means.
+            self._set("AWS_DEFAULT_REGION", os.environ.get("AWS_REGION") or DEFAULT_REGION)
         self._forget_default_session_credentials()
 
     def _forget_default_session_credentials(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -120,3 +121,19 @@ def test_threads_racing_for_one_name_create_it_once(kinesis_mock: Any) -> None:
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["created"] + ["in use"] * 7
+
+
+def test_aws_region_alone_names_the_region_clients_and_the_handle_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # botocore reads only AWS_DEFAULT_REGION; Lambda and the other SDKs set
+    # AWS_REGION. Under the mock a client made without a region gets it.
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    with mock_kinesis() as km:
+        client = boto3.client("kinesis")
+        assert client.meta.region_name == "eu-west-1"
+        client.create_stream(StreamName="s", ShardCount=1)
+        assert list(km.streams()) == ["s"]
+        assert km.streams()["s"].arn.startswith("arn:aws:kinesis:eu-west-1:")
+    assert "AWS_DEFAULT_REGION" not in os.environ  # put back as it was
