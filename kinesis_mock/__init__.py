@@ -51,7 +51,7 @@ __all__ = [
     "mock_kinesisvideo",
     "set_clock",
 ]
-__version__ = "0.1.0.dev0"
+__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
