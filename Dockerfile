@@ -12,7 +12,7 @@ ARG PYTHON_IMAGE=python:3.12-slim
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PIP_ROOT_USER_ACTION=ignore
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE NOTICE ./
 COPY kinesis_mock ./kinesis_mock
 # Then out with what only installing needs (pip; setuptools, which a Python
 # before 3.12 puts in a venv), and with the models of every AWS service that

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
+import importlib.metadata
 import logging
 import os
 import re
@@ -41,7 +42,6 @@ from .settings import ACCOUNT_ENV, MOCK_SWITCHES, Settings, check_option, option
 
 ENV_PREFIX = "KINESIS_MOCK_"
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
-SERVER_EXTRA = "pip install 'kinesis-mock[server]'"
 # What the server extra brings that serving imports.
 _SERVER_MODULES = ("hypercorn", "cbor2", "cryptography")
 
@@ -529,6 +529,24 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+def server_extra() -> str:
+    """The command that installs the server extra: its packages as the
+    installed metadata lists them, which works whether kinesis-mock came from
+    PyPI, a clone or a path (``kinesis-mock[server]`` needs an index that has it)."""
+    try:
+        requirements = importlib.metadata.requires("kinesis-mock") or []
+    except importlib.metadata.PackageNotFoundError:
+        requirements = []
+    packages = [
+        requirement.partition(";")[0].strip()
+        for requirement in requirements
+        if requirement.partition(";")[2].replace("'", '"').strip() == 'extra == "server"'
+    ]
+    if not packages:
+        return "pip install 'kinesis-mock[server]'"
+    return "pip install " + " ".join(f"'{package}'" for package in packages)
+
+
 def _missing_server_module() -> str | None:
     """The first module of the server extra that cannot be imported."""
     for name in _SERVER_MODULES:
@@ -580,7 +598,7 @@ def _main(argv: Sequence[str] | None) -> None:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(message)s")
     missing = _missing_server_module()
     if missing is not None:
-        _fail(f"serving needs the server extra (no module named {missing!r}): {SERVER_EXTRA}")
+        _fail(f"serving needs the server extra (no module named {missing!r}): {server_extra()}")
     try:
         handle = server.start(
             args.host,
@@ -599,7 +617,7 @@ def _main(argv: Sequence[str] | None) -> None:
     except server.ServerStartError as error:
         _fail(str(error).removeprefix("kinesis-mock: "))
     except ModuleNotFoundError as error:
-        _fail(f"serving needs the server extra (no module named {error.name!r}): {SERVER_EXTRA}")
+        _fail(f"serving needs the server extra (no module named {error.name!r}): {server_extra()}")
     except OSError as error:  # binding: the port is taken, the address is not ours...
         _fail(_listen_error(args.host, args.port, error))
     try:

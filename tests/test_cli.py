@@ -424,7 +424,7 @@ def test_without_the_server_extra_it_says_what_to_install(module: str) -> None:
     assert (status, _one_line(stderr)) == (
         1,
         f"kinesis-mock: serving needs the server extra (no module named {module!r}): "
-        "pip install 'kinesis-mock[server]'",
+        "pip install 'hypercorn>=0.16' 'cbor2>=5.4' 'cryptography>=41'",
     )
     # --help and --version need no extra.
     status, _ = _serve("--help", code=textwrap.dedent(_WITHOUT.format(module=module)))

@@ -69,4 +69,6 @@ def test_the_image_runs_the_server_as_a_user_on_4567() -> None:
 
 def test_the_build_context_holds_what_the_build_copies() -> None:
     kept = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
-    assert {"*", "!pyproject.toml", "!README.md", "!kinesis_mock/"} <= set(kept)
+    assert {"*", "!pyproject.toml", "!README.md", "!LICENSE", "!NOTICE", "!kinesis_mock/"} <= set(
+        kept
+    )

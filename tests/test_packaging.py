@@ -92,3 +92,13 @@ def test_no_install_command_needs_the_package_on_pypi() -> None:
         for match in bare.finditer(page.read_text())
     ]
     assert found == []
+
+
+def test_the_changelogs_newest_section_names_the_packages_version() -> None:
+    """The section in progress says which version it will be released as."""
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    newest = re.search(r"^## (.+)$", changelog, re.MULTILINE)
+    assert newest is not None
+    assert re.search(rf"\b{re.escape(kinesis_mock.__version__)}\b", newest.group(1)), newest.group(
+        1
+    )
