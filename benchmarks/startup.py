@@ -23,8 +23,10 @@ Side by side, in one run, each in fresh interpreters:
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -42,12 +44,11 @@ ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
 }
 
+# What each variant imports after ``import boto3``.
 IMPORTS = {
-    "import boto3": "import boto3",
-    "import boto3, kinesis_mock": "import boto3, kinesis_mock",
-    "+ from kinesis_mock import mock_kinesis": (
-        "import boto3\nfrom kinesis_mock import mock_kinesis"
-    ),
+    "import boto3": "",
+    "import boto3, kinesis_mock": "import kinesis_mock",
+    "+ from kinesis_mock import mock_kinesis": "from kinesis_mock import mock_kinesis",
 }
 
 PLAIN_TEST = """
@@ -67,12 +68,16 @@ def _python(*arguments: str, cwd: str | None = None) -> subprocess.CompletedProc
     )
 
 
-def _timed_import(code: str) -> float:
-    """Seconds ``code`` (imports) takes in a fresh interpreter, timed inside it."""
+def _timed_import(code: str) -> tuple[float, float]:
+    """Seconds ``import boto3`` and then ``code`` take in a fresh interpreter,
+    each timed inside it (so the interpreter's own start-up is left out)."""
     program = (
-        "import time\n_t = time.perf_counter()\n" + code + "\nprint(time.perf_counter() - _t)\n"
+        "import time\n_t = time.perf_counter()\nimport boto3\n_u = time.perf_counter()\n"
+        + code
+        + "\nprint(_u - _t, time.perf_counter() - _u)\n"
     )
-    return float(_python("-c", program).stdout.strip().splitlines()[-1])
+    boto3, then = _python("-c", program).stdout.split()[-2:]
+    return float(boto3), float(then)
 
 
 def _spread(samples: list[float]) -> str:
@@ -85,18 +90,20 @@ def _spread(samples: list[float]) -> str:
 
 
 def measure_imports(runs: int) -> None:
-    samples: dict[str, list[float]] = {name: [] for name in IMPORTS}
+    totals: dict[str, list[float]] = {name: [] for name in IMPORTS}
+    beyond: dict[str, list[float]] = {name: [] for name in IMPORTS}
     for _ in range(runs):  # alternated, so every variant sees the same machine
         for name, code in IMPORTS.items():
-            samples[name].append(_timed_import(code))
-    base = min(samples["import boto3"])
+            boto3, then = _timed_import(code)
+            totals[name].append(boto3 + then)
+            beyond[name].append(then)
+    base = min(totals["import boto3"])
     print(f"Imports (fresh interpreters, {runs} runs each, timed inside each)")
-    for name, values in samples.items():
+    for name, values in totals.items():
         best = min(values)
-        print(
-            f"  {name:<40} {_spread(values)}   best {best / base:.2f}x boto3 "
-            f"(+{(best - base) * 1e3:.1f} ms)"
-        )
+        print(f"  {name:<40} {_spread(values)}   best {best / base:.2f}x boto3")
+        if IMPORTS[name]:
+            print(f"  {'':<40} of which after boto3's import: {_spread(beyond[name])}")
 
 
 def _importtime_lines(code: str) -> Iterator[tuple[int, int, int, str]]:
@@ -111,75 +118,139 @@ def _importtime_lines(code: str) -> Iterator[tuple[int, int, int, str]]:
 
 
 def measure_importtime(code: str, top: int) -> None:
-    """The biggest imports after boto3's: what kinesis-mock brings in."""
+    """The imports after boto3's: what kinesis-mock brings in."""
     lines = list(_importtime_lines(code))
     boto3_end = max(i for i, line in enumerate(lines) if line[3] == "boto3" and line[2] == 0)
     ours = lines[boto3_end + 1 :]
     total = sum(own for own, _, _, _ in ours)
     print(f"\n-X importtime of {code!r} beyond boto3's: {len(ours)} modules, {total / 1e3:.1f} ms")
-    print(f"  {'cumulative ms':>13}  {'self ms':>8}  module (nesting as importtime prints it)")
-    biggest = sorted(ours, key=lambda line: line[1], reverse=True)[:top]
-    for own, cumulative, depth, name in sorted(biggest, key=lambda line: -line[1]):
-        print(f"  {cumulative / 1e3:>13.1f}  {own / 1e3:>8.1f}  {'  ' * depth}{name}")
+    print(f"  {'cumulative ms':>13}  {'self ms':>8}  module (imported by the line itself)")
+    outermost = sorted((line for line in ours if line[2] == 0), key=lambda line: -line[1])
+    for own, cumulative, _, name in outermost[:top]:
+        print(f"  {cumulative / 1e3:>13.1f}  {own / 1e3:>8.1f}  {name}")
+    print(f"  biggest by self time: {', '.join(_biggest_self(ours, top))}")
+
+
+def _biggest_self(lines: list[tuple[int, int, int, str]], top: int) -> list[str]:
+    ordered = sorted(lines, key=lambda line: -line[0])[:top]
+    return [f"{name} {own / 1e3:.1f}" for own, _, _, name in ordered]
+
+
+Samples = dict[str, dict[str, list[float]]]  # variant -> "wall" / "cpu" -> seconds
+
+
+def _pytest_runs(
+    project: str, variants: dict[str, tuple[tuple[str, ...], dict[str, str]]], runs: int
+) -> Samples:
+    """Wall and CPU (user + system) seconds of each run of each variant, in
+    A B B A order so that a drift of the machine's load favours neither. CPU
+    time is what the run itself spends: other processes' load moves it less."""
+    samples: Samples = {name: {"wall": [], "cpu": []} for name in variants}
+    names = list(variants)
+    for run in range(runs + 1):  # the first round warms the file system's caches
+        for name in names if run % 2 == 0 else reversed(names):
+            arguments, environment = variants[name]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, *arguments],
+                cwd=project,
+                env=environment,
+                check=True,
+                capture_output=True,
+            )
+            wall = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if run:
+                samples[name]["wall"].append(wall)
+                samples[name]["cpu"].append(
+                    after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                )
+    return samples
+
+
+def _compare(title: str, samples: Samples) -> None:
+    enabled, disabled = samples.values()
+    print(f"  {title}")
+    for kind in ("wall", "cpu"):
+        for name, values in samples.items():
+            print(f"    {kind:<4} {name:<32} {_spread(values[kind])}")
+        paired = sorted(a / b for a, b in zip(enabled[kind], disabled[kind], strict=True))
+        print(
+            f"    {kind} ratio: best {min(enabled[kind]) / min(disabled[kind]):.3f}x, median "
+            f"{statistics.median(enabled[kind]) / statistics.median(disabled[kind]):.3f}x; "
+            f"run by run median {statistics.median(paired):.3f}x, quartiles "
+            f"{paired[len(paired) // 4]:.3f}-{paired[(3 * len(paired)) // 4]:.3f}x"
+        )
+
+
+def _plugin_import(runs: int) -> float:
+    """Best-of-``runs`` seconds ``import kinesis_mock.pytest_plugin`` takes
+    after pytest's import, timed inside fresh interpreters."""
+    program = (
+        "import time, pytest\n_t = time.perf_counter()\nimport kinesis_mock.pytest_plugin\n"
+        "print(time.perf_counter() - _t)"
+    )
+    return min(float(_python("-c", program).stdout.split()[-1]) for _ in range(runs))
 
 
 def measure_pytest(runs: int) -> None:
+    print(f"\npytest, a one-test project whose test uses no fixture ({runs} runs each)")
+    common = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "test_plain.py")
+    # Only pytest and this plugin: the strictest comparison.
+    bare = {**ENVIRONMENT, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     with tempfile.TemporaryDirectory() as project:
         with open(os.path.join(project, "test_plain.py"), "w") as file:
             file.write(PLAIN_TEST)
-        common = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "test_plain.py")
-        variants: dict[str, tuple[str, ...]] = {
-            "plugin enabled": common,
-            "-p no:kinesis_mock": (*common, "-p", "no:kinesis_mock"),
+        installed = {
+            "plugin enabled": (common, ENVIRONMENT),
+            "-p no:kinesis_mock": ((*common, "-p", "no:kinesis_mock"), ENVIRONMENT),
         }
-        samples: dict[str, list[float]] = {name: [] for name in variants}
-        for arguments in variants.values():
-            _python(*arguments, cwd=project)  # warm the file system's caches
-        for _ in range(runs):
-            for name, arguments in variants.items():
-                start = time.perf_counter()
-                _python(*arguments, cwd=project)
-                samples[name].append(time.perf_counter() - start)
-    enabled, disabled = samples["plugin enabled"], samples["-p no:kinesis_mock"]
-    print(f"\npytest, a one-test project whose test uses no fixture ({runs} runs each, alternated)")
-    for name, values in samples.items():
-        print(f"  {name:<20} {_spread(values)}")
-    paired = sorted(a / b for a, b in zip(enabled, disabled, strict=True))
-    print(
-        f"  enabled / disabled: best {min(enabled) / min(disabled):.3f}x, median "
-        f"{statistics.median(enabled) / statistics.median(disabled):.3f}x; run by run (paired) "
-        f"median {statistics.median(paired):.3f}x, quartiles "
-        f"{paired[len(paired) // 4]:.3f}-{paired[(3 * len(paired)) // 4]:.3f}x"
-    )
-    plugin = _timed_import("import pytest\nimport kinesis_mock.pytest_plugin")
-    alone = _timed_import("import pytest")
-    print(f"  (importing the plugin module after pytest: {(plugin - alone) * 1e3:+.1f} ms)")
+        _compare("every installed plugin loaded", _pytest_runs(project, installed, runs))
+        alone = {
+            "pytest + kinesis_mock's plugin": ((*common, "-p", "kinesis_mock.pytest_plugin"), bare),
+            "pytest alone": (common, bare),
+        }
+        _compare(
+            "no plugin autoloaded (PYTEST_DISABLE_PLUGIN_AUTOLOAD=1)",
+            _pytest_runs(project, alone, runs),
+        )
+    print(f"  importing the plugin after pytest: {_plugin_import(7) * 1e3:.1f} ms (best of 7)")
 
 
 # -- a test's own cost ----------------------------------------------------------
 
 
-def _canned_client() -> Any:
-    """A client whose calls botocore answers with a canned response."""
-    import boto3
-    from botocore.awsrequest import AWSResponse, HeadersDict
+_floor: list[Any] = []
 
-    class Raw:
-        def stream(self, **_: Any) -> Iterator[bytes]:
-            yield b""
 
-    client = boto3.client("kinesis", region_name=REGION)
-    client.meta.events.register_first(
-        "before-send.kinesis",
-        lambda request, **_: AWSResponse(
-            request.url, 200, HeadersDict({"x-amzn-RequestId": "floor"}), Raw()
-        ),
-    )
-    return client
+def _floor_session() -> Any:
+    """A boto3 session whose Kinesis calls botocore answers with a canned
+    response. The handler is the session's, as the mock's is the default
+    session's, so a client made from it carries it with no extra step."""
+    if not _floor:
+        import boto3
+        from botocore.awsrequest import AWSResponse, HeadersDict
+
+        class Raw:
+            def stream(self, **_: Any) -> Iterator[bytes]:
+                yield b""
+
+        session = boto3.Session()
+        session.events.register_first(
+            "before-send.kinesis",
+            lambda request, **_: AWSResponse(
+                request.url, 200, HeadersDict({"x-amzn-RequestId": "floor"}), Raw()
+            ),
+        )
+        _floor.append(session)
+    return _floor[0]
 
 
 def floor_test() -> None:
-    _canned_client().create_stream(StreamName="t", ShardCount=1)
+    _floor_session().client("kinesis", region_name=REGION).create_stream(
+        StreamName="t", ShardCount=1
+    )
 
 
 def mocked_test() -> None:
@@ -191,25 +262,41 @@ def mocked_test() -> None:
         boto3.client("kinesis", region_name=REGION).create_stream(StreamName="t", ShardCount=1)
 
 
+def enter_and_leave() -> None:
+    from kinesis_mock import mock_kinesis
+
+    with mock_kinesis():
+        pass
+
+
 def _round(function: Callable[[], None], iterations: int) -> float:
-    start = time.perf_counter()
-    for _ in range(iterations):
-        function()
-    return (time.perf_counter() - start) / iterations
+    """Mean seconds per call over one round, the garbage collector paused (as
+    ``timeit`` does) so that its pauses do not land at random."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        for _ in range(iterations):
+            function()
+        return (time.perf_counter() - start) / iterations
+    finally:
+        gc.enable()
 
 
-def warm_per_test(iterations: int, rounds: int) -> tuple[float, float]:
-    """Best-of-alternating-rounds seconds per test: (floor, mocked)."""
+def warm_per_test(iterations: int, rounds: int) -> list[float]:
+    """Best-of-alternating-rounds seconds per test: floor, mocked, and
+    entering and leaving a mock alone."""
     import boto3
 
     boto3.client("kinesis", region_name=REGION)  # the default session, as any test has
-    floor_test()
-    mocked_test()
-    best_floor = best_mocked = float("inf")
+    functions = [floor_test, mocked_test, enter_and_leave]
+    best = [float("inf")] * len(functions)
+    for function in functions:
+        function()
     for _ in range(rounds):
-        best_floor = min(best_floor, _round(floor_test, iterations))
-        best_mocked = min(best_mocked, _round(mocked_test, iterations))
-    return best_floor, best_mocked
+        for index, function in enumerate(functions):
+            best[index] = min(best[index], _round(function, iterations))
+    return best
 
 
 def first_test(mocked: bool) -> float:
@@ -221,6 +308,8 @@ def first_test(mocked: bool) -> float:
     boto3.client("kinesis", region_name=REGION)
     if mocked:
         from kinesis_mock import mock_kinesis  # noqa: F401
+    else:
+        _floor_session().client("kinesis", region_name=REGION)
     start = time.perf_counter()
     (mocked_test if mocked else floor_test)()
     return time.perf_counter() - start
@@ -232,12 +321,12 @@ def _in_fresh_interpreter(*arguments: str) -> Any:
 
 
 def measure_per_test(runs: int, iterations: int, rounds: int) -> None:
-    floor, mocked = _in_fresh_interpreter("--part", "warm", str(iterations), str(rounds))
+    floor, mocked, enter = _in_fresh_interpreter("--part", "warm", str(iterations), str(rounds))
     print("\nA test's own cost: mock entered + client + create_stream vs the floor")
     print(
         f"  warm (best of {rounds} alternating rounds of {iterations}): floor "
-        f"{floor * 1e3:.2f} ms, mocked {mocked * 1e3:.2f} ms: +{(mocked - floor) * 1e3:.2f} ms "
-        f"({mocked / floor:.2f}x)"
+        f"{floor * 1e3:.2f} ms, mocked {mocked * 1e3:.2f} ms: {(mocked - floor) * 1e3:+.2f} ms "
+        f"({mocked / floor:.2f}x), of which entering and leaving the mock {enter * 1e3:.2f} ms"
     )
     firsts: dict[str, list[float]] = {"floor": [], "mocked": []}
     for _ in range(runs):
@@ -268,7 +357,9 @@ def main() -> None:
     quick = args.quick
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPUs\n")
     measure_imports(5 if quick else 21)
-    measure_importtime(IMPORTS["+ from kinesis_mock import mock_kinesis"], 15)
+    # The module by name: -X importtime prints no line for a module loaded
+    # through the package's __getattr__ (``from kinesis_mock import mock_kinesis``).
+    measure_importtime("import boto3\nimport kinesis_mock.mock", 15)
     measure_pytest(5 if quick else 31)
     measure_per_test(3 if quick else 9, 20 if quick else 100, 3 if quick else 9)
 
