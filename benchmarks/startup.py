@@ -124,10 +124,10 @@ def measure_importtime(code: str, top: int) -> None:
     ours = lines[boto3_end + 1 :]
     total = sum(own for own, _, _, _ in ours)
     print(f"\n-X importtime of {code!r} beyond boto3's: {len(ours)} modules, {total / 1e3:.1f} ms")
-    print(f"  {'cumulative ms':>13}  {'self ms':>8}  module (imported by the line itself)")
-    outermost = sorted((line for line in ours if line[2] == 0), key=lambda line: -line[1])
-    for own, cumulative, _, name in outermost[:top]:
-        print(f"  {cumulative / 1e3:>13.1f}  {own / 1e3:>8.1f}  {name}")
+    print(f"  {'cumulative ms':>13}  {'self ms':>8}  module (and those it imports directly)")
+    outer = sorted((line for line in ours if line[2] <= 1), key=lambda line: -line[1])
+    for own, cumulative, depth, name in outer[:top]:
+        print(f"  {cumulative / 1e3:>13.1f}  {own / 1e3:>8.1f}  {'  ' * depth}{name}")
     print(f"  biggest by self time: {', '.join(_biggest_self(ours, top))}")
 
 
