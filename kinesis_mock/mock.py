@@ -5,33 +5,32 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import sys
 import threading
-import unittest
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from . import clock
-from .environment import DEFAULT_REGION, FakeEnvironment
-from .faults import Faults
-from .journal import Call, Journal
-from .registry import REGISTRY, Registry
-from .services.base import B, ServiceDefinition
-from .services.kinesis import KINESIS
-from .services.kinesis.backend import KinesisBackend
-from .services.kinesisvideo import KINESIS_VIDEO
-from .services.kinesisvideo.backend import KinesisVideoBackend
 from .settings import MOCK_SWITCHES, Settings, did_you_mean
-from .transport import botocore_hook, requests_hook
-from .transport.seal import SEAL
+
+# Importing this module (``from kinesis_mock import mock_kinesis``, in every
+# test module) loads none of the engine and patches nothing of botocore: the
+# engine loads, and the transports are installed, when a mock first starts.
+if TYPE_CHECKING:
+    from .environment import FakeEnvironment
+    from .faults import Faults
+    from .journal import Call, Journal
+    from .registry import Registry
+    from .services.base import B, ServiceDefinition
+    from .services.kinesis.backend import KinesisBackend
+    from .services.kinesisvideo.backend import KinesisVideoBackend
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
-
-botocore_hook.install()
 
 _lifecycle = threading.RLock()
 # How many names an error about a missing stream lists of those it found.
@@ -110,15 +109,23 @@ class KinesisMock:
         self._intercept_requests = intercept_requests
         self._refuse_other_services = refuse_other_services
         self._saved: list[dict[str, Any]] = []
-        # Whose state the inspection methods read: the in-process mock's, or
-        # a server's (see ``ServerHandle.state``).
-        self._registry = REGISTRY
+        # Whose state the inspection methods read: a server's (see
+        # ``ServerHandle.state``), or (None) the in-process mock's.
+        self._state: Registry | None = None
 
     @classmethod
     def _inspecting(cls, registry: Registry) -> KinesisMock:
         handle = cls()
-        handle._registry = registry
+        handle._state = registry
         return handle
+
+    @property
+    def _registry(self) -> Registry:
+        if self._state is not None:
+            return self._state
+        from .registry import REGISTRY
+
+        return REGISTRY
 
     # -- activation -------------------------------------------------------
 
@@ -128,7 +135,15 @@ class KinesisMock:
         state and this mock's options; an inner one applies its options over
         the outer one's until it stops."""
         global _environment
+        # The engine loads when the first mock starts (later starts find it
+        # loaded): botocore is patched from then on, not on import.
+        from .environment import FakeEnvironment
+        from .registry import REGISTRY
+        from .transport import botocore_hook
+        from .transport.seal import SEAL
+
         with _lifecycle:
+            botocore_hook.install()
             depth = botocore_hook.SWITCH.enter()
             botocore_hook.ensure_guards()
             if self._refuse_other_services:
@@ -140,6 +155,8 @@ class KinesisMock:
                 _environment.apply()
                 botocore_hook.register_on_default_session()
                 if self._intercept_requests:
+                    from .transport import requests_hook  # loads responses
+
                     requests_hook.start()
             else:
                 current = REGISTRY.settings
@@ -157,6 +174,11 @@ class KinesisMock:
         with _lifecycle:
             if not self._saved:
                 raise RuntimeError("mock_kinesis.stop() called on a mock that is not active")
+            # A mock that started loaded the engine.
+            from .registry import REGISTRY
+            from .transport import botocore_hook
+            from .transport.seal import SEAL
+
             previous = self._saved.pop()
             depth = botocore_hook.SWITCH.exit()
             if self._refuse_other_services:
@@ -167,7 +189,9 @@ class KinesisMock:
                 if _environment is not None:
                     _environment.restore()
                     _environment = None
-                requests_hook.stop()
+                requests_hook = sys.modules.get(f"{__package__}.transport.requests_hook")
+                if requests_hook is not None:  # loaded by a mock that intercepted requests
+                    requests_hook.stop()
             else:
                 for key, value in previous.items():
                     setattr(REGISTRY.settings, key, value)
@@ -233,18 +257,21 @@ class KinesisMock:
         return wrapper  # type: ignore[return-value]
 
     def _decorate_class(self, cls: type[T]) -> type[T]:
-        if issubclass(cls, unittest.TestCase):
+        # A TestCase subclass means unittest is loaded: it is not imported here.
+        unittest = sys.modules.get("unittest")
+        if unittest is not None and issubclass(cls, unittest.TestCase):
             # One mock per test spans setUp, the test and tearDown, as moto's does.
-            original_setup = cls.setUp
+            test_case: Any = cls
+            original_setup = test_case.setUp
             owner = self
 
             @functools.wraps(original_setup)
-            def setUp(test: unittest.TestCase) -> None:
+            def setUp(test: Any) -> None:
                 mock = owner._fresh().start()
                 test.addCleanup(mock.stop)
                 original_setup(test)
 
-            cls.setUp = setUp  # type: ignore[method-assign,assignment]
+            test_case.setUp = setUp
             return cls
         for name, member in list(vars(cls).items()):
             if name.startswith("test") and inspect.isfunction(member):
@@ -366,6 +393,8 @@ class KinesisMock:
 
     @staticmethod
     def _region(region: str | None) -> str:
+        from .environment import DEFAULT_REGION
+
         return region or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
     def _open(
@@ -400,7 +429,7 @@ class KinesisMock:
     ) -> dict[str, StreamInfo]:
         """The Kinesis streams of an account and region, by name."""
         backend: KinesisBackend
-        with self._open(KINESIS, region, account_id) as backend:
+        with self._open(_kinesis(), region, account_id) as backend:
             return {
                 stream.name: StreamInfo(
                     name=stream.name,
@@ -425,7 +454,7 @@ class KinesisMock:
         """
         found: list[RecordInfo] = []
         backend: KinesisBackend
-        with self._open(KINESIS, region, account_id) as backend:
+        with self._open(_kinesis(), region, account_id) as backend:
             stream = backend.streams.get(stream_name)
             if stream is None:
                 raise self._missing("stream", stream_name, region, account_id, backend.streams)
@@ -469,7 +498,7 @@ class KinesisMock:
         HLS/DASH session URLs answer from these fragments.
         """
         backend: KinesisVideoBackend
-        with self._open(KINESIS_VIDEO, region, account_id) as backend:
+        with self._open(_kinesis_video(), region, account_id) as backend:
             stream = backend.streams.by_name.get(stream_name)
             if stream is None:
                 raise self._missing(
@@ -490,7 +519,7 @@ class KinesisMock:
         """Connects a master peer to a signaling channel: SendAlexaOfferToMaster
         returns ``answer`` (or ``answer(offer)``, given the offer payload)."""
         backend: KinesisVideoBackend
-        with self._open(KINESIS_VIDEO, region, account_id) as backend:
+        with self._open(_kinesis_video(), region, account_id) as backend:
             channel = backend.channels.by_name.get(channel_name)
             if channel is None:
                 raise self._missing(
@@ -512,7 +541,7 @@ class KinesisMock:
         if enabled is not None and not isinstance(enabled, bool):
             raise TypeError(f"enabled must be a bool or None, not {type(enabled).__name__}")
         backend: KinesisBackend
-        with self._open(KINESIS, region, account_id) as backend:
+        with self._open(_kinesis(), region, account_id) as backend:
             stream = backend.streams.get(stream_name)
             if stream is None:
                 raise self._missing("stream", stream_name, region, account_id, backend.streams)
@@ -521,6 +550,18 @@ class KinesisMock:
     def reset(self) -> None:
         """Forget every stream, keeping the mock active."""
         self._registry.reset(self._registry.settings)
+
+
+def _kinesis() -> ServiceDefinition[KinesisBackend]:
+    from .services.kinesis import KINESIS
+
+    return KINESIS
+
+
+def _kinesis_video() -> ServiceDefinition[KinesisVideoBackend]:
+    from .services.kinesisvideo import KINESIS_VIDEO
+
+    return KINESIS_VIDEO
 
 
 def _epoch_ms(moment: datetime | float) -> int:

@@ -432,9 +432,14 @@ def test_a_run_that_uses_no_fixture_loads_none_of_the_engine(pytester: pytest.Py
     pytester.makepyfile(
         test_plain="""
         import sys
+        import boto3
         import botocore.endpoint
 
         ORIGINAL_SEND = botocore.endpoint.Endpoint._send
+        # A client made before any mock started is answered by the first one.
+        EARLY = boto3.client(
+            "kinesis", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+        )
 
         def test_nothing_loaded_or_patched(request):
             assert "kinesis_mock.pytest_plugin" in sys.modules  # the plugin is there
@@ -445,6 +450,8 @@ def test_a_run_that_uses_no_fixture_loads_none_of_the_engine(pytester: pytest.Py
         def test_the_first_fixture_loads_it(kinesis_mock):
             assert "kinesis_mock.mock" in sys.modules
             assert botocore.endpoint.Endpoint._send is not ORIGINAL_SEND
+            EARLY.create_stream(StreamName="early", ShardCount=1)
+            assert list(kinesis_mock.streams()) == ["early"]
         """
     )
     result = pytester.runpytest_subprocess(*FAST, "-p", "no:anyio", "-p", "no:xdist")

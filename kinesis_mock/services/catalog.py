@@ -26,9 +26,6 @@ SERVICES: dict[str, ServiceDefinition[Any]] = {
 
 @dataclass(frozen=True)
 class _Index:
-    # botocore names its events after the hyphenated service id
-    # ("before-send.kinesis-video-media.GetMedia").
-    by_event_id: dict[str, ServiceDefinition[Any]]
     # Several clients may sign for one name (every Kinesis Video client signs
     # as "kinesisvideo"), in the catalog's order.
     by_signing_name: dict[str, tuple[ServiceDefinition[Any], ...]]
@@ -39,10 +36,9 @@ class _Index:
 @functools.cache
 def _index() -> _Index:
     # Built on first use: it loads every service's model.
-    index = _Index({}, {}, {}, {})
+    index = _Index({}, {}, {})
     for service in SERVICES.values():
         model = service_spec(service.name).model
-        index.by_event_id[model.service_id.hyphenize()] = service
         signing_name = str(model.signing_name)
         index.by_signing_name[signing_name] = (
             *index.by_signing_name.get(signing_name, ()),
@@ -55,9 +51,29 @@ def _index() -> _Index:
     return index
 
 
+# Each service id botocore has named in an event so far, and its service
+# (None: not ours). botocore names its events after the hyphenated service id
+# ("before-send.kinesis-video-media.GetMedia"). Filled one id at a time, the
+# models loaded in the catalog's order until one matches: a test that calls
+# only Kinesis loads no Kinesis Video model.
+_by_event_id: dict[str, ServiceDefinition[Any] | None] = {}
+_UNSEEN: Any = object()
+
+
 def service_for_event_id(service_id: str) -> ServiceDefinition[Any] | None:
     """The service of a botocore event's hyphenated service id."""
-    return _index().by_event_id.get(service_id)
+    found = _by_event_id.get(service_id, _UNSEEN)
+    if found is _UNSEEN:
+        found = next(
+            (
+                service
+                for service in SERVICES.values()
+                if service_spec(service.name).model.service_id.hyphenize() == service_id
+            ),
+            None,
+        )
+        _by_event_id[service_id] = found
+    return found  # type: ignore[no-any-return]
 
 
 def signing_name_of(service: ServiceDefinition[Any]) -> str:

@@ -1,12 +1,13 @@
 """botocore transport: a ``before-send`` handler answers mocked services.
 
-The handler is registered first among botocore's built-in handlers when
-kinesis_mock is imported, so every session and client created afterwards
-runs it before any other (moto's included); it answers only while a mock is
-active and only for the services we mock, which it learns from the event
-name botocore gives (``before-send.<service id>.<op>``).
+The handler is registered first among botocore's built-in handlers when the
+first mock starts (:func:`install`; importing kinesis_mock patches nothing),
+so every session and client created afterwards runs it before any other
+(moto's included); it answers only while a mock is active and only for the
+services we mock, which it learns from the event name botocore gives
+(``before-send.<service id>.<op>``).
 
-Clients created before kinesis_mock was imported do not carry the handler;
+Clients created before the first mock started do not carry the handler;
 for them a guard on ``Endpoint._send`` (and aiobotocore's ``AioEndpoint._send``)
 recognises mocked services from every signal the request carries (see
 :mod:`.recognise`), so a mocked call never reaches the network, signed or not.
@@ -107,9 +108,20 @@ def _guarded_send(self: Endpoint, request: Any) -> Any:
 _HANDLER_SPEC = ("before-send", before_send, botocore_handlers.REGISTER_FIRST)
 
 
+_installed = False
+
+
 def install() -> None:
     """Register the handler for sessions created from now on, and guard the
-    send paths of clients made before (idempotent)."""
+    send paths of clients made before. Done once, when the first mock starts
+    (a mock's ``start`` calls it each time; later calls return at once)."""
+    global _installed, _session_before_install
+    if _installed:
+        return
+    _installed = True
+    # boto3's default session, if made before now: only such a session lacks
+    # the handler (later ones get it from the built-in handlers).
+    _session_before_install = _default_session()
     if _HANDLER_SPEC not in botocore_handlers.BUILTIN_HANDLERS:
         botocore_handlers.BUILTIN_HANDLERS.append(_HANDLER_SPEC)
     Endpoint._send = _guarded_send
@@ -118,7 +130,7 @@ def install() -> None:
 
 def _guard_aiobotocore() -> None:
     """aiobotocore's endpoint has its own (async) send path; guard it too if
-    aiobotocore is imported. Called on import and whenever a mock starts."""
+    aiobotocore is imported. Called on install and whenever a mock starts."""
     module = sys.modules.get("aiobotocore.endpoint")
     endpoint = getattr(module, "AioEndpoint", None)
     if endpoint is None or getattr(endpoint._send, "_kinesis_mock_guard", False):
@@ -167,11 +179,11 @@ def _defer_moto() -> None:
 def _defer_moto_requests() -> None:
     """moto's ``responses`` mock sees raw ``requests`` calls before ours when
     it started after ours; it hands ours back."""
-    from . import requests_hook
-
     moto_mock = getattr(sys.modules.get("moto.core.models"), "responses_mock", None)
     if moto_mock is None or getattr(moto_mock._on_request, "_kinesis_mock_guard", False):
         return
+    from . import requests_hook  # moto's mock brings responses: loading ours costs little
+
     original = moto_mock._on_request
 
     def on_request(adapter: Any, request: Any, **kwargs: Any) -> Any:
@@ -187,16 +199,16 @@ def _default_session() -> Any:
     return getattr(boto3, "DEFAULT_SESSION", None)
 
 
-# boto3's default session, if it was made before this module was imported:
-# only such a session lacks the handler (later ones get it from the built-in
-# handlers, and registering it twice would answer every call twice).
-_SESSION_BEFORE_IMPORT = _default_session()
+# boto3's default session, if it was made before install(): only such a
+# session lacks the handler (later ones get it from the built-in handlers,
+# and registering it twice would answer every call twice).
+_session_before_install: Any = None
 
 
 def register_on_default_session() -> None:
-    """Add the handler to boto3's default session if it was made before import."""
+    """Add the handler to boto3's default session if it was made before install()."""
     session = _default_session()
-    if session is not None and session is _SESSION_BEFORE_IMPORT:
+    if session is not None and session is _session_before_install:
         session._session.get_component("event_emitter").register_first(
             "before-send", before_send, unique_id="kinesis-mock"
         )

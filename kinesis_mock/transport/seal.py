@@ -12,7 +12,6 @@ import threading
 from urllib.parse import urlsplit
 
 from .loopback import is_loopback
-from .recognise import signing_name_for_any_aws_host
 
 
 class UnmockedServiceCall(RuntimeError):
@@ -55,6 +54,9 @@ def refuse_if_sealed(url: str, service: str | None, *, any_endpoint: bool) -> No
     host = urlsplit(url).hostname or ""
     if is_loopback(host):
         return
+    # Not at import: ``kinesis_mock.UnmockedServiceCall`` loads none of the engine.
+    from .recognise import signing_name_for_any_aws_host
+
     aws_service = signing_name_for_any_aws_host(host)
     if aws_service is None and not any_endpoint:
         return
