@@ -167,29 +167,9 @@ class ServerApp:
             await _start(send, answered.status, {**answered.headers, **allow})
             await send({"type": "http.response.body", "body": answered.body})
             return
-        # A request signed for another service is refused as the mocked
-        # service's endpoint would refuse it.
-        service, request.signing_name = _service_for(request)
+        response: Response = await loop.run_in_executor(None, self.answer, request)
         target = request.header("X-Amz-Target") or ""
-        try:
-            response: Response = await loop.run_in_executor(
-                None, media_urls.answer, service, request, self.registry
-            )
-        except Exception as error:  # a bug in the mock: say so, not "AWS is down"
-            log.exception(
-                "kinesis-mock internal error answering %s %s %s",
-                request.method,
-                request.path,
-                target,
-            )
-            response = internal_failure(service, request, error)
-        if log.isEnabledFor(logging.INFO):
-            log.info("%s", _request_line(request, target, response))
-        answer = {**response.headers, **allow}
-        if isinstance(response.body, bytes) and not _CaseInsensitive(answer).get("content-length"):
-            # A whole body is sent with its length, never chunked.
-            answer["Content-Length"] = str(len(response.body))
-        await _start(send, response.status, answer)
+        await _start(send, response.status, whole_headers(response, allow))
         if isinstance(response.body, bytes):
             await send({"type": "http.response.body", "body": response.body})
             return
@@ -205,6 +185,27 @@ class ServerApp:
                 close()
         if completed:
             await send({"type": "http.response.body", "body": b""})
+
+    def answer(self, request: Request) -> Response:
+        """The engine's answer to a request that is not for the admin API
+        (run in a worker thread, or on the loop by the HTTP/1.1 fast path:
+        :mod:`kinesis_mock.transport.http1`)."""
+        # A request signed for another service is refused as the mocked
+        # service's endpoint would refuse it.
+        service, request.signing_name = _service_for(request)
+        try:
+            response = media_urls.answer(service, request, self.registry)
+        except Exception as error:  # a bug in the mock: say so, not "AWS is down"
+            log.exception(
+                "kinesis-mock internal error answering %s %s %s",
+                request.method,
+                request.path,
+                request.header("X-Amz-Target") or "",
+            )
+            response = internal_failure(service, request, error)
+        if log.isEnabledFor(logging.INFO):
+            log.info("%s", _request_line(request, request.header("X-Amz-Target") or "", response))
+        return response
 
     async def _stream(
         self, chunks: Iterator[bytes], gone: asyncio.Future[Any], send: Send, target: str
@@ -238,6 +239,15 @@ class ServerApp:
         if self._ticker is None:
             self._ticker = _Ticker(seconds)
         await self._ticker.tick()
+
+
+def whole_headers(response: Response, allow: dict[str, str]) -> dict[str, str]:
+    """The headers ``response`` is sent with: its own, the CORS ones
+    (``allow``) and, for a whole body, its length (never chunked)."""
+    answer = {**response.headers, **allow}
+    if isinstance(response.body, bytes) and not _CaseInsensitive(answer).get("content-length"):
+        answer["Content-Length"] = str(len(response.body))
+    return answer
 
 
 def _request_line(request: Request, target: str, response: Response) -> str:
