@@ -3,7 +3,9 @@
 Served by hypercorn (HTTP/1.1, HTTP/2, TLS) through :mod:`kinesis_mock.server`;
 each request is turned into the engine's plain Request and answered by the
 same pipeline as in-process calls. Handlers run in a worker thread, so a slow
-call never stalls the event loop; an event stream waiting for its next event
+call never stalls the event loop (but for the Kinesis calls a plain-HTTP/1.1
+server answers on the loop, :mod:`kinesis_mock.transport.http1`, which cost
+a fraction of hypercorn's per-request machinery); an event stream waiting for its next event
 holds no thread (it is polled from the loop), so any number of subscribers
 leave other calls answering at once. A bug in the mock is answered as a 500
 InternalFailure naming it, and logged once with its traceback. Pages in a
