@@ -129,3 +129,17 @@ def test_hypercorn_answers_what_the_fast_path_does_not(
     assert client.list_streams()["StreamNames"] == ["s"]
     # The connection stays hypercorn's once handed over.
     assert answered_here == ["CreateStream"]
+
+
+def test_a_connection_idle_after_its_calls_is_closed(answered_here: list[str]) -> None:
+    with (
+        server.start(port=0, keep_alive_timeout=0.3) as handle,
+        socket.create_connection((handle.host, handle.port), timeout=5) as sock,
+    ):
+        stream = sock.makefile("rb")
+        for _ in range(3):  # each call moves the deadline on
+            sock.sendall(kinesis(handle, "ListStreams", {}))
+            assert read_answer(stream)[0] == 200
+            time.sleep(0.1)
+        assert stream.read() == b""  # closed by the server
+    assert answered_here == ["ListStreams"] * 3

@@ -159,6 +159,7 @@ class _Connection(asyncio.Protocol):
         self._transport: asyncio.Transport | None = None
         self._buffer = bytearray()
         self._timer: asyncio.TimerHandle | None = None
+        self._deadline: float | None = None
         self._eof = False
         self._paused = False  # the client reads its answers too slowly
 
@@ -172,7 +173,7 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._listener.connections.discard(self)
-        self._cancel_timer()
+        self._stop_timer()
         self._transport = None
 
     def data_received(self, data: bytes) -> None:
@@ -270,7 +271,7 @@ class _Connection(asyncio.Protocol):
         request = Request(
             method="POST",
             path="/",
-            headers=_CaseInsensitive(headers),
+            headers=_CaseInsensitive.lowered(headers),
             body=body,
             query={},
             verify_signature=True,
@@ -304,21 +305,39 @@ class _Connection(asyncio.Protocol):
 
     def _wait(self, seconds: float | None) -> None:
         """Close the connection (or give a partial request to hypercorn)
-        when nothing arrives for ``seconds``."""
-        self._cancel_timer()
+        when nothing arrives for ``seconds`` (None: no limit). One timer
+        serves a connection's requests: moving the deadline later costs no
+        timer of its own."""
         if seconds is None or self._transport is None:
+            self._deadline = None
             return
         loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(seconds, self._timed_out)
+        self._deadline = loop.time() + seconds
+        if self._timer is None or self._deadline < self._timer.when():
+            self._arm(loop, self._deadline)
+
+    def _arm(self, loop: asyncio.AbstractEventLoop, when: float) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = loop.call_at(when, self._timed_out)
 
     def _cancel_timer(self) -> None:
+        self._deadline = None
+
+    def _stop_timer(self) -> None:
+        self._deadline = None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
 
     def _timed_out(self) -> None:
         self._timer = None
-        if self._buffer:
+        if self._deadline is None or self._transport is None:
+            return
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._deadline:
+            self._arm(loop, self._deadline)  # the deadline moved on meanwhile
+        elif self._buffer:
             self._hand_off()  # hypercorn answers a stalled request as it does
         else:
             self.close()
@@ -329,7 +348,7 @@ class _Connection(asyncio.Protocol):
         transport = self._transport
         if transport is None:
             return
-        self._cancel_timer()
+        self._stop_timer()
         self._listener.connections.discard(self)
         self._transport = None
         loop = asyncio.get_running_loop()

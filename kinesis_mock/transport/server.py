@@ -349,5 +349,13 @@ class _CaseInsensitive(dict[str, str]):
     def __init__(self, headers: dict[str, str]) -> None:
         super().__init__({key.lower(): value for key, value in headers.items()})
 
+    @classmethod
+    def lowered(cls, headers: dict[str, str]) -> _CaseInsensitive:
+        """From ``headers`` whose names are lower-case already (no copy of
+        each name)."""
+        made = cls.__new__(cls)
+        dict.update(made, headers)
+        return made
+
     def get(self, key: str, default: Any = None) -> Any:
         return super().get(key.lower(), default)
