@@ -218,7 +218,7 @@ def start(
     checked here. Raises :class:`ServerStartError` when it cannot serve."""
     from hypercorn.asyncio import serve
 
-    from .transport import h2_graceful
+    from .transport import h2_graceful, http1
     from .transport.server import make_app
 
     known = {f.name for f in fields(Settings)}
@@ -255,7 +255,12 @@ def start(
     bound_port = sock.getsockname()[1]
     h2_graceful.install()
     config = h2_graceful.GracefulConfig()
-    config.bind = [f"fd://{sock.detach()}"]
+    fd = sock.detach()
+    config.bind = [f"fd://{fd}"]
+    if certfile is None and http1.install():
+        # Kinesis calls over plain HTTP/1.1 are answered without hypercorn's
+        # per-request cost; it serves everything else.
+        http1.register(fd, app, keep_alive_timeout=keep_alive_timeout, read_timeout=read_timeout)
     config.accesslog = None
     config.errorlog = None
     config.keep_alive_timeout = keep_alive_timeout
@@ -290,6 +295,7 @@ def start(
             failure.append(error)
             ready.set()
         finally:
+            http1.unregister(fd)
             loop.close()
 
     thread = threading.Thread(target=thread_main, name="kinesis-mock-server", daemon=True)

@@ -3,7 +3,9 @@
 Served by hypercorn (HTTP/1.1, HTTP/2, TLS) through :mod:`kinesis_mock.server`;
 each request is turned into the engine's plain Request and answered by the
 same pipeline as in-process calls. Handlers run in a worker thread, so a slow
-call never stalls the event loop; an event stream waiting for its next event
+call never stalls the event loop (but for the Kinesis calls a plain-HTTP/1.1
+server answers on the loop, :mod:`kinesis_mock.transport.http1`, which cost
+a fraction of hypercorn's per-request machinery); an event stream waiting for its next event
 holds no thread (it is polled from the loop), so any number of subscribers
 leave other calls answering at once. A bug in the mock is answered as a 500
 InternalFailure naming it, and logged once with its traceback. Pages in a
@@ -167,29 +169,9 @@ class ServerApp:
             await _start(send, answered.status, {**answered.headers, **allow})
             await send({"type": "http.response.body", "body": answered.body})
             return
-        # A request signed for another service is refused as the mocked
-        # service's endpoint would refuse it.
-        service, request.signing_name = _service_for(request)
+        response: Response = await loop.run_in_executor(None, self.answer, request)
         target = request.header("X-Amz-Target") or ""
-        try:
-            response: Response = await loop.run_in_executor(
-                None, media_urls.answer, service, request, self.registry
-            )
-        except Exception as error:  # a bug in the mock: say so, not "AWS is down"
-            log.exception(
-                "kinesis-mock internal error answering %s %s %s",
-                request.method,
-                request.path,
-                target,
-            )
-            response = internal_failure(service, request, error)
-        if log.isEnabledFor(logging.INFO):
-            log.info("%s", _request_line(request, target, response))
-        answer = {**response.headers, **allow}
-        if isinstance(response.body, bytes) and not _CaseInsensitive(answer).get("content-length"):
-            # A whole body is sent with its length, never chunked.
-            answer["Content-Length"] = str(len(response.body))
-        await _start(send, response.status, answer)
+        await _start(send, response.status, whole_headers(response, allow))
         if isinstance(response.body, bytes):
             await send({"type": "http.response.body", "body": response.body})
             return
@@ -205,6 +187,27 @@ class ServerApp:
                 close()
         if completed:
             await send({"type": "http.response.body", "body": b""})
+
+    def answer(self, request: Request) -> Response:
+        """The engine's answer to a request that is not for the admin API
+        (run in a worker thread, or on the loop by the HTTP/1.1 fast path:
+        :mod:`kinesis_mock.transport.http1`)."""
+        # A request signed for another service is refused as the mocked
+        # service's endpoint would refuse it.
+        service, request.signing_name = _service_for(request)
+        try:
+            response = media_urls.answer(service, request, self.registry)
+        except Exception as error:  # a bug in the mock: say so, not "AWS is down"
+            log.exception(
+                "kinesis-mock internal error answering %s %s %s",
+                request.method,
+                request.path,
+                request.header("X-Amz-Target") or "",
+            )
+            response = internal_failure(service, request, error)
+        if log.isEnabledFor(logging.INFO):
+            log.info("%s", _request_line(request, request.header("X-Amz-Target") or "", response))
+        return response
 
     async def _stream(
         self, chunks: Iterator[bytes], gone: asyncio.Future[Any], send: Send, target: str
@@ -238,6 +241,15 @@ class ServerApp:
         if self._ticker is None:
             self._ticker = _Ticker(seconds)
         await self._ticker.tick()
+
+
+def whole_headers(response: Response, allow: dict[str, str]) -> dict[str, str]:
+    """The headers ``response`` is sent with: its own, the CORS ones
+    (``allow``) and, for a whole body, its length (never chunked)."""
+    answer = {**response.headers, **allow}
+    if isinstance(response.body, bytes) and not _CaseInsensitive(answer).get("content-length"):
+        answer["Content-Length"] = str(len(response.body))
+    return answer
 
 
 def _request_line(request: Request, target: str, response: Response) -> str:
@@ -336,6 +348,14 @@ class _CaseInsensitive(dict[str, str]):
 
     def __init__(self, headers: dict[str, str]) -> None:
         super().__init__({key.lower(): value for key, value in headers.items()})
+
+    @classmethod
+    def lowered(cls, headers: dict[str, str]) -> _CaseInsensitive:
+        """From ``headers`` whose names are lower-case already (no copy of
+        each name)."""
+        made = cls.__new__(cls)
+        dict.update(made, headers)
+        return made
 
     def get(self, key: str, default: Any = None) -> Any:
         return super().get(key.lower(), default)
