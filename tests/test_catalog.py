@@ -53,6 +53,19 @@ def test_a_target_prefix_names_its_service(name: str) -> None:
     assert signing_name_for_target(f"{prefix}.{operation}") == model.signing_name
 
 
+def test_the_servers_fast_path_takes_the_calls_answered_in_one_response() -> None:
+    # Every Kinesis call but SubscribeToShard (an event stream, left to hypercorn).
+    from kinesis_mock.services.catalog import answers_in_one_response
+
+    spec = service_spec("kinesis")
+    taken = {
+        name for name in spec.operation_names if answers_in_one_response(f"Kinesis_20131202.{name}")
+    }
+    assert taken == set(spec.operation_names) - {"SubscribeToShard"}
+    assert not answers_in_one_response("Kinesis_20131202.NoSuchCall")
+    assert not answers_in_one_response("Other_1.ListShards")
+
+
 def test_signals_naming_no_service_of_ours() -> None:
     assert service_for_signing_name("sqs", "/") is None
     assert service_for_signing_name(None, "/") is None

@@ -31,12 +31,15 @@ class _Index:
     by_signing_name: dict[str, tuple[ServiceDefinition[Any], ...]]
     signing_name_by_endpoint_prefix: dict[str, str]
     signing_name_by_target_prefix: dict[str, str]
+    # Every X-Amz-Target of an operation answered in one response (not an
+    # event stream), for the server's HTTP/1.1 fast path.
+    whole_response_targets: set[str]
 
 
 @functools.cache
 def _index() -> _Index:
     # Built on first use: it loads every service's model.
-    index = _Index({}, {}, {})
+    index = _Index({}, {}, {}, set())
     for service in SERVICES.values():
         model = service_spec(service.name).model
         signing_name = str(model.signing_name)
@@ -48,6 +51,12 @@ def _index() -> _Index:
         target_prefix = model.metadata.get("targetPrefix")
         if target_prefix:
             index.signing_name_by_target_prefix[target_prefix] = signing_name
+            spec = service_spec(service.name)
+            index.whole_response_targets.update(
+                f"{target_prefix}.{name}"
+                for name in spec.operation_names
+                if not spec.operation(name).has_event_stream_output
+            )
     return index
 
 
@@ -92,6 +101,12 @@ def signing_name_for_target(target: str) -> str | None:
     (``<target prefix>.<operation>``) is for."""
     prefix, dot, _ = target.partition(".")
     return _index().signing_name_by_target_prefix.get(prefix) if dot else None
+
+
+def answers_in_one_response(target: str) -> bool:
+    """Whether an ``X-Amz-Target`` names an operation of a served service
+    that answers in one response (not an event stream)."""
+    return target in _index().whole_response_targets
 
 
 def service_for_path(path: str) -> ServiceDefinition[Any] | None:

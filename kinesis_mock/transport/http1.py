@@ -6,8 +6,9 @@ hypercorn (h11, its task groups and timers, a worker thread per call) spent
 engine spends answering a ListShards; kinesalite spends 0.5 ms in all
 (benchmarks/server_peers.py). So on a plain-HTTP server each connection
 starts here: a request that is a whole HTTP/1.1 ``POST /`` with a
-Content-Length and an ``X-Amz-Target`` of Kinesis Data Streams (but
-SubscribeToShard, whose answer is an event stream) is answered at once, in
+Content-Length and an ``X-Amz-Target`` naming an operation the catalog
+answers in one response (Kinesis Data Streams' calls but SubscribeToShard,
+whose answer is an event stream) is answered at once, in
 the loop's thread, by the same :meth:`ServerApp.answer
 <kinesis_mock.transport.server.ServerApp.answer>` hypercorn's path uses;
 its answer carries the same headers. Anything else — HTTP/2, an upgrade, a
@@ -34,6 +35,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from ..protocol.wire import Request
+from ..services.catalog import answers_in_one_response
 from . import cors
 
 if TYPE_CHECKING:
@@ -46,9 +48,6 @@ FAST_BODY_LIMIT = 16 * 1024 * 1024
 # A request head still incomplete at this size goes to hypercorn (which
 # answers it as too large).
 HEAD_LIMIT = 64 * 1024
-# X-Amz-Target of the calls answered here (not SubscribeToShard's event stream).
-_TARGET_PREFIX = "Kinesis_20131202."
-_STREAMED = {"Kinesis_20131202.SubscribeToShard"}
 # Answered with hypercorn; the fast path leaves them to it.
 _HAND_OFF_HEADERS = ("transfer-encoding", "upgrade", "expect", "http2-settings")
 
@@ -249,7 +248,9 @@ class _Connection(asyncio.Protocol):
                 return None
             headers[name] = value.strip(" \t")
         target = headers.get("x-amz-target", "")
-        if not target.startswith(_TARGET_PREFIX) or target in _STREAMED:
+        # Calls answered in one response (SubscribeToShard's event stream is
+        # hypercorn's), of the services the catalog lists by target prefix.
+        if not answers_in_one_response(target):
             return None
         if any(name in headers for name in _HAND_OFF_HEADERS):
             return None
