@@ -362,7 +362,7 @@ def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
             read_throttled(shard.shard_id, stream.name, stream.account)
         )
     log = shard.log
-    records, next_index = log.read(
+    records, next_index = log.page(
         position.index, req.get("Limit", DEFAULT_GET_LIMIT), MAX_RESPONSE_BYTES
     )
     if enforce:
