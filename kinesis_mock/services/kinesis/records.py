@@ -23,6 +23,20 @@ from .sequence import INDEX_SHIFT, TIME_SHIFT, SequenceParts, shard_sequence_bas
 Record = dict[str, Any]
 
 
+# Partition keys seen lately, each kept once: a test writes the same few
+# keys again and again, and each record then keeps a reference to one string
+# rather than a copy of its own (some 50 bytes a record). Bounded: emptied
+# when full, so unique keys cost nothing more than before.
+_SHARED_KEYS: dict[str, str] = {}
+_SHARED_KEYS_KEPT = 1024
+
+
+def _shared_key(key: str) -> str:
+    if len(_SHARED_KEYS) >= _SHARED_KEYS_KEPT:
+        _SHARED_KEYS.clear()
+    return _SHARED_KEYS.setdefault(key, key)
+
+
 class ShardLog:
     """The records of one shard, oldest first."""
 
@@ -81,7 +95,7 @@ class ShardLog:
         """Store a record; returns its sequence number."""
         index = self._base + len(self._data)
         self._data.append(data)
-        self._keys.append(partition_key)
+        self._keys.append(_shared_key(partition_key))
         self._arrival_ms.append(arrival_ms)
         return self.sequence_number(index, arrival_ms)
 
@@ -89,7 +103,9 @@ class ShardLog:
         """Store records that arrived together; returns their sequence numbers."""
         first = self._base + len(self._data)
         self._data.extend(data)
-        self._keys.extend(partition_keys)
+        if len(_SHARED_KEYS) >= _SHARED_KEYS_KEPT:
+            _SHARED_KEYS.clear()
+        self._keys.extend(map(_SHARED_KEYS.setdefault, partition_keys, partition_keys))
         self._arrival_ms.extend([arrival_ms] * len(data))
         # The index field shares no bit with the others: consecutive records'
         # numbers are one step apart, and ``range`` makes them in C.
