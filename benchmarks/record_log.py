@@ -1,13 +1,19 @@
 """Speed and memory of the record log (issue 3), side by side with the floor and moto.
 
     pip install -e ".[dev,bench]"
-    python benchmarks/record_log.py            # everything (a few minutes)
-    python benchmarks/record_log.py --quick    # smaller shard sizes, for a smoke run
+    python benchmarks/record_log.py               # everything (a few minutes)
+    python benchmarks/record_log.py --quick       # smaller shard sizes, for a smoke run
+    python benchmarks/record_log.py --data-plane  # issue 16: the calls' ratios to the
+                                                  # floor, and memory at 1,000,000 records
 
 The floor is the same boto3 call answered by a ``before-send`` handler that
 returns a canned, valid response (the bytes kinesis-mock itself answered), so
 it is botocore's own cost: serializing, signing, parsing. No mock can beat it.
-Every figure is the best of several rounds of the mean cost per call.
+Every figure is the best of several rounds of the mean cost per call, in CPU
+time of this process (``time.process_time``): on a shared machine, time spent
+waiting for a CPU would otherwise land at random in one round or another. The
+mock and the floor run in alternating rounds; the spread shown is that of the
+ratios of adjacent rounds (the middle half of them).
 """
 
 from __future__ import annotations
@@ -16,19 +22,21 @@ import argparse
 import gc
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
 from botocore.awsrequest import AWSResponse, HeadersDict
 
 import kinesis_mock.transport.botocore_hook as hook
-from kinesis_mock import mock_kinesis
+from kinesis_mock import clock, mock_kinesis
 
 REGION = "us-east-1"
 PAYLOAD = b"x" * 100
@@ -37,15 +45,15 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
 
 
 def _round(func: Callable[[], Any], calls: int) -> float:
-    """Mean seconds per call over one round, with the garbage collector paused
-    (as ``timeit`` does) so its pauses do not land at random."""
+    """Mean CPU seconds per call over one round, with the garbage collector
+    paused (as ``timeit`` does) so its pauses do not land at random."""
     gc.collect()
     gc.disable()
     try:
-        start = time.perf_counter()
+        start = time.process_time()
         for _ in range(calls):
             func()
-        return (time.perf_counter() - start) / calls
+        return (time.process_time() - start) / calls
     finally:
         gc.enable()
 
@@ -67,20 +75,39 @@ def mock_paused() -> Iterator[None]:
         hook.SWITCH.depth = depth
 
 
+@dataclass
+class SideBySide:
+    """Per-round mean costs of the mock and of the floor, in alternating rounds."""
+
+    ours: list[float]
+    floor: list[float]
+
+    @property
+    def ratio(self) -> float:
+        """Best of the mock's rounds over best of the floor's."""
+        return min(self.ours) / min(self.floor)
+
+    def spread(self) -> tuple[float, float]:
+        """The middle half of the ratios of adjacent rounds."""
+        ratios = [ours / floor for ours, floor in zip(self.ours, self.floor, strict=True)]
+        low, _, high = statistics.quantiles(ratios, n=4)
+        return low, high
+
+
 def side_by_side(
     ours: Callable[[], Any], floor: Callable[[], Any], calls: int, rounds: int = 11
-) -> tuple[float, float]:
-    """Best-of-rounds cost of the mock and of the floor, measured in alternating
-    rounds so that both see the same machine and process state."""
+) -> SideBySide:
+    """The mock and the floor measured in alternating rounds, so that both see
+    the same machine and process state."""
     ours()
     with mock_paused():
         floor()
-    best_ours = best_floor = float("inf")
+    measured = SideBySide([], [])
     for _ in range(rounds):
-        best_ours = min(best_ours, _round(ours, calls))
+        measured.ours.append(_round(ours, calls))
         with mock_paused():
-            best_floor = min(best_floor, _round(floor, calls))
-    return best_ours, best_floor
+            measured.floor.append(_round(floor, calls))
+    return measured
 
 
 class _Raw:
@@ -90,10 +117,25 @@ class _Raw:
     def stream(self, **_: Any) -> Iterator[bytes]:
         yield self.body
 
+    def close(self) -> None:
+        pass
+
+
+def _recording(
+    frames: Iterator[bytes], bodies: dict[str, bytes], operation: str
+) -> Iterator[bytes]:
+    """An event stream's frames, kept in ``bodies`` as far as they are read."""
+    read: list[bytes] = []
+    for frame in frames:
+        read.append(frame)
+        bodies[operation] = b"".join(read)
+        yield frame
+
 
 @contextmanager
 def captured_bodies() -> Iterator[dict[str, bytes]]:
-    """Record the body kinesis-mock answers for each operation."""
+    """Record the body kinesis-mock answers for each operation (of an event
+    stream, the frames the first reader read)."""
     bodies: dict[str, bytes] = {}
     original = hook.handle  # type: ignore[attr-defined]
 
@@ -101,6 +143,8 @@ def captured_bodies() -> Iterator[dict[str, bytes]]:
         response = original(service, request)
         if isinstance(response.body, bytes):
             bodies[request.operation] = response.body
+        elif request.operation not in bodies:
+            response.body = _recording(response.body, bodies, request.operation)
         return response
 
     # The hook calls the pipeline through its module attribute: wrap it there.
@@ -115,16 +159,29 @@ def floor_client(bodies: dict[str, bytes]) -> Any:
     """A client whose calls are answered with canned bytes: botocore's own cost."""
     client = boto3.client("kinesis", region_name=REGION)
     headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "floor"}
+    streamed = {**headers, "Content-Type": "application/vnd.amazon.eventstream"}
+    model = client.meta.service_model
 
     def answer(request: Any, event_name: str, **_: Any) -> AWSResponse:
         operation = event_name.rsplit(".", 1)[1]
-        return AWSResponse(request.url, 200, HeadersDict(headers), _Raw(bodies[operation]))
+        kind = streamed if model.operation_model(operation).has_event_stream_output else headers
+        return AWSResponse(request.url, 200, HeadersDict(kind), _Raw(bodies[operation]))
 
     client.meta.events.register_first("before-send.kinesis", answer)
     return client
 
 
-Scenario = tuple[str, Callable[[Any, dict[str, str]], Callable[[], Any]], int]
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    # (client, what prepare() made) -> one call
+    make: Callable[[Any, dict[str, str]], Callable[[], Any]]
+    calls: int
+    # moto implements it (moto has no SubscribeToShard).
+    moto: bool = True
+
+
+SUBSCRIBED_RECORDS = 1000
 
 
 def scenarios() -> list[Scenario]:
@@ -144,15 +201,42 @@ def scenarios() -> list[Scenario]:
         return make
 
     return [
-        ("put_record", put_record, 300),
-        ("put_records (500 records)", put_records, 20),
-        ("get_records (100 records)", get_records(100), 100),
-        ("get_records (1,000 records)", get_records(1000), 20),
+        Scenario("put_record", put_record, 300),
+        Scenario("put_records (500 records)", put_records, 20),
+        Scenario("get_records (100 records)", get_records(100), 100),
+        Scenario("get_records (1,000 records)", get_records(1000), 20),
+        Scenario("subscribe_to_shard (1,000)", subscribe_to_shard, 20, moto=False),
     ]
 
 
-def prepare(client: Any) -> dict[str, str]:
-    """A one-shard stream holding 2,000 records, and an iterator at its start."""
+def subscribe_to_shard(client: Any, ctx: dict[str, str]) -> Callable[[], Any]:
+    """Subscribe, read the events until 1,000 records have come, and close."""
+    consumer = ctx["consumer"]
+    position = {"Type": "AT_SEQUENCE_NUMBER", "SequenceNumber": ctx["first"]}
+
+    def call() -> int:
+        # A consumer may subscribe to a shard again 5 s (on the mock's clock)
+        # after its last subscription; the floor ignores the clock.
+        clock.advance(5)
+        response = client.subscribe_to_shard(
+            ConsumerARN=consumer, ShardId="shardId-000000000000", StartingPosition=position
+        )
+        events = response["EventStream"]
+        read = 0
+        for event in events:
+            read += len(event["SubscribeToShardEvent"]["Records"])
+            if read >= SUBSCRIBED_RECORDS:
+                break
+        events.close()
+        return read
+
+    return call
+
+
+def prepare(client: Any, subscribe: bool = False) -> dict[str, str]:
+    """A one-shard stream holding 2,000 records, and an iterator at its start;
+    with ``subscribe``, a consumer of it and the sequence number 1,000
+    records before its end."""
     client.create_stream(StreamName="bench", ShardCount=1)
     client.get_waiter("stream_exists").wait(StreamName="bench")
     for _ in range(4):
@@ -163,27 +247,46 @@ def prepare(client: Any) -> dict[str, str]:
     iterator = client.get_shard_iterator(
         StreamName="bench", ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON"
     )["ShardIterator"]
-    return {"iterator": iterator}
+    ctx = {"iterator": iterator}
+    if subscribe:
+        arn = client.describe_stream_summary(StreamName="bench")["StreamDescriptionSummary"][
+            "StreamARN"
+        ]
+        ctx["consumer"] = client.register_stream_consumer(StreamARN=arn, ConsumerName="bench")[
+            "Consumer"
+        ]["ConsumerARN"]
+        records = client.get_records(ShardIterator=iterator, Limit=10_000)["Records"]
+        ctx["first"] = records[-SUBSCRIBED_RECORDS]["SequenceNumber"]
+    return ctx
 
 
-def measure_call(index: int, with_moto: bool) -> tuple[str, float, float, float | None]:
-    name, make, calls = scenarios()[index]
-    with mock_kinesis(), captured_bodies() as bodies:
+def measure_call(index: int, with_moto: bool) -> dict[str, Any]:
+    scenario = scenarios()[index]
+    subscribe = not scenario.moto
+    with mock_kinesis():
         client = boto3.client("kinesis", region_name=REGION)
-        ctx = prepare(client)
-        ours_call = make(client, ctx)
-        ours_call()
-        floor_call = make(floor_client(bodies), ctx)
-        ours, floor = side_by_side(ours_call, floor_call, calls)
+        with captured_bodies() as bodies:
+            ctx = prepare(client, subscribe)
+            ours_call = scenario.make(client, ctx)
+            ours_call()
+        floor_call = scenario.make(floor_client(bodies), ctx)
+        measured = side_by_side(ours_call, floor_call, scenario.calls)
     moto_time = None
-    if with_moto:
+    if with_moto and scenario.moto:
         from moto import mock_aws
 
         with mock_aws():
             client = boto3.client("kinesis", region_name=REGION)
             moto_ctx = prepare(client)
-            moto_time = per_call(make(client, moto_ctx), max(3, calls // 3), rounds=7)
-    return name, floor, ours, moto_time
+            moto_time = per_call(
+                scenario.make(client, moto_ctx), max(3, scenario.calls // 3), rounds=7
+            )
+    return {
+        "name": scenario.name,
+        "ours": measured.ours,
+        "floor": measured.floor,
+        "moto": moto_time,
+    }
 
 
 def fill(client: Any, records: int, stream: str) -> None:
@@ -231,13 +334,15 @@ def measure_flatness(small: int, large: int) -> list[tuple[str, float, float]]:
     ]
 
 
-def measure_memory(records: int) -> float:
-    """Bytes per stored record beyond its 100-byte payload."""
-    with mock_kinesis():
+def measure_memory(records: int) -> tuple[float, float]:
+    """Bytes per stored record beyond its 100-byte payload, with the journal
+    on (as users get it); and how much of that the journal holds."""
+    with mock_kinesis() as km:
         client = boto3.client("kinesis", region_name=REGION)
         client.create_stream(StreamName="mem", ShardCount=1)
         batch = [{"Data": PAYLOAD, "PartitionKey": f"k{i % 500}"} for i in range(500)]
         client.put_records(StreamName="mem", Records=batch)  # warm botocore's caches
+        km.journal.clear()
         gc.collect()
         tracemalloc.start()
         before = tracemalloc.get_traced_memory()[0]
@@ -245,8 +350,11 @@ def measure_memory(records: int) -> float:
             client.put_records(StreamName="mem", Records=batch)
         gc.collect()
         after = tracemalloc.get_traced_memory()[0]
+        km.journal.clear()
+        gc.collect()
+        without_journal = tracemalloc.get_traced_memory()[0]
         tracemalloc.stop()
-    return (after - before) / records - len(PAYLOAD)
+    return (after - before) / records - len(PAYLOAD), (after - without_journal) / records
 
 
 def measure_per_test(iterations: int) -> tuple[float, float, float]:
@@ -291,11 +399,48 @@ def _in_fresh_interpreter(*arguments: str) -> Any:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def print_calls(quick: list[str], moto: bool) -> None:
+    print("Per-call cost (microseconds of CPU, best of alternating rounds); 'spread':")
+    print("the middle half of the ratios of adjacent rounds. 'moto/mock' compares whole")
+    print("calls; 'overhead' compares what each adds to botocore's own cost (the floor).")
+    print(
+        f"{'call':<30}{'floor':>9}{'mock':>9}{'mock/floor':>11}{'spread':>13}"
+        + (f"{'moto':>9}{'moto/mock':>10}{'overhead':>10}" if moto else "")
+    )
+    for index in range(len(scenarios())):
+        found = _in_fresh_interpreter("--scenario", str(index), *quick)
+        measured = SideBySide(found["ours"], found["floor"])
+        ours, floor, moto_time = min(measured.ours), min(measured.floor), found["moto"]
+        low, high = measured.spread()
+        moto_text = ""
+        if moto_time:
+            overhead = (moto_time - floor) / max(ours - floor, 1e-9)
+            moto_text = f"{moto_time * 1e6:>9.0f}{moto_time / ours:>9.1f}x{overhead:>9.1f}x"
+        print(
+            f"{found['name']:<30}{floor * 1e6:>9.0f}{ours * 1e6:>9.0f}"
+            f"{measured.ratio:>10.2f}x{low:>7.2f}-{high:.2f}{moto_text}"
+        )
+
+
+def print_memory(records: int) -> None:
+    overhead, journal = _in_fresh_interpreter("--part", "memory", "--records", str(records))
+    print(
+        f"\nMemory: {overhead:.1f} bytes per record beyond its payload ({records:,} records "
+        f"of {len(PAYLOAD)} bytes, journal on); the journal holds {journal:.1f} of them"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, no moto")
+    parser.add_argument(
+        "--data-plane",
+        action="store_true",
+        help="only the calls (no moto) and memory at 1,000,000 records",
+    )
     parser.add_argument("--part", help=argparse.SUPPRESS)
     parser.add_argument("--scenario", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--records", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     small, large = (1_000, 20_000) if args.quick else (10_000, 1_000_000)
     memory_records = 20_000 if args.quick else 1_000_000
@@ -308,35 +453,23 @@ def main() -> None:
         print(json.dumps(measure_flatness(small, large)))
         return
     if args.part == "memory":
-        print(json.dumps(measure_memory(memory_records)))
+        print(json.dumps(measure_memory(args.records or memory_records)))
         return
     if args.part == "per-test":
         print(json.dumps(measure_per_test(50)))
         return
 
-    print("Per-call cost (microseconds). 'moto/mock' compares whole calls; 'overhead'")
-    print("compares what each adds to botocore's own cost (the floor).")
-    print(
-        f"{'call':<30}{'floor':>9}{'mock':>9}{'mock/floor':>11}{'moto':>9}"
-        f"{'moto/mock':>10}{'overhead':>10}"
-    )
-    for index in range(len(scenarios())):
-        name, floor, ours, moto_time = _in_fresh_interpreter("--scenario", str(index), *quick)
-        moto_text = ""
-        if moto_time:
-            overhead = (moto_time - floor) / max(ours - floor, 1e-9)
-            moto_text = f"{moto_time * 1e6:>9.0f}{moto_time / ours:>9.1f}x{overhead:>9.1f}x"
-        print(f"{name:<30}{floor * 1e6:>9.0f}{ours * 1e6:>9.0f}{ours / floor:>10.2f}x{moto_text}")
+    if args.data_plane:
+        print_calls(["--quick"], moto=False)  # --quick: no moto
+        print_memory(1_000_000)
+        return
 
+    print_calls(quick, moto=not args.quick)
     print(f"\nFlat in shard size (microseconds; shard of {small:,} vs {large:,} records)")
     for name, at_small, at_large in _in_fresh_interpreter("--part", "flat", *quick):
         print(f"{name:<60}{at_small * 1e6:>9.0f}{at_large * 1e6:>9.0f}{at_large / at_small:>8.2f}x")
 
-    overhead = _in_fresh_interpreter("--part", "memory", *quick)
-    print(
-        f"\nMemory: {overhead:.0f} bytes per record beyond its payload "
-        f"({memory_records:,} records of {len(PAYLOAD)} bytes)"
-    )
+    print_memory(memory_records)
 
     alone, canned, mocked = _in_fresh_interpreter("--part", "per-test", *quick)
     print(

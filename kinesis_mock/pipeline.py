@@ -10,7 +10,6 @@ would retry it), and the server answers it with :func:`internal_failure`.
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any, Protocol, runtime_checkable
 
@@ -19,7 +18,7 @@ from .arns import arn, partition_for_region
 from .journal import Call
 from .protocol import eventstream
 from .protocol.auth import DEFAULT_REGION, account_for_access_key, check_signature, credential_scope
-from .protocol.codecs import CODECS, Codec
+from .protocol.codecs import CODECS, Codec, request_id
 from .protocol.errors import (
     CrossAccountAccessDenied,
     InternalFailure,
@@ -40,7 +39,7 @@ def handle(
     state in ``registry`` (the in-process mock's unless a server passes its own)."""
     spec = service_spec(service.name)
     codec = CODECS[spec.protocol]
-    request_id = str(uuid.uuid4())
+    rid = request_id()
     operation = request.operation or "?"
     account = registry.settings.default_account()
     region = DEFAULT_REGION
@@ -69,7 +68,7 @@ def handle(
         else:
             with registry.open(service, account, region, operation) as backend:
                 result = handler(backend, params)
-        response = codec.render(spec, operation, result, request_id, request)
+        response = codec.render(spec, operation, result, rid, request)
         body = response.body
         registry.journal.record(
             Call(service.name, operation, account, region, params, result, None, None, clock.now()),
@@ -79,7 +78,7 @@ def handle(
             response.body = EventStream(response.body, result, spec, codec, operation, request)
         return response
     except WireRefusal as refusal:
-        refusal.response.headers["x-amzn-RequestId"] = request_id
+        refusal.response.headers["x-amzn-RequestId"] = rid
         return refusal.response
     except ServiceError as error:
         if isinstance(error, CrossAccountAccessDenied):
@@ -105,7 +104,7 @@ def handle(
                 ),
                 len(request.body),
             )
-        return codec.render_error(spec, error, request_id, request)
+        return codec.render_error(spec, error, rid, request)
 
 
 def _with_faults(
@@ -149,7 +148,7 @@ def internal_failure(
     500 InternalFailure in the service's error format, naming the error."""
     spec = service_spec(service.name)
     return CODECS[spec.protocol].render_error(
-        spec, InternalFailure(_describe(error)), str(uuid.uuid4()), request
+        spec, InternalFailure(_describe(error)), request_id(), request
     )
 
 

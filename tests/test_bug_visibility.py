@@ -49,6 +49,7 @@ def _break_reading(monkeypatch: pytest.MonkeyPatch) -> None:
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(ShardLog, "read", read_with_a_bug)
+    monkeypatch.setattr(ShardLog, "page", read_with_a_bug)
 
 
 def _subscribe(client: Any) -> Iterator[dict[str, Any]]:

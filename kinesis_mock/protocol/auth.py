@@ -46,7 +46,24 @@ def parse_credential(text: str | None) -> CredentialScope:
     start = text.find("Credential=")
     if start < 0:
         return _NO_SCOPE
-    parts = text[start + len("Credential=") :].split(",", 1)[0].strip().split("/")
+    credential = text[start + len("Credential=") :].split(",", 1)[0]
+    # A client signs call after call with the same scope: read it once.
+    found = _SCOPES.get(credential)
+    if found is None:
+        found = _read_scope(credential)
+        if len(_SCOPES) >= _SCOPES_KEPT:
+            _SCOPES.clear()
+        _SCOPES[credential] = found
+    return found
+
+
+# The scopes read lately, by the text they were read from.
+_SCOPES: dict[str, CredentialScope] = {}
+_SCOPES_KEPT = 256
+
+
+def _read_scope(credential: str) -> CredentialScope:
+    parts = credential.strip().split("/")
     if len(parts) != 5 or parts[4] != "aws4_request":
         return _NO_SCOPE
     key, date, region, service, _ = parts

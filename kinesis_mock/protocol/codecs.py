@@ -3,8 +3,9 @@ request by shape, render results and errors the way each protocol does."""
 
 from __future__ import annotations
 
-import base64
+import binascii
 import os
+import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -97,20 +98,25 @@ _CBOR = "application/x-amz-cbor-1.1"
 _LEGACY_JSON = "application/json"
 
 
-def _content_type(request: Request) -> str:
-    """The request's media type, without parameters or spaces (the service
-    reads ``  application/x-amz-json-1.1 ;x`` as JSON 1.1)."""
-    return (request.header("Content-Type") or "").split(";")[0].strip()
-
-
 def _json_type(spec: ServiceSpec) -> str:
     return f"application/x-amz-json-{spec.model.metadata.get('jsonVersion', '1.0')}"
 
 
+_CBOR_FORMAT = _Format(_CBOR, _cbor_loads, _cbor_dumps, cbor_renderer_for)
+# The JSON format of each JSON protocol version, made once.
+_JSON_FORMATS: dict[str, _Format] = {}
+
+
 def _format(spec: ServiceSpec, request: Request) -> _Format:
-    if _content_type(request) == _CBOR:
-        return _Format(_CBOR, _cbor_loads, _cbor_dumps, cbor_renderer_for)
-    return _Format(_json_type(spec), jsonlib.loads, jsonlib.dumps, renderer_for)
+    if request.media_type() == _CBOR:
+        return _CBOR_FORMAT
+    json_type = _json_type(spec)
+    found = _JSON_FORMATS.get(json_type)
+    if found is None:
+        found = _JSON_FORMATS[json_type] = _Format(
+            json_type, jsonlib.loads, jsonlib.dumps, renderer_for
+        )
+    return found
 
 
 def _load_document(body: bytes, loads: Callable[[bytes], Any] = jsonlib.loads) -> dict[str, Any]:
@@ -127,11 +133,28 @@ def _load_document(body: bytes, loads: Callable[[bytes], Any] = jsonlib.loads) -
     return document
 
 
+# Request ids and x-amz-id-2 values need to differ, not to be secret: drawn
+# from a generator of their own (seeded from the system's randomness, again
+# in a forked child), which costs a fraction of uuid4() and os.urandom(), and
+# leaves the random module's shared generator to the tests.
+_RANDOM = random.Random()
+os.register_at_fork(after_in_child=_RANDOM.seed)
+# A version-4 UUID: the version nibble 4 and the RFC 4122 variant bits 10.
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def request_id() -> str:
+    """A fresh ``x-amzn-RequestId``: a random (version 4) UUID, as the service sends."""
+    digits = "%032x" % (_RANDOM.getrandbits(128) & _UUID_CLEAR | _UUID_SET)
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
 def amz_id_2() -> str:
     """The ``x-amz-id-2`` header the service sends with every answer: 72
     random bytes in base64, as recorded (kinesalite's test/connection.js
     checks 64 to 80 bytes)."""
-    return base64.b64encode(os.urandom(72)).decode("ascii")
+    return binascii.b2a_base64(_RANDOM.randbytes(72), newline=False).decode("ascii")
 
 
 def _refusal(status: int, content_type: str | None, body: bytes) -> WireRefusal:
@@ -200,7 +223,7 @@ def _screen(spec: ServiceSpec, request: Request) -> Routed:
     then the target."""
     target = request.header("X-Amz-Target") or ""
     operation = spec.operation_for_target(target)
-    content_type = _content_type(request)
+    content_type = request.media_type()
     json_type = _json_type(spec)
     unsigned = request.header("Authorization") is None and "X-Amz-Algorithm" not in request.query
     if request.method != "POST":

@@ -246,8 +246,10 @@ def _build_reader(compile_: ShapeCache[Read], shape: Shape) -> Read:
     if kind == "list":
         own = constraint_expression(shape, "out", namespace) or "True"
         member = shape.member
-        if member.type_name == "structure":
-            # The element code is inlined in the loop: no call per element.
+        # A structure's code is inlined in the loop (no call per element) and
+        # converts it in place, so the list is its own result.
+        in_place = member.type_name == "structure"
+        if in_place:
             element = _structure_read_code(compile_, member, "item", "entry", namespace)
         else:
             namespace["_item"] = compile_(member)
@@ -258,15 +260,15 @@ def _build_reader(compile_: ShapeCache[Read], shape: Shape) -> Read:
             "        if isinstance(value, dict):",
             "            raise _mismatch(value, 'List')",
             "        raise _expected('list')",
-            "    out = []",
+            "    out = value" if in_place else "    out = []",
             "    ok = True",
             "    for item in value:",
             "        if item is None:",  # the validator names the element
-            "            out.append(None)",
+            *([] if in_place else ["            out.append(None)"]),
             "            ok = False",
             "            continue",
             *(f"        {line}" for line in element),
-            "        out.append(entry)",
+            *([] if in_place else ["        out.append(entry)"]),
             f"    return out, ok and ({own})",
         ]
         return _define(lines, namespace)

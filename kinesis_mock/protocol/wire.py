@@ -29,6 +29,16 @@ class Request:
     # The signing name the service requires of a credential scope, when the
     # transport knows it (a raw request signed for another service is refused).
     signing_name: str | None = None
+    # The media type, once read (see media_type()).
+    _media_type: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    def media_type(self) -> str:
+        """The Content-Type without parameters or spaces (the service reads
+        ``  application/x-amz-json-1.1 ;x`` as JSON 1.1); read once."""
+        found = self._media_type
+        if found is None:
+            found = self._media_type = (self.header("Content-Type") or "").split(";")[0].strip()
+        return found
 
     def header(self, name: str) -> str | None:
         """Case-insensitive header lookup."""

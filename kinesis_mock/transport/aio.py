@@ -87,6 +87,7 @@ class DualResponse(AWSResponse):  # type: ignore[misc]  # botocore is untyped
     def content(self) -> bytes:
         content: bytes | None = getattr(self, "_content", None)
         if content is None:
-            content = AwaitableBytes(b"".join(self.raw.stream()))
+            whole = getattr(self.raw, "whole", None)
+            content = AwaitableBytes(whole if whole is not None else b"".join(self.raw.stream()))
             self._content = content
         return content

@@ -42,9 +42,19 @@ class _RawBody:
     messages are produced as they are read."""
 
     def __init__(self, url: str, body: bytes | Iterator[bytes]) -> None:
+        # A whole body (not an event stream), which DualResponse.content
+        # takes as it is.
+        self.whole = body if isinstance(body, bytes) else None
         self._chunks: Iterator[bytes] = iter([body]) if isinstance(body, bytes) else body
         self.url = url
-        self.content = AsyncContent(self._chunks)
+        self._content: AsyncContent | None = None
+
+    @property
+    def content(self) -> AsyncContent:
+        """aiohttp's reader, made when aiobotocore first reads through it."""
+        if self._content is None:
+            self._content = AsyncContent(self._chunks)
+        return self._content
 
     def stream(self, amt: int | None = None, decode_content: bool = True) -> Iterator[bytes]:
         for chunk in self._chunks:

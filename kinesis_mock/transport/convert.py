@@ -48,6 +48,6 @@ def to_request(
         path=parts.path or "/",
         headers=headers,
         body=body_bytes(body),
-        query=parse_qs(parts.query, keep_blank_values=True),
+        query=parse_qs(parts.query, keep_blank_values=True) if parts.query else {},
         operation=operation,
     )

@@ -182,7 +182,11 @@ def put_records_failing(
         return _store_some(stream, data, stored_keys, targets, failures, now_ms)
     # Store each shard's records together, in request order within the shard.
     if targets.count(targets[0]) == len(targets):
-        numbers = targets[0].log.extend(data, stored_keys, now_ms)
+        shard_id = targets[0].shard_id
+        stored = [
+            {"ShardId": shard_id, "SequenceNumber": number}
+            for number in targets[0].log.extend(data, stored_keys, now_ms)
+        ]
     else:
         by_shard: dict[Shard, list[int]] = {}
         for position, shard in enumerate(targets):
@@ -194,12 +198,13 @@ def put_records_failing(
             )
             for position, number in zip(positions, assigned, strict=True):
                 numbers[position] = number
-    return {
-        "FailedRecordCount": 0,
-        "Records": [
+        stored = [
             {"ShardId": shard.shard_id, "SequenceNumber": number}
             for shard, number in zip(targets, numbers, strict=True)
-        ],
+        ]
+    return {
+        "FailedRecordCount": 0,
+        "Records": stored,
         "EncryptionType": _shown_encryption(stream),
     }
 
@@ -362,7 +367,7 @@ def get_records(backend: KinesisBackend, req: Params) -> dict[str, Any]:
             read_throttled(shard.shard_id, stream.name, stream.account)
         )
     log = shard.log
-    records, next_index = log.read(
+    records, next_index = log.page(
         position.index, req.get("Limit", DEFAULT_GET_LIMIT), MAX_RESPONSE_BYTES
     )
     if enforce:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 from .sequence import INDEX_SHIFT, TIME_SHIFT, SequenceParts, shard_sequence_base
@@ -20,6 +21,20 @@ from .sequence import INDEX_SHIFT, TIME_SHIFT, SequenceParts, shard_sequence_bas
 # A record as GetRecords returns it (the model's ``Record`` shape), with the
 # arrival time in epoch seconds.
 Record = dict[str, Any]
+
+
+# Partition keys seen lately, each kept once: a test writes the same few
+# keys again and again, and each record then keeps a reference to one string
+# rather than a copy of its own (some 50 bytes a record). Bounded: emptied
+# when full, so unique keys cost nothing more than before.
+_SHARED_KEYS: dict[str, str] = {}
+_SHARED_KEYS_KEPT = 1024
+
+
+def _shared_key(key: str) -> str:
+    if len(_SHARED_KEYS) >= _SHARED_KEYS_KEPT:
+        _SHARED_KEYS.clear()
+    return _SHARED_KEYS.setdefault(key, key)
 
 
 class ShardLog:
@@ -80,7 +95,7 @@ class ShardLog:
         """Store a record; returns its sequence number."""
         index = self._base + len(self._data)
         self._data.append(data)
-        self._keys.append(partition_key)
+        self._keys.append(_shared_key(partition_key))
         self._arrival_ms.append(arrival_ms)
         return self.sequence_number(index, arrival_ms)
 
@@ -88,11 +103,16 @@ class ShardLog:
         """Store records that arrived together; returns their sequence numbers."""
         first = self._base + len(self._data)
         self._data.extend(data)
-        self._keys.extend(partition_keys)
+        if len(_SHARED_KEYS) >= _SHARED_KEYS_KEPT:
+            _SHARED_KEYS.clear()
+        self._keys.extend(map(_SHARED_KEYS.setdefault, partition_keys, partition_keys))
         self._arrival_ms.extend([arrival_ms] * len(data))
+        # The index field shares no bit with the others: consecutive records'
+        # numbers are one step apart, and ``range`` makes them in C.
         common = self._sequence_base | ((arrival_ms // 1000) << TIME_SHIFT)
-        shift = INDEX_SHIFT
-        return [str(common | (index << shift)) for index in range(first, first + len(data))]
+        step = 1 << INDEX_SHIFT
+        start = common | (first << INDEX_SHIFT)
+        return list(map(str, range(start, start + len(data) * step, step)))
 
     def set_encryption(self, encryption_type: str) -> None:
         """Records written from now on carry ``encryption_type``."""
@@ -157,8 +177,22 @@ class ShardLog:
 
     def read(self, index: int, limit: int, max_bytes: int) -> tuple[list[Record], int]:
         """Up to ``limit`` records from ``index`` on (at least one, then no more
-        than ``max_bytes`` of data and keys), shaped like the model's ``Record``;
-        returns them and the index to read next."""
+        than ``max_bytes`` of data and keys), shaped like the model's ``Record``
+        with every member present; returns them and the index to read next."""
+        return self._read(index, limit, max_bytes, True)
+
+    def page(self, index: int, limit: int, max_bytes: int) -> tuple[list[Record], int]:
+        """:meth:`read` for a response: an unencrypted record has no
+        ``EncryptionType`` member at all (rather than None), so rendering it
+        drops nothing. A log that reads its own way (a data directory's)
+        gives what its :meth:`read` does."""
+        if type(self).read is not ShardLog.read:
+            return self.read(index, limit, max_bytes)
+        return self._read(index, limit, max_bytes, False)
+
+    def _read(
+        self, index: int, limit: int, max_bytes: int, complete: bool
+    ) -> tuple[list[Record], int]:
         base = self._base
         position = max(index - base, self._start)
         stop = min(position + limit, len(self._data))
@@ -175,12 +209,18 @@ class ShardLog:
                     del data[count:], keys[count:], arrivals[count:]
                     stop = position + count
                     break
-        return self._records(base + position, data, keys, arrivals), base + stop
+        return self._records(base + position, data, keys, arrivals, complete), base + stop
 
     def _records(
-        self, first: int, data: list[bytes], keys: list[str], arrivals: Sequence[int]
+        self,
+        first: int,
+        data: list[bytes],
+        keys: list[str],
+        arrivals: Sequence[int],
+        complete: bool = True,
     ) -> list[Record]:
-        """Records from index ``first`` on, shaped like the model's ``Record``."""
+        """Records from index ``first`` on, shaped like the model's ``Record``
+        (without ``EncryptionType`` when none is shown, unless ``complete``)."""
         sequence_base = self._sequence_base
         index_shift, time_shift = INDEX_SHIFT, TIME_SHIFT
         encryption = self._encryption
@@ -190,7 +230,7 @@ class ShardLog:
         else:
             kinds = [self._encryption_at(first + offset) for offset in range(len(data))]
             kind = None
-        return [
+        records = [
             {
                 "SequenceNumber": str(
                     sequence_base
@@ -201,10 +241,13 @@ class ShardLog:
                 "Data": payload,
                 # Records sent without a key (AUTO distribution) are stored with "".
                 "PartitionKey": key or None,
-                "EncryptionType": kind if kinds is None else kinds[offset],
             }
             for offset, (payload, key, arrival) in enumerate(zip(data, keys, arrivals, strict=True))
         ]
+        if complete or kinds is not None or kind is not None:
+            for record, shown in zip(records, kinds or repeat(kind, len(records)), strict=True):
+                record["EncryptionType"] = shown
+        return records
 
     def _encryption_at(self, index: int) -> str | None:
         change = bisect.bisect_right(self._encryption, index, key=lambda change: change[0]) - 1

@@ -129,11 +129,11 @@ class _Events(Iterator[tuple[str, dict[str, Any]]]):
                 else None
             )
             if allowance is None:
-                records, self._index = log.read(self._index, 10_000, MAX_RESPONSE_BYTES)
+                records, self._index = log.page(self._index, 10_000, MAX_RESPONSE_BYTES)
             elif allowance.level(now) > 0:
                 # At least one record, which may overdraw the allowance.
                 room = min(MAX_RESPONSE_BYTES, int(allowance.tokens))
-                records, self._index = log.read(self._index, 10_000, room)
+                records, self._index = log.page(self._index, 10_000, room)
                 allowance.tokens -= records_size(records)
             else:
                 records = []  # nothing may go before the allowance refills
