@@ -559,32 +559,27 @@ def test_kinesis_video_streams_channels_and_media_survive_a_restart(servers: Res
         )
         for i in range(3)
     ]
-    described = (
-        _shape(video.describe_stream(StreamName="cam")),
-        _shape(video.describe_signaling_channel(ChannelARN=channel)),
-        _shape(video.describe_media_storage_configuration(ChannelARN=channel)),
-        _shape(video.describe_notification_configuration(StreamName="cam")),
-        _shape(video.describe_image_generation_configuration(StreamName="cam")),
-        _shape(video.describe_edge_configuration(StreamName="cam")),
-        _shape(video.list_tags_for_stream(StreamName="cam")),
-        _shape(video.list_tags_for_resource(ResourceARN=channel)),
-    )
+
+    def describe_all(video: Any) -> tuple[Any, ...]:
+        return (
+            _shape(video.describe_stream(StreamName="cam")),
+            _shape(video.describe_signaling_channel(ChannelARN=channel)),
+            _shape(video.describe_media_storage_configuration(ChannelARN=channel)),
+            _shape(video.describe_notification_configuration(StreamName="cam")),
+            _shape(video.describe_image_generation_configuration(StreamName="cam")),
+            _shape(video.describe_edge_configuration(StreamName="cam")),
+            _shape(video.list_tags_for_stream(StreamName="cam")),
+            _shape(video.list_tags_for_resource(ResourceARN=channel)),
+        )
+
+    described = describe_all(video)
     assert described[5]["SyncStatus"] == "SYNCING"
     archived = servers.client("kinesis-video-archived-media")
     session = archived.get_hls_streaming_session_url(StreamName="cam")["HLSStreamingSessionURL"]
 
     handle = servers.restart(stream_update_delay=10)
     video = servers.client("kinesisvideo")
-    assert (
-        _shape(video.describe_stream(StreamName="cam")),
-        _shape(video.describe_signaling_channel(ChannelARN=channel)),
-        _shape(video.describe_media_storage_configuration(ChannelARN=channel)),
-        _shape(video.describe_notification_configuration(StreamName="cam")),
-        _shape(video.describe_image_generation_configuration(StreamName="cam")),
-        _shape(video.describe_edge_configuration(StreamName="cam")),
-        _shape(video.list_tags_for_stream(StreamName="cam")),
-        _shape(video.list_tags_for_resource(ResourceARN=channel)),
-    ) == described
+    assert describe_all(video) == described
     clock.advance(10)
     assert video.describe_edge_configuration(StreamName="cam")["SyncStatus"] == "IN_SYNC"
     edges = video.list_edge_agent_configurations(HubDeviceArn=EDGE["HubDeviceArn"])["EdgeConfigs"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -31,10 +31,11 @@ _SHARED_KEYS: dict[str, str] = {}
 _SHARED_KEYS_KEPT = 1024
 
 
-def _shared_key(key: str) -> str:
+def _shared_keys(keys: Sequence[str]) -> Iterator[str]:
+    """Each of ``keys`` as the one copy kept (the table emptied first when full)."""
     if len(_SHARED_KEYS) >= _SHARED_KEYS_KEPT:
         _SHARED_KEYS.clear()
-    return _SHARED_KEYS.setdefault(key, key)
+    return map(_SHARED_KEYS.setdefault, keys, keys)
 
 
 class ShardLog:
@@ -95,7 +96,7 @@ class ShardLog:
         """Store a record; returns its sequence number."""
         index = self._base + len(self._data)
         self._data.append(data)
-        self._keys.append(_shared_key(partition_key))
+        self._keys.extend(_shared_keys((partition_key,)))
         self._arrival_ms.append(arrival_ms)
         return self.sequence_number(index, arrival_ms)
 
@@ -103,9 +104,7 @@ class ShardLog:
         """Store records that arrived together; returns their sequence numbers."""
         first = self._base + len(self._data)
         self._data.extend(data)
-        if len(_SHARED_KEYS) >= _SHARED_KEYS_KEPT:
-            _SHARED_KEYS.clear()
-        self._keys.extend(map(_SHARED_KEYS.setdefault, partition_keys, partition_keys))
+        self._keys.extend(_shared_keys(partition_keys))
         self._arrival_ms.extend([arrival_ms] * len(data))
         # The index field shares no bit with the others: consecutive records'
         # numbers are one step apart, and ``range`` makes them in C.
