@@ -41,6 +41,7 @@ import argparse
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,7 +57,11 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 CLIENT_THREADS = 2
-REQUESTS = 2000
+REQUESTS = 1000
+# Measured rounds per operation (alternating between the servers), and the
+# warm-up before them: a sixth of the requests.
+ROUNDS = 5
+WARM_UP_SHARE = 6
 STREAM = "bench"
 SHARDS = 4
 DATA = b"x" * 100
@@ -91,6 +96,21 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+@dataclass(frozen=True)
+class CpuSnapshot:
+    threads: frozenset[tuple[int, str]]
+    nanoseconds: int  # the live threads' run time (scheduler statistics)
+    ticks: int  # the processes' user + system clock ticks (1/100 s)
+
+    def seconds_since(self, before: CpuSnapshot) -> float:
+        """CPU seconds between two snapshots: in nanoseconds when the same
+        threads ran throughout (a thread that ended takes its statistics
+        with it: moto_server's thread per request), else in clock ticks."""
+        if self.threads == before.threads and self.nanoseconds:
+            return (self.nanoseconds - before.nanoseconds) / 1e9
+        return (self.ticks - before.ticks) / CLOCK_TICKS
+
+
 @dataclass
 class Server:
     name: str
@@ -99,18 +119,23 @@ class Server:
     cleanup: list[str] = field(default_factory=list)
     _tree: list[int] = field(default_factory=list)
 
-    def cpu_seconds(self) -> float:
-        """User + system CPU of the server's processes so far."""
+    def cpu_snapshot(self) -> CpuSnapshot:
+        """The server's CPU time so far (user + system, all its processes)."""
         if not self._tree:
             self._tree = _children(self.process.pid)
-        ticks = 0
+        threads: list[tuple[int, str]] = []
+        nanoseconds = ticks = 0
         for pid in self._tree:
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+                for thread in os.listdir(f"/proc/{pid}/task"):
+                    text = Path(f"/proc/{pid}/task/{thread}/schedstat").read_text()
+                    nanoseconds += int(text.split()[0])
+                    threads.append((pid, thread))
+            except (OSError, ValueError, IndexError):
                 continue
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        return ticks / CLOCK_TICKS
+        return CpuSnapshot(frozenset(threads), nanoseconds, ticks)
 
     def rss_bytes(self) -> int:
         if not self._tree:
@@ -231,157 +256,294 @@ def _started(name: str, peers: Path) -> Server | None:
     return server
 
 
-def _make_stream(client: Any) -> str:
-    """The benchmark's stream, ACTIVE with SHARDS shards; returns the shard
-    holding 500 records of 100 bytes (GetRecords reads them)."""
+@dataclass
+class Place:
+    """What the benchmark's stream on one server offers the calls."""
+
+    shard: str  # the shard holding 501 records (GetRecords reads them)
+    arn: str
+    consumer: str  # a registered consumer's ARN ("" where none could be made)
+    # Streams CreateStream made, for DeleteStream to delete.
+    created: list[str] = field(default_factory=list)
+
+
+def _make_stream(client: Any) -> Place:
+    """The benchmark's stream, ACTIVE with SHARDS shards, 501 records of 100
+    bytes on one shard, and a consumer (where the server has consumers)."""
     client.create_stream(StreamName=STREAM, ShardCount=SHARDS)
+    summary: dict[str, Any] = {}
     for _ in range(300):
-        summary = client.describe_stream_summary(StreamName=STREAM)
-        if summary["StreamDescriptionSummary"]["StreamStatus"] == "ACTIVE":
+        summary = client.describe_stream_summary(StreamName=STREAM)["StreamDescriptionSummary"]
+        if summary["StreamStatus"] == "ACTIVE":
             break
         time.sleep(0.1)
     client.put_records(
         StreamName=STREAM, Records=[{"Data": DATA, "PartitionKey": "k"} for _ in range(500)]
     )
     shard: str = client.put_record(StreamName=STREAM, Data=DATA, PartitionKey="k")["ShardId"]
-    return shard
+    arn = summary.get("StreamARN", "")
+    try:
+        consumer = client.register_stream_consumer(StreamARN=arn, ConsumerName="bench")
+        consumer_arn: str = consumer["Consumer"]["ConsumerARN"]
+    except (BotoCoreError, ClientError):
+        consumer_arn = ""
+    return Place(shard, arn, consumer_arn)
 
 
 Call = Callable[[], Any]
+# Per operation: what makes one client's call on a server's Place.
+MakeCall = Callable[[Any, Place], Call]
 
 
-def _operations(shard: str) -> dict[str, tuple[Callable[[Any], Call], int]]:
-    """Per operation: what makes a client's call, and its share of requests
-    (PutRecords of 500 costs the client ~100 times a small call: a twentieth as many)."""
+def _get_records(client: Any, place: Place) -> Call:
+    iterator = client.get_shard_iterator(
+        StreamName=STREAM, ShardId=place.shard, ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    return lambda: client.get_records(ShardIterator=iterator, Limit=100)
+
+
+def _create_stream(client: Any, place: Place) -> Call:
+    def call() -> Any:
+        name = f"bench-{len(place.created)}-{threading.get_ident()}"
+        place.created.append(name)
+        return client.create_stream(StreamName=name, ShardCount=1)
+
+    return call
+
+
+def _delete_stream(client: Any, place: Place) -> Call:
+    def call() -> Any:
+        # Fewer left than asked for: the name fails, as a missing stream does.
+        name = place.created.pop() if place.created else "bench-none"
+        return client.delete_stream(StreamName=name)
+
+    return call
+
+
+def _operations() -> dict[str, tuple[MakeCall, int]]:
+    """Each operation measured, in order, with its share of the requests
+    (PutRecords of 500 costs the client ~100 times a small call: a twentieth
+    as many; CreateStream and DeleteStream: a tenth, within peers' shard
+    limits). Every call can be repeated with the same answer; operations
+    that change a stream's shape (SplitShard, MergeShards, UpdateShardCount,
+    encryption, stream mode) or run into a per-stream limit
+    (RegisterStreamConsumer: 20) are not measured."""
     batch = [{"Data": DATA, "PartitionKey": f"k{n}"} for n in range(500)]
-
-    def get_records(client: Any) -> Call:
-        iterator = client.get_shard_iterator(
-            StreamName=STREAM, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        return lambda: client.get_records(ShardIterator=iterator, Limit=100)
-
+    metrics = ["IncomingBytes"]
     return {
         "PutRecord": (
-            lambda c: lambda: c.put_record(StreamName=STREAM, Data=DATA, PartitionKey="k"),
+            lambda c, p: lambda: c.put_record(StreamName=STREAM, Data=DATA, PartitionKey="k"),
             1,
         ),
-        "PutRecords(500)": (lambda c: lambda: c.put_records(StreamName=STREAM, Records=batch), 20),
-        "GetRecords(100)": (get_records, 1),
+        "PutRecords(500)": (
+            lambda c, p: lambda: c.put_records(StreamName=STREAM, Records=batch),
+            20,
+        ),
+        "GetRecords(100)": (_get_records, 1),
         "GetShardIterator": (
-            lambda c: (
+            lambda c, p: (
                 lambda: c.get_shard_iterator(
-                    StreamName=STREAM, ShardId=shard, ShardIteratorType="LATEST"
+                    StreamName=STREAM, ShardId=p.shard, ShardIteratorType="LATEST"
                 )
             ),
             1,
         ),
-        "ListShards": (lambda c: lambda: c.list_shards(StreamName=STREAM), 1),
+        "ListShards": (lambda c, p: lambda: c.list_shards(StreamName=STREAM), 1),
         "DescribeStreamSummary": (
-            lambda c: lambda: c.describe_stream_summary(StreamName=STREAM),
+            lambda c, p: lambda: c.describe_stream_summary(StreamName=STREAM),
             1,
         ),
-        "DescribeStream": (lambda c: lambda: c.describe_stream(StreamName=STREAM), 1),
-        "ListStreams": (lambda c: lambda: c.list_streams(), 1),
+        "DescribeStream": (lambda c, p: lambda: c.describe_stream(StreamName=STREAM), 1),
+        "ListStreams": (lambda c, p: lambda: c.list_streams(), 1),
+        "DescribeLimits": (lambda c, p: lambda: c.describe_limits(), 1),
+        "ListTagsForStream": (lambda c, p: lambda: c.list_tags_for_stream(StreamName=STREAM), 1),
+        "AddTagsToStream": (
+            lambda c, p: lambda: c.add_tags_to_stream(StreamName=STREAM, Tags={"bench": "1"}),
+            1,
+        ),
+        "RemoveTagsFromStream": (
+            lambda c, p: lambda: c.remove_tags_from_stream(StreamName=STREAM, TagKeys=["absent"]),
+            1,
+        ),
+        "IncreaseStreamRetentionPeriod": (
+            lambda c, p: (
+                lambda: c.increase_stream_retention_period(
+                    StreamName=STREAM, RetentionPeriodHours=24
+                )
+            ),
+            1,
+        ),
+        "DecreaseStreamRetentionPeriod": (
+            lambda c, p: (
+                lambda: c.decrease_stream_retention_period(
+                    StreamName=STREAM, RetentionPeriodHours=24
+                )
+            ),
+            1,
+        ),
+        "EnableEnhancedMonitoring": (
+            lambda c, p: (
+                lambda: c.enable_enhanced_monitoring(StreamName=STREAM, ShardLevelMetrics=metrics)
+            ),
+            1,
+        ),
+        "DisableEnhancedMonitoring": (
+            lambda c, p: (
+                lambda: c.disable_enhanced_monitoring(StreamName=STREAM, ShardLevelMetrics=metrics)
+            ),
+            1,
+        ),
+        "ListStreamConsumers": (
+            lambda c, p: lambda: c.list_stream_consumers(StreamARN=p.arn),
+            1,
+        ),
+        "DescribeStreamConsumer": (
+            lambda c, p: lambda: c.describe_stream_consumer(ConsumerARN=p.consumer),
+            1,
+        ),
+        "ListTagsForResource": (
+            lambda c, p: lambda: c.list_tags_for_resource(ResourceARN=p.arn),
+            1,
+        ),
+        "GetResourcePolicy": (
+            lambda c, p: lambda: c.get_resource_policy(ResourceARN=p.arn),
+            1,
+        ),
+        "CreateStream": (_create_stream, 10),
+        "DeleteStream": (_delete_stream, 10),
     }
 
 
 @dataclass
 class Figure:
-    cpu_ms: float  # server CPU per request
-    rate: float  # requests per second, end to end
-    errors: int
+    """One server's figures for one operation, over the rounds."""
+
+    cpu_ms: list[float] = field(default_factory=list)  # server CPU per request, per round
+    requests: int = 0
+    seconds: float = 0.0
+    errors: int = 0
     error: str = ""
 
+    @property
+    def cpu(self) -> float:
+        """The median round's CPU per request (ms)."""
+        return statistics.median(self.cpu_ms)
 
-def _measure(server: Server, make_call: Callable[[Any], Call], requests: int) -> Figure:
-    """Server CPU per request and request rate for ``requests`` calls split
-    over CLIENT_THREADS threads, after a warm-up of a tenth as many."""
-    calls = [make_call(_client(server.endpoint)) for _ in range(CLIENT_THREADS)]
-    errors = [0] * CLIENT_THREADS
-    last_error = [""]
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
 
-    def run(slot: int, count: int) -> None:
-        call = calls[slot]
-        for _ in range(count):
-            try:
-                call()
-            except ClientError as error:
-                errors[slot] += 1
-                last_error[0] = error.response.get("Error", {}).get("Code", "?")
-            except BotoCoreError as error:
-                errors[slot] += 1
-                last_error[0] = type(error).__name__
 
-    def in_threads(total: int) -> None:
-        share = total // CLIENT_THREADS
-        threads = [threading.Thread(target=run, args=(n, share)) for n in range(CLIENT_THREADS)]
+class Runner:
+    """CLIENT_THREADS clients of one server, each with its call."""
+
+    def __init__(self, server: Server, make_call: MakeCall, place: Place) -> None:
+        self.server = server
+        self.calls = [make_call(_client(server.endpoint), place) for _ in range(CLIENT_THREADS)]
+
+    def run(self, total: int, figure: Figure | None) -> None:
+        """``total`` calls split over the threads; with ``figure``, measured into it."""
+        share = max(total // CLIENT_THREADS, 1)
+        errors = [0] * CLIENT_THREADS
+        last = [""]
+
+        def run(slot: int) -> None:
+            call = self.calls[slot]
+            for _ in range(share):
+                try:
+                    call()
+                except ClientError as error:
+                    errors[slot] += 1
+                    last[0] = error.response.get("Error", {}).get("Code", "?")
+                except BotoCoreError as error:
+                    errors[slot] += 1
+                    last[0] = type(error).__name__
+
+        threads = [threading.Thread(target=run, args=(n,)) for n in range(CLIENT_THREADS)]
+        cpu = self.server.cpu_snapshot()
+        started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-
-    in_threads(max(requests // 10, CLIENT_THREADS))
-    errors[:] = [0] * CLIENT_THREADS
-    done = requests // CLIENT_THREADS * CLIENT_THREADS
-    cpu = server.cpu_seconds()
-    started = time.perf_counter()
-    in_threads(requests)
-    elapsed = time.perf_counter() - started
-    cpu = server.cpu_seconds() - cpu
-    return Figure(cpu / done * 1000, done / elapsed, sum(errors), last_error[0])
+        elapsed = time.perf_counter() - started
+        seconds = self.server.cpu_snapshot().seconds_since(cpu)
+        if figure is not None:
+            done = share * CLIENT_THREADS
+            figure.cpu_ms.append(seconds / done * 1000)
+            figure.requests += done
+            figure.seconds += elapsed
+            figure.errors += sum(errors)
+            figure.error = last[0] or figure.error
 
 
 def _cpu(names: list[str], peers: Path, requests: int, only: list[str] | None) -> None:
-    results: dict[str, dict[str, Figure]] = {}
-    running: list[str] = []
-    for name in names:
-        server = _started(name, peers)
-        if server is None:
-            continue
-        running.append(name)
-        try:
-            shard = _make_stream(_client(server.endpoint))
-            for operation, (make_call, weight) in _operations(shard).items():
-                if only and operation.partition("(")[0] not in only:
-                    continue
-                figure = _measure(server, make_call, max(requests // weight, 20))
-                results.setdefault(operation, {})[name] = figure
-                print(
-                    f"  {name:14} {operation:22} {figure.cpu_ms:7.3f} ms/request "
-                    f"{figure.rate:8.0f} requests/s"
-                    + (f"  {figure.errors} errors ({figure.error})" if figure.errors else ""),
-                    file=sys.stderr,
-                )
-        finally:
+    servers: list[tuple[Server, Place]] = []
+    try:
+        for name in names:
+            server = _started(name, peers)
+            if server is not None:
+                servers.append((server, _make_stream(_client(server.endpoint))))
+        results: dict[str, dict[str, Figure]] = {}
+        for operation, (make_call, weight) in _operations().items():
+            if only and operation.partition("(")[0] not in only:
+                continue
+            count = max(requests // weight, 20)
+            runners = [(server.name, Runner(server, make_call, place)) for server, place in servers]
+            for _, runner in runners:  # warm-up: code loaded, a JIT's work done
+                runner.run(max(count // WARM_UP_SHARE, CLIENT_THREADS), None)
+            figures = results[operation] = {name: Figure() for name, _ in runners}
+            for _ in range(ROUNDS):  # alternating rounds: each sees the machine as it is
+                for name, runner in runners:
+                    runner.run(max(count // ROUNDS, CLIENT_THREADS), figures[name])
+            print(
+                f"  {operation:30}"
+                + "".join(f"  {name} {f.cpu:.3f} ms {f.rate:.0f}/s" for name, f in figures.items()),
+                file=sys.stderr,
+            )
+    finally:
+        for server, _ in servers:
             server.stop()
+    _print_cpu([server.name for server, _ in servers], results, requests)
+
+
+def _print_cpu(running: list[str], results: dict[str, dict[str, Figure]], requests: int) -> None:
     print(
-        f"\nServer CPU per request (ms) and requests/s, {CLIENT_THREADS} client threads, "
-        f"{requests} requests per operation (PutRecords(500): a twentieth)"
+        f"\nServer CPU per request (ms, median of {ROUNDS} alternating rounds) and "
+        f"requests/s, {CLIENT_THREADS} client threads, {requests} requests per operation "
+        "(PutRecords(500): a twentieth; CreateStream, DeleteStream: a tenth)"
     )
-    header = f"{'operation':22}" + "".join(f"  {name:>20}" for name in running)
+    header = f"{'operation':30}" + "".join(f"  {name:>20}" for name in running)
     ours = "kinesis-mock" in running and len(running) > 1
     print(header + ("  ours/fastest peer" if ours else ""))
     for operation, by_server in results.items():
         cells = []
         for name in running:
-            cell = by_server.get(name)
-            if cell is None:
-                cells.append(f"  {'failed':>20}")
-                continue
-            text = f"{cell.cpu_ms:.3f} ms {cell.rate:6.0f}/s" + ("*" if cell.errors else "")
+            cell = by_server[name]
+            text = (
+                "fails"
+                if cell.errors == cell.requests
+                else f"{cell.cpu:.3f} ms {cell.rate:6.0f}/s" + ("*" if cell.errors else "")
+            )
             cells.append(f"  {text:>20}")
-        line = f"{operation:22}" + "".join(cells)
+        line = f"{operation:30}" + "".join(cells)
         peers_cpu = [
-            figure.cpu_ms
+            figure.cpu
             for name, figure in by_server.items()
             if name != "kinesis-mock" and not figure.errors
         ]
-        if ours and peers_cpu and "kinesis-mock" in by_server:
-            line += f"  {by_server['kinesis-mock'].cpu_ms / min(peers_cpu):17.2f}x"
+        if ours:
+            if by_server["kinesis-mock"].errors:
+                line += f"  {'ours failed':>17}"
+            elif peers_cpu:
+                line += f"  {by_server['kinesis-mock'].cpu / min(peers_cpu):17.2f}x"
+            else:
+                line += f"  {'no peer answers':>17}"
         print(line)
-    if any(f.errors for by_server in results.values() for f in by_server.values()):
-        print("* some requests failed (see above); a failing peer is left out of the ratio")
+    print(
+        "* some requests failed (a peer that lacks the operation, or answers it with an "
+        "error): left out of the ratio"
+    )
 
 
 def _memory(names: list[str], peers: Path, records: int) -> None:

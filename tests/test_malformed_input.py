@@ -362,6 +362,36 @@ def test_a_pattern_re2_cannot_compile_is_matched_by_re() -> None:
     assert not matches("abc\n")
 
 
+def test_a_one_class_pattern_reads_classes_as_ascii_and_matches_whole_values() -> None:
+    # One class under one quantifier goes to re (faster than a call into
+    # RE2): its \\d and \\w must stay ASCII, as RE2 and Java read them, and
+    # the whole value must match (a trailing newline too).
+    from kinesis_mock.protocol.constraints import model_pattern
+
+    twelve_digits = model_pattern(r"\d{12}")
+    assert twelve_digits("123456789012")
+    assert not twelve_digits("١٢٣٤٥٦٧٨٩٠١٢")  # Arabic-Indic digits
+    assert not twelve_digits("123456789012\n")
+    stream_name = model_pattern(r"[a-zA-Z0-9_.-]+")
+    assert stream_name("my-stream_1.0")
+    assert not stream_name("é")
+    assert not stream_name("ok\n")
+    anchored = model_pattern(r"^[a-z0-9]+$")
+    assert anchored("abc1")
+    assert not anchored("abc\n")
+    assert model_pattern(".+")("any\nthing")  # the models' "." takes a newline
+
+
+def test_a_stream_name_outside_its_pattern_is_refused_through_boto3(kinesis: Any) -> None:
+    with pytest.raises(kinesis.exceptions.ClientError) as caught:
+        kinesis.create_stream(StreamName="naïve", ShardCount=1)
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+" in str(
+        caught.value
+    )
+    assert kinesis.list_streams()["StreamNames"] == []
+
+
 # -- handler bugs the fuzz test found -------------------------------------------
 
 

@@ -131,6 +131,30 @@ def test_hypercorn_answers_what_the_fast_path_does_not(
     assert answered_here == ["CreateStream"]
 
 
+@pytest.mark.parametrize(
+    "odd_line",
+    [
+        " folded-onto-the-previous: line",  # obsolete line folding
+        "X-Twice: 1\r\nX-Twice: 2",  # a header sent twice
+        "X-Bare: lf\nX-Other: 1",  # a line ended by a bare LF
+        "Name With Space: 1",
+    ],
+)
+def test_a_head_with_an_odd_line_is_answered_by_hypercorn(
+    handle: Any, answered_here: list[str], odd_line: str
+) -> None:
+    # The fast path takes only heads whose every line is a plain header;
+    # anything else gets hypercorn's answer on the same connection.
+    request = kinesis(handle, "Kinesis_20131202.ListStreams", {})
+    head, _, body = request.partition(b"\r\n\r\n")
+    request = head + b"\r\n" + odd_line.encode() + b"\r\n\r\n" + body
+    with socket.create_connection((handle.host, handle.port), timeout=5) as sock:
+        sock.sendall(request)
+        status_line = sock.makefile("rb").readline()
+    assert status_line.startswith(b"HTTP/1.1 ")
+    assert answered_here == []
+
+
 def test_a_connection_idle_after_its_calls_is_closed(answered_here: list[str]) -> None:
     with (
         server.start(port=0, keep_alive_timeout=0.3) as handle,

@@ -73,12 +73,16 @@ def _read_scope(credential: str) -> CredentialScope:
 
 
 def credential_scope(request: Request) -> CredentialScope:
-    """The access key, region and signing name the request was signed with."""
-    text = request.header("Authorization")
-    if text is None:
-        presigned = request.query.get("X-Amz-Credential")
-        text = f"Credential={presigned[0]}" if presigned else None
-    return parse_credential(text)
+    """The access key, region and signing name the request was signed with
+    (read once per request)."""
+    found: CredentialScope | None = request._scope
+    if found is None:
+        text = request.header("Authorization")
+        if text is None:
+            presigned = request.query.get("X-Amz-Credential")
+            text = f"Credential={presigned[0]}" if presigned else None
+        found = request._scope = parse_credential(text)
+    return found
 
 
 def account_for_access_key(access_key: str | None, default: str) -> str:

@@ -98,10 +98,6 @@ _CBOR = "application/x-amz-cbor-1.1"
 _LEGACY_JSON = "application/json"
 
 
-def _json_type(spec: ServiceSpec) -> str:
-    return f"application/x-amz-json-{spec.model.metadata.get('jsonVersion', '1.0')}"
-
-
 _CBOR_FORMAT = _Format(_CBOR, _cbor_loads, _cbor_dumps, cbor_renderer_for)
 # The JSON format of each JSON protocol version, made once.
 _JSON_FORMATS: dict[str, _Format] = {}
@@ -110,7 +106,7 @@ _JSON_FORMATS: dict[str, _Format] = {}
 def _format(spec: ServiceSpec, request: Request) -> _Format:
     if request.media_type() == _CBOR:
         return _CBOR_FORMAT
-    json_type = _json_type(spec)
+    json_type = spec.json_type
     found = _JSON_FORMATS.get(json_type)
     if found is None:
         found = _JSON_FORMATS[json_type] = _Format(
@@ -224,7 +220,7 @@ def _screen(spec: ServiceSpec, request: Request) -> Routed:
     target = request.header("X-Amz-Target") or ""
     operation = spec.operation_for_target(target)
     content_type = request.media_type()
-    json_type = _json_type(spec)
+    json_type = spec.json_type
     unsigned = request.header("Authorization") is None and "X-Amz-Algorithm" not in request.query
     if request.method != "POST":
         raise _xml_refusal(unsigned, names_operation=False)

@@ -33,6 +33,8 @@ class ServiceSpec:
         self.name: str = model.service_name
         self.protocol: str = model.protocol
         self.target_prefix: str | None = model.metadata.get("targetPrefix")
+        # The JSON protocols' media type (read on every request of theirs).
+        self.json_type = f"application/x-amz-json-{model.metadata.get('jsonVersion', '1.0')}"
         self.operation_names: tuple[str, ...] = tuple(model.operation_names)
         self._operations: dict[str, OperationModel] = {}
         self.errors: dict[str, ErrorInfo] = {}

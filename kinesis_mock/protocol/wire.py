@@ -31,6 +31,9 @@ class Request:
     signing_name: str | None = None
     # The media type, once read (see media_type()).
     _media_type: str | None = field(default=None, init=False, repr=False, compare=False)
+    # The SigV4 credential scope, once read (auth.credential_scope): the
+    # transport, the signature check and the pipeline each ask for it.
+    _scope: Any = field(default=None, init=False, repr=False, compare=False)
 
     def media_type(self) -> str:
         """The Content-Type without parameters or spaces (the service reads

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import http
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -50,6 +52,12 @@ FAST_BODY_LIMIT = 16 * 1024 * 1024
 HEAD_LIMIT = 64 * 1024
 # Answered with hypercorn; the fast path leaves them to it.
 _HAND_OFF_HEADERS = ("transfer-encoding", "upgrade", "expect", "http2-settings")
+
+_REQUEST_LINE = "POST / HTTP/1.1\r\n"
+# One header line: a name (no colon or white space in it), a colon, a value
+# (no CR or LF in it), CRLF. No two parts can take the same characters, so
+# a line is matched or refused in time linear in its length.
+_HEADER_LINE = re.compile(r"^([^:\s]+):([^\r\n]*)\r\n", re.MULTILINE)
 
 ConnectedCallback = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -149,6 +157,15 @@ def _date() -> str:
     return _date_cache[1]
 
 
+@functools.cache
+def _status_line(status: int) -> str:
+    try:
+        reason = http.HTTPStatus(status).phrase
+    except ValueError:
+        reason = ""
+    return f"HTTP/1.1 {status} {reason}"
+
+
 class _Connection(asyncio.Protocol):
     """One client connection, answered here until a request needs hypercorn."""
 
@@ -235,18 +252,19 @@ class _Connection(asyncio.Protocol):
         other (hypercorn's)."""
         if self._listener.app.registry.faults.armed:
             return None
-        lines = head.decode("latin-1").split("\r\n")
-        if lines[0] != "POST / HTTP/1.1":
+        text = head.decode("latin-1")
+        if not text.startswith(_REQUEST_LINE):
             return None
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            name, colon, value = line.partition(":")
-            if not colon or not name or name != name.strip() or " " in name or "\t" in name:
-                return None  # malformed, or a folded line: hypercorn's answer
-            name = name.lower()
-            if name in headers and name == "content-length":
-                return None
-            headers[name] = value.strip(" \t")
+        lines = text[len(_REQUEST_LINE) :] + "\r\n"
+        pairs = _HEADER_LINE.findall(lines)
+        # Each match is one whole line ending in CRLF: as many matches as
+        # line feeds means every line is a well-formed header (a malformed
+        # or folded line, or a bare LF, is hypercorn's to answer).
+        if len(pairs) != lines.count("\n"):
+            return None
+        headers = {name.lower(): value.strip(" \t") for name, value in pairs}
+        if len(headers) != len(pairs):
+            return None  # a header sent twice (Content-Length, say): hypercorn's
         target = headers.get("x-amz-target", "")
         # Calls answered in one response (SubscribeToShard's event stream is
         # hypercorn's), of the services the catalog lists by target prefix.
@@ -288,11 +306,7 @@ class _Connection(asyncio.Protocol):
             transport.abort()
             return
         sent = whole_headers(response, cors.response_headers(headers))
-        try:
-            reason = http.HTTPStatus(response.status).phrase
-        except ValueError:
-            reason = ""
-        lines = [f"HTTP/1.1 {response.status} {reason}"]
+        lines = [_status_line(response.status)]
         lines += [f"{name}: {value}" for name, value in sent.items()]
         lines.append(f"Date: {_date()}")
         if close:

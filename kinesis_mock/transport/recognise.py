@@ -12,7 +12,7 @@ endpoints), the ``X-Amz-Target`` header, and botocore's endpoint prefix.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -107,13 +107,16 @@ def recognise_request(
     """The mocked service ``request`` is for, from its signals: the name it
     was signed for, its ``host``, its ``X-Amz-Target``, the client's
     ``endpoint_prefix``; ``None`` when none names one of ours."""
-    candidates = (
-        credential_scope(request).service,
-        signing_name_for_host(host),
-        signing_name_for_target(request.header("X-Amz-Target") or ""),
-        signing_name_for_endpoint_prefix(endpoint_prefix),
+    # Each signal is read only if the ones before name none of ours (a
+    # signed request usually ends at the first).
+    signals: tuple[Callable[[], str | None], ...] = (
+        lambda: credential_scope(request).service,
+        lambda: signing_name_for_host(host),
+        lambda: signing_name_for_target(request.header("X-Amz-Target") or ""),
+        lambda: signing_name_for_endpoint_prefix(endpoint_prefix),
     )
-    for name in candidates:
+    for signal in signals:
+        name = signal()
         if name is None:
             continue
         service = service_for_signing_name(name, request.path)

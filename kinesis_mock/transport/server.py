@@ -247,7 +247,11 @@ def whole_headers(response: Response, allow: dict[str, str]) -> dict[str, str]:
     """The headers ``response`` is sent with: its own, the CORS ones
     (``allow``) and, for a whole body, its length (never chunked)."""
     answer = {**response.headers, **allow}
-    if isinstance(response.body, bytes) and not _CaseInsensitive(answer).get("content-length"):
+    if (
+        isinstance(response.body, bytes)
+        and "Content-Length" not in answer
+        and not any(name.lower() == "content-length" for name in answer)
+    ):
         answer["Content-Length"] = str(len(response.body))
     return answer
 
