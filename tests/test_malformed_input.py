@@ -386,9 +386,7 @@ def test_a_stream_name_outside_its_pattern_is_refused_through_boto3(kinesis: Any
     with pytest.raises(kinesis.exceptions.ClientError) as caught:
         kinesis.create_stream(StreamName="naïve", ShardCount=1)
     assert caught.value.response["Error"]["Code"] == "ValidationException"
-    assert "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+" in str(
-        caught.value
-    )
+    assert "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+" in str(caught.value)
     assert kinesis.list_streams()["StreamNames"] == []
 
 
