@@ -103,12 +103,15 @@ class CpuSnapshot:
     ticks: int  # the processes' user + system clock ticks (1/100 s)
 
     def seconds_since(self, before: CpuSnapshot) -> float:
-        """CPU seconds between two snapshots: in nanoseconds when the same
-        threads ran throughout (a thread that ended takes its statistics
-        with it: moto_server's thread per request), else in clock ticks."""
-        if self.threads == before.threads and self.nanoseconds:
-            return (self.nanoseconds - before.nanoseconds) / 1e9
-        return (self.ticks - before.ticks) / CLOCK_TICKS
+        """CPU seconds between two snapshots: in nanoseconds from the threads
+        alive at both; but a thread that ended in between took its
+        statistics with it (moto_server runs a thread per request), so where
+        the processes' clock ticks (which keep them, to within a tick) say
+        more, the ticks."""
+        ticks = (self.ticks - before.ticks - 1) / CLOCK_TICKS
+        if self.threads != before.threads or not self.nanoseconds:
+            return max(ticks, 0.0)
+        return max((self.nanoseconds - before.nanoseconds) / 1e9, ticks)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import importlib
 import importlib.metadata
 import logging
@@ -625,6 +626,10 @@ def _main(argv: Sequence[str] | None) -> None:
     except _StreamRefused as refused:
         handle.stop()
         parser.error(str(refused))
+    # What is loaded by now lives as long as the server: the collector need
+    # not walk it again in every full collection (this process is the
+    # server's own; a server started in a test's process leaves gc alone).
+    gc.freeze()
     print(f"kinesis-mock serving on {handle.endpoint_url}", flush=True)
     if args.tls and not args.certfile:
         print(f"self-signed certificate: {handle.certfile}", flush=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import uuid
+
+import pytest
 
 from kinesis_mock.protocol.auth import parse_credential
 from kinesis_mock.protocol.codecs import amz_id_2, request_id
@@ -52,6 +55,26 @@ def test_request_ids_are_fresh_version_4_uuids() -> None:
         assert str(parsed) == text
         assert parsed.version == 4
         assert parsed.variant == uuid.RFC_4122
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_draws_request_ids_of_its_own() -> None:
+    # Ids are a per-process random part and a counter: a child forked after
+    # the parent answered (a server in a multiprocessing worker) must not
+    # repeat the parent's next ids.
+    request_id()
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        os.write(write_end, f"{request_id()} {amz_id_2()}".encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as answer:
+        child_id, child_id_2 = answer.read().split()
+    os.waitpid(child, 0)
+    assert child_id != request_id()
+    assert child_id[:24] != request_id()[:24]
+    assert child_id_2[:80] != amz_id_2()[:80]
 
 
 def test_amz_id_2_is_72_random_bytes_in_base64() -> None:

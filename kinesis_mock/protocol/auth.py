@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TypeGuard
 
@@ -101,6 +102,13 @@ _QUERY_PARAMETERS = (
 )
 
 
+# The Authorization header SDKs send: the three parameters, each once, in
+# this order, with values (the general reading below takes any order).
+_WELL_FORMED = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=[^\s,=]+[^\s,]*, ?SignedHeaders=[^\s,=]+, ?Signature=[^\s,=]+"
+)
+
+
 def check_signature(request: Request) -> None:
     """Refuse an unsigned or malformed SigV4 request as the service does.
 
@@ -129,6 +137,11 @@ def check_signature(request: Request) -> None:
                 " ".join([*missing, "Re-examine the query-string parameters."])
             )
         _check_scope(request)
+        return
+    if _WELL_FORMED.fullmatch(header) and (
+        request.header("X-Amz-Date") is not None or request.header("Date") is not None
+    ):
+        _check_scope(request)  # what every SDK sends: nothing more to look at
         return
     # ``AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...``:
     # the parameters after the algorithm, split at commas and spaces.

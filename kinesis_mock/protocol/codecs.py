@@ -4,6 +4,7 @@ request by shape, render results and errors the way each protocol does."""
 from __future__ import annotations
 
 import binascii
+import itertools
 import os
 import random
 from collections.abc import Callable, Iterator
@@ -129,28 +130,44 @@ def _load_document(body: bytes, loads: Callable[[bytes], Any] = jsonlib.loads) -
     return document
 
 
-# Request ids and x-amz-id-2 values need to differ, not to be secret: drawn
-# from a generator of their own (seeded from the system's randomness, again
-# in a forked child), which costs a fraction of uuid4() and os.urandom(), and
+# Request ids and x-amz-id-2 values need to differ, not to be secret: each
+# is a random part drawn once per process (again in a forked child) and a
+# counter, which costs a fraction of uuid4() and os.urandom() per answer and
 # leaves the random module's shared generator to the tests.
 _RANDOM = random.Random()
-os.register_at_fork(after_in_child=_RANDOM.seed)
-# A version-4 UUID: the version nibble 4 and the RFC 4122 variant bits 10.
+_COUNTER = itertools.count()
+# A version-4 UUID: the version nibble 4 and the RFC 4122 variant bits 10;
+# its last 48 bits are the counter.
 _UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID_SET = (0x4000 << 64) | (0x8000 << 48)
+_id_prefix = ""
+_id_2_prefix = b""
+
+
+def _draw_prefixes() -> None:
+    global _id_prefix, _id_2_prefix
+    _RANDOM.seed()
+    digits = "%032x" % (_RANDOM.getrandbits(128) & _UUID_CLEAR | _UUID_SET)
+    _id_prefix = f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-"
+    _id_2_prefix = _RANDOM.randbytes(66)
+
+
+_draw_prefixes()
+os.register_at_fork(after_in_child=_draw_prefixes)
 
 
 def request_id() -> str:
-    """A fresh ``x-amzn-RequestId``: a random (version 4) UUID, as the service sends."""
-    digits = "%032x" % (_RANDOM.getrandbits(128) & _UUID_CLEAR | _UUID_SET)
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+    """A fresh ``x-amzn-RequestId``: a version-4 UUID, as the service sends
+    (a process's ids share their first 80 bits and count in the rest)."""
+    return f"{_id_prefix}{next(_COUNTER) & 0xFFFFFFFFFFFF:012x}"
 
 
 def amz_id_2() -> str:
     """The ``x-amz-id-2`` header the service sends with every answer: 72
     random bytes in base64, as recorded (kinesalite's test/connection.js
-    checks 64 to 80 bytes)."""
-    return binascii.b2a_base64(_RANDOM.randbytes(72), newline=False).decode("ascii")
+    checks 64 to 80 bytes); the last 6 count, as in :func:`request_id`."""
+    tail = (next(_COUNTER) & 0xFFFFFFFFFFFF).to_bytes(6, "big")
+    return binascii.b2a_base64(_id_2_prefix + tail, newline=False).decode("ascii")
 
 
 def _refusal(status: int, content_type: str | None, body: bytes) -> WireRefusal:

@@ -31,7 +31,6 @@ import email.utils
 import functools
 import http
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -51,13 +50,7 @@ FAST_BODY_LIMIT = 16 * 1024 * 1024
 # answers it as too large).
 HEAD_LIMIT = 64 * 1024
 # Answered with hypercorn; the fast path leaves them to it.
-_HAND_OFF_HEADERS = ("transfer-encoding", "upgrade", "expect", "http2-settings")
-
-_REQUEST_LINE = "POST / HTTP/1.1\r\n"
-# One header line: a name (no colon or white space in it), a colon, a value
-# (no CR or LF in it), CRLF. No two parts can take the same characters, so
-# a line is matched or refused in time linear in its length.
-_HEADER_LINE = re.compile(r"^([^:\s]+):([^\r\n]*)\r\n", re.MULTILINE)
+_HAND_OFF_HEADERS = frozenset(("transfer-encoding", "upgrade", "expect", "http2-settings"))
 
 ConnectedCallback = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -253,24 +246,24 @@ class _Connection(asyncio.Protocol):
         if self._listener.app.registry.faults.armed:
             return None
         text = head.decode("latin-1")
-        if not text.startswith(_REQUEST_LINE):
+        lines = text.split("\r\n")
+        # A bare LF (a line end h11 reads its own way) is hypercorn's to answer.
+        if lines[0] != "POST / HTTP/1.1" or text.count("\n") != len(lines) - 1:
             return None
-        lines = text[len(_REQUEST_LINE) :] + "\r\n"
-        pairs = _HEADER_LINE.findall(lines)
-        # Each match is one whole line ending in CRLF: as many matches as
-        # line feeds means every line is a well-formed header (a malformed
-        # or folded line, or a bare LF, is hypercorn's to answer).
-        if len(pairs) != lines.count("\n"):
-            return None
-        headers = {name.lower(): value.strip(" \t") for name, value in pairs}
-        if len(headers) != len(pairs):
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            name, colon, value = line.partition(":")
+            if not colon or not name or name != name.strip() or " " in name or "\t" in name:
+                return None  # malformed, or a folded line: hypercorn's answer
+            headers[name.lower()] = value.strip(" \t")
+        if len(headers) != len(lines) - 1:
             return None  # a header sent twice (Content-Length, say): hypercorn's
         target = headers.get("x-amz-target", "")
         # Calls answered in one response (SubscribeToShard's event stream is
         # hypercorn's), of the services the catalog lists by target prefix.
         if not answers_in_one_response(target):
             return None
-        if any(name in headers for name in _HAND_OFF_HEADERS):
+        if not _HAND_OFF_HEADERS.isdisjoint(headers):
             return None
         length_text = headers.get("content-length", "0")
         if not length_text.isdigit() or not length_text.isascii():

@@ -78,20 +78,30 @@ class Shard:
     def parents(self) -> list[str]:
         return [p for p in (self.parent_shard_id, self.adjacent_parent_shard_id) if p]
 
+    @functools.cached_property
+    def _fixed_texts(self) -> tuple[str, str, str]:
+        """The hash key range and starting sequence number as a description
+        writes them: a shard's never change, and every ListShards and
+        DescribeStream writes them (128-bit numbers made text each time)."""
+        return (
+            str(self.starting_hash_key),
+            str(self.ending_hash_key),
+            self.log.starting_sequence_number(),
+        )
+
     def hash_key_range(self) -> dict[str, str]:
-        return {
-            "StartingHashKey": str(self.starting_hash_key),
-            "EndingHashKey": str(self.ending_hash_key),
-        }
+        starting, ending, _ = self._fixed_texts
+        return {"StartingHashKey": starting, "EndingHashKey": ending}
 
     def describe(self) -> dict[str, Any]:
+        starting, ending, first = self._fixed_texts
         return {
             "ShardId": self.shard_id,
             "ParentShardId": self.parent_shard_id,
             "AdjacentParentShardId": self.adjacent_parent_shard_id,
-            "HashKeyRange": self.hash_key_range(),
+            "HashKeyRange": {"StartingHashKey": starting, "EndingHashKey": ending},
             "SequenceNumberRange": {
-                "StartingSequenceNumber": self.log.starting_sequence_number(),
+                "StartingSequenceNumber": first,
                 "EndingSequenceNumber": self.ending_sequence_number,
             },
         }
