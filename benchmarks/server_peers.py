@@ -2,17 +2,20 @@
 its memory per stored record.
 
     pip install -e ".[dev]"
-    python benchmarks/server_peers.py                 # CPU and rate, ~2 minutes
+    python benchmarks/server_peers.py                 # CPU and rate, ~6 minutes
     python benchmarks/server_peers.py --quick         # a smoke run
     python benchmarks/server_peers.py --memory 200000 # RSS per stored record
 
 Each server runs as its own process on a free port; boto3 clients call it
-from CLIENT_THREADS threads (2 by default), a fixed number of requests per
-operation after a warm-up. What is measured is the SERVER process's CPU time
-(user + system from /proc/<pid>/stat, its children included) per request,
-and requests per second as the clients see them. On a small machine the
-clients share the CPU with the server, so requests/s is end to end; CPU per
-request is the server's alone.
+from CLIENT_THREADS threads (2 by default). Per operation, every server is
+warmed up (a JIT's work done), then the servers take turns for ROUNDS rounds
+of an equal share of the requests, and each figure is the median round's:
+alternating rounds let every server see the machine alike. What is measured
+is the SERVER's CPU time per request (user + system of its processes and
+threads: scheduler statistics in nanoseconds, or clock ticks where a thread
+ended in between), and requests per second as the clients see them. On a
+small machine the clients share the CPU with the server, so requests/s is
+end to end; CPU per request is the server's alone.
 
 The peers, installed outside this repository (the default place is
 ``~/.cache/kinesis-mock-peers``; ``--peers DIR`` names another)::

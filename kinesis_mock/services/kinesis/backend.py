@@ -94,17 +94,20 @@ class Shard:
         return {"StartingHashKey": starting, "EndingHashKey": ending}
 
     def describe(self) -> dict[str, Any]:
+        """The model's ``Shard``, without the members that are unset (so a
+        response drops nothing)."""
         starting, ending, first = self._fixed_texts
-        return {
-            "ShardId": self.shard_id,
-            "ParentShardId": self.parent_shard_id,
-            "AdjacentParentShardId": self.adjacent_parent_shard_id,
-            "HashKeyRange": {"StartingHashKey": starting, "EndingHashKey": ending},
-            "SequenceNumberRange": {
-                "StartingSequenceNumber": first,
-                "EndingSequenceNumber": self.ending_sequence_number,
-            },
-        }
+        numbers = {"StartingSequenceNumber": first}
+        if self.ending_sequence_number is not None:
+            numbers["EndingSequenceNumber"] = self.ending_sequence_number
+        described: dict[str, Any] = {"ShardId": self.shard_id}
+        if self.parent_shard_id is not None:
+            described["ParentShardId"] = self.parent_shard_id
+        if self.adjacent_parent_shard_id is not None:
+            described["AdjacentParentShardId"] = self.adjacent_parent_shard_id
+        described["HashKeyRange"] = {"StartingHashKey": starting, "EndingHashKey": ending}
+        described["SequenceNumberRange"] = numbers
+        return described
 
 
 # UpdateShardCount and UpdateStreamMode count a stream's changes over the last
