@@ -33,6 +33,49 @@ F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
 _lifecycle = threading.RLock()
+# Whether the active mocks intercept raw ``requests`` calls (the outermost's
+# choice): read by the callback that starts it when ``requests`` is imported.
+_requests_wanted = False
+
+
+def _intercept_requests() -> None:
+    """Intercept raw ``requests`` calls: now if ``requests`` is loaded, else
+    when it is first imported (``responses`` and ``requests`` cost some 45
+    ms to load, and a process using only boto3 never needs them)."""
+    global _requests_wanted
+    from .transport import requests_watch
+
+    _requests_wanted = True
+    if requests_watch.imported():
+        from .transport import requests_hook  # loads responses
+
+        requests_hook.start()
+    else:
+        requests_watch.when_imported(_requests_imported)
+
+
+def _requests_imported() -> None:
+    # Runs in the thread that imported requests, at the end of that import;
+    # takes no lock a starting mock may hold while it imports.
+    from .transport import requests_hook  # loads responses
+
+    if _requests_wanted:
+        requests_hook.start()
+        if not _requests_wanted:  # the mock stopped meanwhile
+            requests_hook.stop()
+
+
+def _stop_intercepting_requests() -> None:
+    global _requests_wanted
+    _requests_wanted = False
+    watch = sys.modules.get(f"{__package__}.transport.requests_watch")
+    if watch is not None:
+        watch.cancel()
+    requests_hook = sys.modules.get(f"{__package__}.transport.requests_hook")
+    if requests_hook is not None:  # loaded by a mock that intercepted requests
+        requests_hook.stop()
+
+
 # How many names an error about a missing stream lists of those it found.
 _NAMES_SHOWN = 5
 # What the outermost mock set up, undone when it ends.
@@ -155,9 +198,7 @@ class KinesisMock:
                 _environment.apply()
                 botocore_hook.register_on_default_session()
                 if self._intercept_requests:
-                    from .transport import requests_hook  # loads responses
-
-                    requests_hook.start()
+                    _intercept_requests()
             else:
                 current = REGISTRY.settings
                 self._saved.append({key: getattr(current, key) for key in self._options})
@@ -189,9 +230,7 @@ class KinesisMock:
                 if _environment is not None:
                     _environment.restore()
                     _environment = None
-                requests_hook = sys.modules.get(f"{__package__}.transport.requests_hook")
-                if requests_hook is not None:  # loaded by a mock that intercepted requests
-                    requests_hook.stop()
+                _stop_intercepting_requests()
             else:
                 for key, value in previous.items():
                     setattr(REGISTRY.settings, key, value)

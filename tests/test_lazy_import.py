@@ -113,3 +113,67 @@ def test_nothing_is_patched_or_loaded_until_the_first_mock_starts(entry: str) ->
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+_REQUESTS_SCRIPT = """
+import socket
+import sys
+
+def no_socket(*args, **kwargs):
+    raise AssertionError("a socket was opened")
+
+socket.socket.connect = no_socket
+
+import boto3
+from kinesis_mock import mock_kinesis
+
+with mock_kinesis():
+    boto3.client("kinesis", region_name="us-east-1").create_stream(
+        StreamName="s", ShardCount=1
+    )
+    # Nothing has imported requests: neither it nor responses is loaded.
+    assert not [m for m in sys.modules if m.split(".")[0] in ("responses", "requests")]
+    import requests  # the first import starts the interception
+
+    answer = requests.post(
+        "https://kinesis.us-east-1.amazonaws.com/",
+        data=b"{}",
+        headers={
+            "X-Amz-Target": "Kinesis_20131202.ListStreams",
+            "Content-Type": "application/x-amz-json-1.1",
+        },
+        timeout=5,
+    )
+    # The mock's answer to an unsigned call, not the network's.
+    assert answer.status_code == 400, answer.status_code
+    assert b"MissingAuthenticationTokenException" in answer.content, answer.content
+    assert answer.headers["x-amzn-RequestId"]
+    import kinesis_mock.transport.requests_hook as hook
+    assert hook._active is not None
+assert hook._active is None  # stopped with the mock
+assert not [f for f in sys.meta_path if type(f).__name__ == "_Watcher"]
+
+# A mock started after requests was imported intercepts at once.
+with mock_kinesis():
+    assert hook._active is not None
+
+# A mock that stopped before requests was imported leaves no watcher behind.
+del sys.modules["requests"]
+with mock_kinesis():
+    pass
+assert not [f for f in sys.meta_path if type(f).__name__ == "_Watcher"]
+print("ok")
+"""
+
+
+def test_requests_and_responses_load_when_requests_is_first_imported() -> None:
+    # A process using only boto3 never loads them; one importing requests
+    # inside the mock has its raw calls answered from then on.
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_REQUESTS_SCRIPT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

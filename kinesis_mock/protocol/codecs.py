@@ -135,7 +135,7 @@ def _load_document(body: bytes, loads: Callable[[bytes], Any] = jsonlib.loads) -
 # counter, which costs a fraction of uuid4() and os.urandom() per answer and
 # leaves the random module's shared generator to the tests.
 _RANDOM = random.Random()
-_COUNTER = itertools.count()
+_COUNTER = itertools.count()  # from a random start, drawn with the prefixes
 # A version-4 UUID: the version nibble 4 and the RFC 4122 variant bits 10;
 # its last 48 bits are the counter.
 _UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
@@ -145,8 +145,9 @@ _id_2_prefix = b""
 
 
 def _draw_prefixes() -> None:
-    global _id_prefix, _id_2_prefix
+    global _id_prefix, _id_2_prefix, _COUNTER
     _RANDOM.seed()
+    _COUNTER = itertools.count(_RANDOM.getrandbits(47))
     digits = "%032x" % (_RANDOM.getrandbits(128) & _UUID_CLEAR | _UUID_SET)
     _id_prefix = f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-"
     _id_2_prefix = _RANDOM.randbytes(66)

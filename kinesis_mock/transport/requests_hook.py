@@ -53,7 +53,10 @@ _active: _KinesisRequestsMock | None = None
 
 
 def start() -> None:
+    """Intercept raw ``requests`` calls (once: a second start does nothing)."""
     global _active
+    if _active is not None:
+        return
     # Whatever sends requests now (the network, or a mock started before
     # ours, such as moto's) gets every request that is not ours.
     mock = _KinesisRequestsMock(send_on=requests.adapters.HTTPAdapter.send)
