@@ -15,6 +15,7 @@ record_log.py's CPU-time figures; it does not replace them.
 
 from __future__ import annotations
 
+import gc
 import glob
 import os
 import shutil
@@ -46,11 +47,17 @@ def _counted(output: str, call: Callable[[], Any], times: int) -> float:
 
     for path in glob.glob(f"{output}.*"):
         os.remove(path)
+    # The collector paused, as record_log.py's rounds and timeit do: a full
+    # collection landing in one window and not another would be most of
+    # the difference.
+    gc.collect()
+    gc.disable()
     control("--zero")
     control("--instr=on")
     for _ in range(times):
         call()
     control("--instr=off")
+    gc.enable()
     control("--dump")
     total = 0
     for path in glob.glob(f"{output}.*"):

@@ -401,10 +401,13 @@ def _render_timestamp(value: Any) -> float:
 _WIRE_CONVERSIONS: dict[str, dict[str, str | None]] = {
     "json": {
         "blob": "_b2a(v, newline=False).decode('ascii')",
-        "timestamp": "v if type(v) is float else _render_timestamp(v)",
+        "timestamp": "_render_timestamp(v)",
     },
     "cbor": {"blob": None, "timestamp": "_as_datetime(v)"},
 }
+# A value that is written as it is needs no conversion (a handler's epoch
+# seconds, for JSON): the test that says so, per wire format and kind.
+_ALREADY_WRITTEN: dict[str, dict[str, str]] = {"json": {"timestamp": "type(v) is float"}}
 
 
 def _as_datetime(value: Any) -> datetime:
@@ -414,10 +417,16 @@ def _as_datetime(value: Any) -> datetime:
 
 
 def _structure_render_code(
-    compile_: ShapeCache[Convert], shape: Shape, var: str, namespace: dict[str, Any], wire: str
+    compile_: ShapeCache[Convert],
+    shape: Shape,
+    var: str,
+    namespace: dict[str, Any],
+    wire: str,
+    drop_unset: bool = True,
 ) -> list[str] | None:
     """Lines that render the structure held in ``var`` in place, or ``None``
-    when all its members travel as they are (only unset ones are dropped)."""
+    when all its members travel as they are (only unset ones are dropped).
+    Without ``drop_unset``, the caller drops unset members itself."""
     lines: list[str] = []
     for index, (name, member) in enumerate(shape.members.items()):
         kind = member.type_name
@@ -431,13 +440,16 @@ def _structure_render_code(
                 continue
             namespace[f"_render{index}"] = render
             convert = f"_render{index}(v)"
+        written = _ALREADY_WRITTEN.get(wire, {}).get(kind)
         lines += [
             f"v = {var}.get({name!r})",
-            "if v is not None:",
+            "if v is not None" + (f" and not ({written}):" if written else ":"),
             f"    {var}[{name!r}] = {convert}",
         ]
     if not lines:
         return None
+    if not drop_unset:
+        return lines
     return [*lines, f"if None in {var}.values():", f"    _drop_unset({var})"]
 
 
@@ -465,24 +477,20 @@ def _build_renderer(compile_: ShapeCache[Convert], shape: Shape, wire: str) -> C
     if kind == "list":
         member = shape.member
         if member.type_name == "structure":
-            # The element code is inlined in the loop: no call per element.
-            code = _structure_render_code(compile_, member, "item", namespace, wire)
-            if code is None:
-                # Members travel as they are: look for unset ones across the
-                # whole list in one pass, and strip only if there are any.
-                namespace["_chain"] = itertools.chain.from_iterable
-                lines = [
-                    "def render(value):",
-                    "    if None in _chain(map(dict.values, value)):",
-                    "        for item in value:",
-                    "            _drop_unset(item)",
-                    "    return value",
-                ]
-                return _define_renderer(lines, namespace)
+            # The element code is inlined in the loop (no call per element);
+            # unset members are looked for across the whole list in one
+            # pass after it, and stripped only if there are any.
+            namespace["_chain"] = itertools.chain.from_iterable
+            code = _structure_render_code(
+                compile_, member, "item", namespace, wire, drop_unset=False
+            )
+            loop = ["    for item in value:", *(f"        {line}" for line in code or ())]
             lines = [
                 "def render(value):",
-                "    for item in value:",
-                *(f"        {line}" for line in code),
+                *(loop if code else []),
+                "    if None in _chain(map(dict.values, value)):",
+                "        for item in value:",
+                "            _drop_unset(item)",
                 "    return value",
             ]
             return _define_renderer(lines, namespace)
