@@ -96,3 +96,24 @@ def test_a_credential_scope_read_twice_is_the_same() -> None:
         "kinesis",
     )
     assert parse_credential("Credential=AKID/2026/eu-west-1/kinesis/aws4_request").region is None
+
+
+@pytest.mark.parametrize(
+    "arrivals",
+    [
+        [ARRIVAL_MS, ARRIVAL_MS + 1, ARRIVAL_MS + 500],  # within one second
+        [ARRIVAL_MS, ARRIVAL_MS + 600, ARRIVAL_MS + 1200],  # across a second's end
+        [ARRIVAL_MS + 1200, ARRIVAL_MS],  # a clock moved back (freezegun)
+    ],
+)
+def test_a_page_numbers_its_records_as_one_by_one(arrivals: list[int]) -> None:
+    log = ShardLog(1_700_000_000, 2)
+    for n, arrival in enumerate(arrivals):
+        log.append(f"r{n}".encode(), "k", arrival)
+    records, _ = log.read(1, 10, 1 << 20)
+    assert [record["SequenceNumber"] for record in records] == [
+        log.sequence_number(index, arrival) for index, arrival in enumerate(arrivals, start=1)
+    ]
+    assert [record["ApproximateArrivalTimestamp"] for record in records] == [
+        arrival / 1000 for arrival in arrivals
+    ]
