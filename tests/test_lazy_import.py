@@ -133,6 +133,8 @@ with mock_kinesis():
     )
     # Nothing has imported requests: neither it nor responses is loaded.
     assert not [m for m in sys.modules if m.split(".")[0] in ("responses", "requests")]
+    if "<first>" == "responses":
+        import responses  # imports requests: the interception starts after it
     import requests  # the first import starts the interception
 
     answer = requests.post(
@@ -166,11 +168,14 @@ print("ok")
 """
 
 
-def test_requests_and_responses_load_when_requests_is_first_imported() -> None:
+@pytest.mark.parametrize("first", ["requests", "responses"])
+def test_requests_and_responses_load_when_requests_is_first_imported(first: str) -> None:
     # A process using only boto3 never loads them; one importing requests
-    # inside the mock has its raw calls answered from then on.
+    # inside the mock (directly, or through responses, as moto does) has its
+    # raw calls answered from then on.
+    script = textwrap.dedent(_REQUESTS_SCRIPT).replace("<first>", first)
     result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(_REQUESTS_SCRIPT)],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         timeout=120,

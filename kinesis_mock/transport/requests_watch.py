@@ -23,15 +23,19 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
-WATCHED = "requests"
+# ``requests``, and ``responses`` (which imports it): when ``responses`` is
+# what imports ``requests`` (moto does), the interception, which needs
+# ``responses``, can only start at the end of ``responses``' own import.
+WATCHED = ("requests", "responses")
 
 
 class _AnnouncingLoader(importlib.abc.Loader):
-    """The real loader of ``requests``, announcing when the package has run."""
+    """The real loader of a watched package, announcing when it has run."""
 
-    def __init__(self, loader: Any, announce: Callable[[], None]) -> None:
+    def __init__(self, loader: Any, announce: Callable[[str], None], name: str) -> None:
         self._loader = loader
         self._announce = announce
+        self._name = name
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
         module: ModuleType | None = self._loader.create_module(spec)
@@ -43,14 +47,14 @@ class _AnnouncingLoader(importlib.abc.Loader):
         module.__loader__ = self._loader
         if module.__spec__ is not None:
             module.__spec__.loader = self._loader
-        self._announce()
+        self._announce(self._name)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._loader, name)
 
 
 class _Watcher(importlib.abc.MetaPathFinder):
-    def __init__(self, announce: Callable[[], None]) -> None:
+    def __init__(self, announce: Callable[[str], None]) -> None:
         self._announce = announce
 
     def find_spec(
@@ -59,7 +63,7 @@ class _Watcher(importlib.abc.MetaPathFinder):
         path: Sequence[str] | None,
         target: ModuleType | None = None,
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != WATCHED:
+        if fullname not in WATCHED:
             return None
         for finder in list(sys.meta_path):
             find = getattr(finder, "find_spec", None)
@@ -68,7 +72,7 @@ class _Watcher(importlib.abc.MetaPathFinder):
             spec: importlib.machinery.ModuleSpec | None = find(fullname, path, target)
             if spec is not None:
                 if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = _AnnouncingLoader(spec.loader, self._announce)
+                    spec.loader = _AnnouncingLoader(spec.loader, self._announce, fullname)
                 return spec
         return None
 
@@ -77,19 +81,38 @@ _lock = threading.Lock()
 _watcher: _Watcher | None = None
 
 
+def _finished(name: str, just_run: str | None = None) -> bool:
+    """Whether module ``name`` has been imported and is not still running
+    (``just_run``, the one whose loader just returned, counts as finished)."""
+    module = sys.modules.get(name)
+    if module is None:
+        return False
+    if name == just_run:
+        return True
+    return not getattr(getattr(module, "__spec__", None), "_initializing", False)
+
+
+def _ready(just_run: str | None = None) -> bool:
+    """``requests`` imported, and ``responses`` either not imported at all
+    or imported completely: the interception can load and start."""
+    return _finished("requests", just_run) and (
+        "responses" not in sys.modules or _finished("responses", just_run)
+    )
+
+
 def imported() -> bool:
-    """Whether ``requests`` has been imported (and finished importing)."""
-    module = sys.modules.get(WATCHED)
-    return module is not None and hasattr(module, "adapters")
+    """Whether ``requests`` has been imported and the interception can start now."""
+    return _ready()
 
 
 def when_imported(callback: Callable[[], None]) -> None:
     """Call ``callback`` once, at the end of the first import of ``requests``
-    from now on (replacing a callback still waiting)."""
+    from now on, or of ``responses`` when that is what imports ``requests``
+    (replacing a callback still waiting)."""
     global _watcher
 
-    def announce() -> None:
-        if cancel_if(watcher):
+    def announce(name: str) -> None:
+        if _ready(just_run=name) and cancel_if(watcher):
             callback()
 
     watcher = _Watcher(announce)
