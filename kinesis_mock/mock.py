@@ -46,7 +46,9 @@ def _intercept_requests() -> None:
     from .transport import requests_watch
 
     _requests_wanted = True
-    if requests_watch.imported():
+    if "requests" in sys.modules:
+        # Loaded, or being loaded by another thread (whose import no watcher
+        # would see end): load the interception now, waiting for that import.
         from .transport import requests_hook  # loads responses
 
         requests_hook.start()

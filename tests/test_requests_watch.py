@@ -71,8 +71,3 @@ def test_other_imports_pass_the_watcher_by(package: str) -> None:
     # A watched name no finder knows is left to the import system to refuse.
     watcher = _watchers()[0]
     assert watcher.find_spec(package + "_absent", None) is None  # type: ignore[attr-defined]
-
-
-def test_imported_says_whether_the_interception_can_start_now() -> None:
-    # This process has imported requests and responses, completely.
-    assert requests_watch.imported()

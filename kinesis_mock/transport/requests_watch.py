@@ -81,7 +81,7 @@ _lock = threading.Lock()
 _watcher: _Watcher | None = None
 
 
-def _finished(name: str, just_run: str | None = None) -> bool:
+def _finished(name: str, just_run: str) -> bool:
     """Whether module ``name`` has been imported and is not still running
     (``just_run``, the one whose loader just returned, counts as finished)."""
     module = sys.modules.get(name)
@@ -92,17 +92,12 @@ def _finished(name: str, just_run: str | None = None) -> bool:
     return not getattr(getattr(module, "__spec__", None), "_initializing", False)
 
 
-def _ready(just_run: str | None = None) -> bool:
+def _ready(just_run: str) -> bool:
     """``requests`` imported, and ``responses`` either not imported at all
     or imported completely: the interception can load and start."""
     return _finished("requests", just_run) and (
         "responses" not in sys.modules or _finished("responses", just_run)
     )
-
-
-def imported() -> bool:
-    """Whether ``requests`` has been imported and the interception can start now."""
-    return _ready()
 
 
 def when_imported(callback: Callable[[], None]) -> None:
