@@ -2,7 +2,7 @@
 its memory per stored record.
 
     pip install -e ".[dev]"
-    python benchmarks/server_peers.py                 # CPU and rate, ~6 minutes
+    python benchmarks/server_peers.py                 # CPU and rate, ~8 minutes
     python benchmarks/server_peers.py --quick         # a smoke run
     python benchmarks/server_peers.py --memory 200000 # RSS per stored record
 
