@@ -46,9 +46,10 @@ def _intercept_requests() -> None:
     from .transport import requests_watch
 
     _requests_wanted = True
-    if "requests" in sys.modules:
-        # Loaded, or being loaded by another thread (whose import no watcher
-        # would see end): load the interception now, waiting for that import.
+    if "requests" in sys.modules or "responses" in sys.modules:
+        # Loaded, or being loaded by another thread (an import whose end no
+        # watcher made now would see): load the interception now, waiting
+        # for that import.
         from .transport import requests_hook  # loads responses
 
         requests_hook.start()

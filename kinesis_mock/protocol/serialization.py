@@ -484,10 +484,10 @@ def _build_renderer(compile_: ShapeCache[Convert], shape: Shape, wire: str) -> C
             code = _structure_render_code(
                 compile_, member, "item", namespace, wire, drop_unset=False
             )
-            loop = ["    for item in value:", *(f"        {line}" for line in code or ())]
+            loop = ["    for item in value:", *(f"        {line}" for line in code)] if code else []
             lines = [
                 "def render(value):",
-                *(loop if code else []),
+                *loop,
                 "    if None in _chain(map(dict.values, value)):",
                 "        for item in value:",
                 "            _drop_unset(item)",

@@ -12,7 +12,7 @@ endpoints), the ``X-Amz-Target`` header, and botocore's endpoint prefix.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -101,22 +101,22 @@ def recognise(
     return recognise_request(probe, parts.hostname or "", endpoint_prefix)
 
 
+def _signals(request: Request, host: str, endpoint_prefix: str | None) -> Iterator[str | None]:
+    """The signing names a request's signals give, each read only when the
+    ones before named none of ours (a signed request usually ends at the first)."""
+    yield credential_scope(request).service
+    yield signing_name_for_host(host)
+    yield signing_name_for_target(request.header("X-Amz-Target") or "")
+    yield signing_name_for_endpoint_prefix(endpoint_prefix)
+
+
 def recognise_request(
     request: Request, host: str = "", endpoint_prefix: str | None = None
 ) -> Recognised | None:
     """The mocked service ``request`` is for, from its signals: the name it
     was signed for, its ``host``, its ``X-Amz-Target``, the client's
     ``endpoint_prefix``; ``None`` when none names one of ours."""
-    # Each signal is read only if the ones before name none of ours (a
-    # signed request usually ends at the first).
-    signals: tuple[Callable[[], str | None], ...] = (
-        lambda: credential_scope(request).service,
-        lambda: signing_name_for_host(host),
-        lambda: signing_name_for_target(request.header("X-Amz-Target") or ""),
-        lambda: signing_name_for_endpoint_prefix(endpoint_prefix),
-    )
-    for signal in signals:
-        name = signal()
+    for name in _signals(request, host, endpoint_prefix):
         if name is None:
             continue
         service = service_for_signing_name(name, request.path)

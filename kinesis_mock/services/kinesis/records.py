@@ -106,12 +106,7 @@ class ShardLog:
         self._data.extend(data)
         self._keys.extend(_shared_keys(partition_keys))
         self._arrival_ms.extend([arrival_ms] * len(data))
-        # The index field shares no bit with the others: consecutive records'
-        # numbers are one step apart, and ``range`` makes them in C.
-        common = self._sequence_base | ((arrival_ms // 1000) << TIME_SHIFT)
-        step = 1 << INDEX_SHIFT
-        start = common | (first << INDEX_SHIFT)
-        return list(map(str, range(start, start + len(data) * step, step)))
+        return list(self._consecutive_numbers(first, len(data), arrival_ms))
 
     def set_encryption(self, encryption_type: str) -> None:
         """Records written from now on carry ``encryption_type``."""
@@ -120,6 +115,16 @@ class ShardLog:
             self._encryption.append((self.end_index, shown))
 
     # -- sequence numbers -----------------------------------------------------
+
+    def _consecutive_numbers(self, first: int, count: int, arrival_ms: int) -> Iterator[str]:
+        """The sequence numbers of ``count`` records from index ``first`` on,
+        all arrived within the second of ``arrival_ms``: the index field
+        shares no bit with the others, so they are one step apart, and
+        ``range`` makes them in C."""
+        common = self._sequence_base | ((arrival_ms // 1000) << TIME_SHIFT)
+        step = 1 << INDEX_SHIFT
+        start = common | (first << INDEX_SHIFT)
+        return map(str, range(start, start + count * step, step))
 
     def sequence_number(self, index: int, arrival_ms: int) -> str:
         return str(
@@ -220,8 +225,6 @@ class ShardLog:
     ) -> list[Record]:
         """Records from index ``first`` on, shaped like the model's ``Record``
         (without ``EncryptionType`` when none is shown, unless ``complete``)."""
-        sequence_base = self._sequence_base
-        index_shift, time_shift = INDEX_SHIFT, TIME_SHIFT
         encryption = self._encryption
         if len(encryption) == 1 or first >= encryption[-1][0]:
             kinds = None
@@ -231,19 +234,11 @@ class ShardLog:
             kind = None
         numbers: Iterable[str]
         if arrivals and min(arrivals) // 1000 == max(arrivals) // 1000:
-            # Arrived within one second (a batch, a busy producer): the
-            # numbers are one step apart, and ``range`` makes them in C.
-            common = sequence_base | ((arrivals[0] // 1000) << time_shift)
-            step = 1 << index_shift
-            start = common | (first << index_shift)
-            numbers = map(str, range(start, start + len(data) * step, step))
+            # Arrived within one second (a batch, a busy producer).
+            numbers = self._consecutive_numbers(first, len(data), arrivals[0])
         else:
             numbers = [
-                str(
-                    sequence_base
-                    | ((first + offset) << index_shift)
-                    | ((arrival // 1000) << time_shift)
-                )
+                self.sequence_number(first + offset, arrival)
                 for offset, arrival in enumerate(arrivals)
             ]
         records = [
