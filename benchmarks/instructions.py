@@ -1,6 +1,6 @@
-"""The data-plane calls' cost counted in instructions: mock and floor side by side.
+"""What kinesis-mock costs, counted in instructions: ours and the floor side by side.
 
-    python benchmarks/instructions.py            # needs valgrind; ~2 minutes
+    python benchmarks/instructions.py            # needs valgrind; ~3 minutes
 
 Time on a shared or virtual machine moves by 10-40% from one run to the
 next, more than the differences worth measuring. Instructions executed do
@@ -11,6 +11,15 @@ counting only while the calls run (``callgrind_control`` switches counting
 on and off around them), and prints instructions per call and their ratio.
 Instructions are not time (a cache miss costs many), so this complements
 record_log.py's CPU-time figures; it does not replace them.
+
+It counts startup.py's comparisons the same way: a whole pytest run of a
+one-test project with the plugin and with ``-p no:kinesis_mock`` (and with
+only pytest and this plugin), ``import boto3`` with and without
+``import kinesis_mock``, each a whole process counted from its first
+instruction (hash seed fixed; each run once first, so that it reads the
+bytecode it writes, as a user's next run does); and a warm test's own cost
+(mock entered, client made, stream created) against its floor, counted in
+process as the calls are.
 """
 
 from __future__ import annotations
@@ -102,9 +111,101 @@ def _inside(output: str) -> None:
         )
 
 
+def _test_cost(output: str) -> None:
+    """A warm test's own cost (startup.py's mocked_test) against its floor."""
+    import boto3
+    import startup
+
+    # The floor signs its requests: startup.py's credentials, as its runs have.
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ[name] = startup.ENVIRONMENT[name]
+    boto3.client("kinesis", region_name=startup.REGION)  # as any test has
+    for function in (startup.floor_test, startup.mocked_test, startup.enter_and_leave):
+        for _ in range(3):
+            function()
+    floor = _counted(output, startup.floor_test, 20)
+    mocked = _counted(output, startup.mocked_test, 20)
+    enter = _counted(output, startup.enter_and_leave, 20)
+    print(
+        f"{'mock + client + create_stream':<30}{floor / 1000:>13.0f}k{mocked / 1000:>13.0f}k"
+        f"{mocked / floor:>11.3f}x   ({(mocked - floor) / 1000:+.0f}k; entering and "
+        f"leaving the mock alone {enter / 1000:.0f}k)",
+        flush=True,
+    )
+
+
+def _whole_process(directory: str, arguments: list[str], **environment: str) -> int:
+    """Instructions a whole Python process executes, start to exit, run in
+    ``directory`` once uncounted first (so that it finds the bytecode it
+    writes, pytest's rewritten test and plugin modules included, as a
+    user's second run does)."""
+    import startup
+
+    output = os.path.join(directory, "process.out")
+    # Bytecode written and read as in a user's environment (this project's
+    # CI image sets PYTHONDONTWRITEBYTECODE); the hash seed fixed, so the
+    # count does not move with the layout of sets and dicts.
+    process_environment = {**startup.ENVIRONMENT, "PYTHONHASHSEED": "0", **environment}
+    process_environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    for counted in (False, True):
+        valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={output}"]
+        subprocess.run(
+            [*(valgrind if counted else []), sys.executable, *arguments],
+            cwd=directory,
+            env=process_environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
+    with open(output) as dump:
+        for line in dump:
+            if line.startswith("totals:"):
+                return int(line.split()[1])
+    raise RuntimeError("callgrind wrote no totals")
+
+
+def _processes(directory: str) -> None:
+    """Whole processes, each variant against the same without kinesis-mock."""
+    import startup
+
+    with open(os.path.join(directory, "test_plain.py"), "w") as file:
+        file.write(startup.PLAIN_TEST)
+    # Naming a plugin with -p costs pytest a look through every installed
+    # distribution's entry points, whatever the plugin: an empty module
+    # named the same way is the fair floor for this plugin alone.
+    with open(os.path.join(directory, "empty_plugin.py"), "w") as file:
+        file.write("")
+    pytest = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "test_plain.py"]
+    alone = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONPATH": directory}
+    comparisons = {
+        "pytest, installed plugins": (
+            (pytest, {}),
+            ([*pytest, "-p", "no:kinesis_mock"], {}),
+        ),
+        "pytest, only this plugin": (
+            ([*pytest, "-p", "kinesis_mock.pytest_plugin"], alone),
+            ([*pytest, "-p", "empty_plugin"], alone),
+        ),
+        "import boto3 (+ kinesis_mock)": (
+            (["-c", "import boto3, kinesis_mock"], {}),
+            (["-c", "import boto3"], {}),
+        ),
+    }
+    print(f"\n{'whole process':<30}{'without':>14}{'with':>14}{'with/without':>14}")
+    for name, (ours, floor) in comparisons.items():
+        without = _whole_process(directory, floor[0], **floor[1])
+        with_ = _whole_process(directory, ours[0], **ours[1])
+        print(
+            f"{name:<30}{without / 1e6:>13.1f}M{with_ / 1e6:>13.1f}M{with_ / without:>11.4f}x"
+            f"   ({(with_ - without) / 1e6:+.1f}M)",
+            flush=True,
+        )
+
+
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--inside":
         _inside(sys.argv[2])
+        _test_cost(sys.argv[2])
         return
     if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
         sys.exit("needs valgrind (apt-get install valgrind)")
@@ -120,8 +221,15 @@ def main() -> None:
             "--inside",
             output,
         ]
-        completed = subprocess.run(command, stderr=subprocess.DEVNULL, check=False)
-        sys.exit(completed.returncode)
+        completed = subprocess.run(
+            command,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+            check=False,
+        )
+        if completed.returncode:
+            sys.exit(completed.returncode)
+        _processes(directory)
 
 
 if __name__ == "__main__":
