@@ -5,10 +5,11 @@
 Time on a shared or virtual machine moves by 10-40% from one run to the
 next, more than the differences worth measuring. Instructions executed do
 not: this runs record_log.py's data-plane calls (put_record, put_records of
-500, get_records of 100 and 1,000) and their floor (the same boto3 call
-answered with canned bytes: botocore's own cost) under valgrind's callgrind,
-counting only while the calls run (``callgrind_control`` switches counting
-on and off around them), and prints instructions per call and their ratio.
+500, get_records of 100 and 1,000, subscribe_to_shard reading 1,000) and
+their floor (the same boto3 call answered with canned bytes: botocore's own
+cost) under valgrind's callgrind, counting only while the calls run
+(``callgrind_control`` switches counting on and off around them), and prints
+instructions per call and their ratio.
 Instructions are not time (a cache miss costs many), so this complements
 record_log.py's CPU-time figures; it does not replace them.
 
@@ -40,6 +41,7 @@ CALLS = {
     "put_records (500 records)": 5,
     "get_records (100 records)": 30,
     "get_records (1,000 records)": 5,
+    "subscribe_to_shard (1,000)": 5,
 }
 
 
@@ -92,7 +94,7 @@ def _inside(output: str) -> None:
         with mock_kinesis():
             client = boto3.client("kinesis", region_name=record_log.REGION)
             with record_log.captured_bodies() as bodies:
-                context = record_log.prepare(client)
+                context = record_log.prepare(client, subscribe=not scenario.moto)
                 ours = scenario.make(client, context)
                 ours()
             floor = scenario.make(record_log.floor_client(bodies), context)
