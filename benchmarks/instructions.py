@@ -144,11 +144,10 @@ def _whole_process(directory: str, arguments: list[str], **environment: str) -> 
     import startup
 
     output = os.path.join(directory, "process.out")
-    # Bytecode written and read as in a user's environment (this project's
-    # CI image sets PYTHONDONTWRITEBYTECODE); the hash seed fixed, so the
-    # count does not move with the layout of sets and dicts.
+    # startup.py's environment (bytecode written and read, as a user's is),
+    # the hash seed fixed so that the count does not move with the layout
+    # of sets and dicts.
     process_environment = {**startup.ENVIRONMENT, "PYTHONHASHSEED": "0", **environment}
-    process_environment.pop("PYTHONDONTWRITEBYTECODE", None)
     for counted in (False, True):
         valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={output}"]
         subprocess.run(
