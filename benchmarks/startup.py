@@ -220,7 +220,7 @@ def measure_pytest(runs: int) -> None:
             "-p no:kinesis_mock": ((*common, "-p", "no:kinesis_mock"), ENVIRONMENT),
         }
         _compare("every installed plugin loaded", _pytest_runs(project, installed, runs))
-        alone = {
+        alone: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
             "pytest + kinesis_mock's plugin": ((*common, "-p", "kinesis_mock.pytest_plugin"), bare),
             "pytest + an empty plugin": ((*common, "-p", "empty_plugin"), bare),
         }
