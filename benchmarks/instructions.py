@@ -14,8 +14,9 @@ Instructions are not time (a cache miss costs many), so this complements
 record_log.py's CPU-time figures; it does not replace them.
 
 It counts startup.py's comparisons the same way: a whole pytest run of a
-one-test project with the plugin and with ``-p no:kinesis_mock`` (and with
-only pytest and this plugin), ``import boto3`` with and without
+one-test project with the plugin and with ``-p no:kinesis_mock`` (and, with
+no plugin autoloaded, pytest naming this plugin against pytest naming an
+empty one), ``import boto3`` with and without
 ``import kinesis_mock``, each a whole process counted from its first
 instruction (hash seed fixed; each run once first, so that it reads the
 bytecode it writes, as a user's next run does); and a warm test's own cost
@@ -197,7 +198,7 @@ def _processes(directory: str) -> None:
         without = _whole_process(directory, floor[0], **floor[1])
         with_ = _whole_process(directory, ours[0], **ours[1])
         print(
-            f"{name:<30}{without / 1e6:>13.1f}M{with_ / 1e6:>13.1f}M{with_ / without:>11.4f}x"
+            f"{name:<30}{without / 1e6:>13.1f}M{with_ / 1e6:>13.1f}M{with_ / without:>13.4f}x"
             f"   ({(with_ - without) / 1e6:+.1f}M)",
             flush=True,
         )
