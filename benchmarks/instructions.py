@@ -9,7 +9,10 @@ not: this runs record_log.py's data-plane calls (put_record, put_records of
 their floor (the same boto3 call answered with canned bytes: botocore's own
 cost) under valgrind's callgrind, counting only while the calls run
 (``callgrind_control`` switches counting on and off around them), and prints
-instructions per call and their ratio.
+instructions per call and their ratio; ``least`` is record_log.py's: the
+floor plus what a mock answering from the wire and keeping records as bytes
+cannot skip (read the request's JSON and blobs, write the answer's), and
+``+numbers`` that plus writing the text of the answer's sequence numbers.
 Instructions are not time (a cache miss costs many), so this complements
 record_log.py's CPU-time figures; it does not replace them.
 
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import gc
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -88,7 +92,7 @@ def _inside(output: str) -> None:
 
     from kinesis_mock import mock_kinesis
 
-    print(f"{'call':<30}{'floor':>14}{'mock':>14}{'mock/floor':>12}")
+    print(f"{'call':<30}{'floor':>14}{'mock':>14}{'mock/floor':>12}{'least':>9}{'+numbers':>10}")
     for scenario in record_log.scenarios():
         if scenario.name not in CALLS:
             continue
@@ -107,11 +111,30 @@ def _inside(output: str) -> None:
             with record_log.mock_paused():
                 floor_count = _counted(output, floor, times)
             ours_count = _counted(output, ours, times)
+            # An event stream's answer is frames, not one document: no least.
+            least = numbered = "-"
+            if scenario.moto:
+                operation = scenario.operation
+                work = record_log.least_work(bodies[f"{operation}:request"], bodies[operation])
+                least_count = floor_count + _counted(output, work, times)
+                texts = least_count + _counted(output, _number_texts(bodies[operation]), times)
+                least = f"{least_count / floor_count:.3f}x"
+                numbered = f"{texts / floor_count:.3f}x"
         print(
             f"{scenario.name:<30}{floor_count / 1000:>13.0f}k{ours_count / 1000:>13.0f}k"
-            f"{ours_count / floor_count:>11.3f}x",
+            f"{ours_count / floor_count:>11.3f}x{least:>9}{numbered:>10}",
             flush=True,
         )
+
+
+def _number_texts(answer: bytes) -> Callable[[], list[str]]:
+    """Writing the text of the sequence numbers an answer carries (``str`` of
+    each one's integer): what a mock numbering records as the service does
+    adds to the least."""
+    document = json.loads(answer)
+    records = document.get("Records", [document])
+    numbers = [int(record["SequenceNumber"]) for record in records if "SequenceNumber" in record]
+    return lambda: list(map(str, numbers))
 
 
 def _test_cost(output: str) -> None:
