@@ -202,7 +202,9 @@ class StoredShardLog(ShardLog):
 
     # -- reading -------------------------------------------------------------------
 
-    def read(self, index: int, limit: int, max_bytes: int) -> tuple[list[Record], int]:
+    def _read(
+        self, index: int, limit: int, max_bytes: int, complete: bool
+    ) -> tuple[list[Record], int]:
         base = self._base
         position = max(index - base, self._start)
         stop = min(position + limit, len(self._arrival_ms))
@@ -240,7 +242,7 @@ class StoredShardLog(ShardLog):
         count = len(data)
         arrivals = self._arrival_ms[position : position + count]
         following = base + stop if count == max(stop - position, 0) else first + count
-        return self._records(first, data, keys, arrivals), following
+        return self._records(first, data, keys, arrivals, complete), following
 
 
 class StoredFragment(Fragment):

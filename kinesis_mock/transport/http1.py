@@ -8,10 +8,10 @@ engine spends answering a ListShards; kinesalite spends 0.5 ms in all
 starts here: a request that is a whole HTTP/1.1 ``POST /`` with a
 Content-Length and an ``X-Amz-Target`` naming an operation the catalog
 answers in one response (Kinesis Data Streams' calls but SubscribeToShard,
-whose answer is an event stream) is answered at once, in
-the loop's thread, by the same :meth:`ServerApp.answer
-<kinesis_mock.transport.server.ServerApp.answer>` hypercorn's path uses;
-its answer carries the same headers. Anything else — HTTP/2, an upgrade, a
+whose answer is an event stream) is answered at once, in the loop's thread,
+by the same :meth:`ServerApp.answer
+<kinesis_mock.transport.server.ServerApp.answer>` hypercorn's path uses; its
+answer carries the same headers. Anything else — HTTP/2, an upgrade, a
 chunked or ``Expect: 100-continue`` body, Kinesis Video, the admin API, a
 CORS preflight, a malformed request, armed faults (a delay would stall the
 loop) — hands the connection, with the bytes already read, to hypercorn,
@@ -33,14 +33,12 @@ import http
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..protocol.wire import Request
 from ..services.catalog import answers_in_one_response
 from . import cors
-
-if TYPE_CHECKING:
-    from .server import ServerApp
+from .server import ServerApp, _CaseInsensitive, whole_headers
 
 log = logging.getLogger("kinesis_mock.server")
 
@@ -275,8 +273,6 @@ class _Connection(asyncio.Protocol):
         return headers, length, close
 
     def _answer(self, headers: dict[str, str], body: bytes, close: bool) -> None:
-        from .server import _CaseInsensitive, whole_headers
-
         transport = self._transport
         assert transport is not None
         app = self._listener.app

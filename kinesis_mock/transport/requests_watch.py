@@ -112,8 +112,7 @@ def when_imported(callback: Callable[[], None]) -> None:
 
     watcher = _Watcher(announce)
     with _lock:
-        if _watcher is not None and _watcher in sys.meta_path:
-            sys.meta_path.remove(_watcher)
+        _remove()
         _watcher = watcher
         sys.meta_path.insert(0, watcher)
 

@@ -4,9 +4,9 @@ Served by hypercorn (HTTP/1.1, HTTP/2, TLS) through :mod:`kinesis_mock.server`;
 each request is turned into the engine's plain Request and answered by the
 same pipeline as in-process calls. Handlers run in a worker thread, so a slow
 call never stalls the event loop (but for the Kinesis calls a plain-HTTP/1.1
-server answers on the loop, :mod:`kinesis_mock.transport.http1`, which cost
-a fraction of hypercorn's per-request machinery); an event stream waiting for its next event
-holds no thread (it is polled from the loop), so any number of subscribers
+server answers on the loop, :mod:`kinesis_mock.transport.http1`, which cost a
+fraction of hypercorn's per-request machinery); an event stream waiting for
+its next event holds no thread (it is polled from the loop), so any number of subscribers
 leave other calls answering at once. A bug in the mock is answered as a 500
 InternalFailure naming it, and logged once with its traceback. Pages in a
 browser may call it (CORS: :mod:`kinesis_mock.transport.cors`).
@@ -195,6 +195,7 @@ class ServerApp:
         # A request signed for another service is refused as the mocked
         # service's endpoint would refuse it.
         service, request.signing_name = _service_for(request)
+        target = request.header("X-Amz-Target") or ""
         try:
             response = media_urls.answer(service, request, self.registry)
         except Exception as error:  # a bug in the mock: say so, not "AWS is down"
@@ -202,11 +203,11 @@ class ServerApp:
                 "kinesis-mock internal error answering %s %s %s",
                 request.method,
                 request.path,
-                request.header("X-Amz-Target") or "",
+                target,
             )
             response = internal_failure(service, request, error)
         if log.isEnabledFor(logging.INFO):
-            log.info("%s", _request_line(request, request.header("X-Amz-Target") or "", response))
+            log.info("%s", _request_line(request, target, response))
         return response
 
     async def _stream(

@@ -96,8 +96,7 @@ class Shard:
     def describe(self) -> dict[str, Any]:
         """The model's ``Shard``, without the members that are unset (so a
         response drops nothing)."""
-        starting, ending, first = self._fixed_texts
-        numbers = {"StartingSequenceNumber": first}
+        numbers = {"StartingSequenceNumber": self._fixed_texts[2]}
         if self.ending_sequence_number is not None:
             numbers["EndingSequenceNumber"] = self.ending_sequence_number
         described: dict[str, Any] = {"ShardId": self.shard_id}
@@ -105,7 +104,7 @@ class Shard:
             described["ParentShardId"] = self.parent_shard_id
         if self.adjacent_parent_shard_id is not None:
             described["AdjacentParentShardId"] = self.adjacent_parent_shard_id
-        described["HashKeyRange"] = {"StartingHashKey": starting, "EndingHashKey": ending}
+        described["HashKeyRange"] = self.hash_key_range()
         described["SequenceNumberRange"] = numbers
         return described
 

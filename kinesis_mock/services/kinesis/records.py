@@ -188,15 +188,14 @@ class ShardLog:
     def page(self, index: int, limit: int, max_bytes: int) -> tuple[list[Record], int]:
         """:meth:`read` for a response: an unencrypted record has no
         ``EncryptionType`` member at all (rather than None), so rendering it
-        drops nothing. A log that reads its own way (a data directory's)
-        gives what its :meth:`read` does."""
-        if type(self).read is not ShardLog.read:
-            return self.read(index, limit, max_bytes)
+        drops nothing."""
         return self._read(index, limit, max_bytes, False)
 
     def _read(
         self, index: int, limit: int, max_bytes: int, complete: bool
     ) -> tuple[list[Record], int]:
+        """:meth:`read` and :meth:`page`; ``complete`` as :meth:`_records`
+        takes it (a log that keeps its records elsewhere reads here)."""
         base = self._base
         position = max(index - base, self._start)
         stop = min(position + limit, len(self._data))
